@@ -1,0 +1,78 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Mnemo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mnemo", targets: ["mnemo"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // C shims: only module maps and `static inline` helpers live here.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "MnemoLinalg", dependencies: ["COpenBLAS"]),
+        .target(
+            name: "MnemoCore",
+            dependencies: [
+                "MnemoLinalg",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "MnemoLearn",
+            dependencies: [
+                "MnemoCore", "MnemoLinalg",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(name: "MnemoStore", dependencies: ["MnemoCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "MnemoWire", dependencies: ["CZeroMQ", "MnemoCore"]),
+        .target(
+            name: "MnemoReport",
+            dependencies: [
+                "MnemoCore", "MnemoStore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .target(
+            name: "MnemoCluster",
+            dependencies: [
+                "MnemoCore", "MnemoLearn", "MnemoStore", "MnemoWire", "MnemoReport", "MnemoLinalg",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "mnemo",
+            dependencies: [
+                "MnemoCluster", "MnemoCore", "MnemoReport", "MnemoStore", "MnemoLearn",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        .target(name: "MnemoTestSupport", dependencies: ["MnemoCore"], path: "Tests/MnemoTestSupport"),
+        .testTarget(name: "MnemoLinalgTests", dependencies: ["MnemoLinalg"]),
+        .testTarget(name: "MnemoCoreTests", dependencies: ["MnemoCore", "MnemoLinalg", "MnemoTestSupport"]),
+        .testTarget(name: "MnemoLearnTests", dependencies: ["MnemoLearn", "MnemoCore", "MnemoLinalg", "MnemoTestSupport"]),
+        .testTarget(name: "MnemoStoreTests", dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport"]),
+        .testTarget(name: "MnemoWireTests", dependencies: ["MnemoWire", "MnemoCore", "MnemoTestSupport"]),
+        .testTarget(name: "MnemoReportTests", dependencies: ["MnemoReport", "MnemoCore", "MnemoTestSupport"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoTestSupport"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}
