@@ -1,0 +1,133 @@
+import Foundation
+import Yams
+
+/// Reads and validates a sweep file. Nothing runs on a file this rejects.
+///
+/// Every error names the file, the line and column, the field path and what is allowed:
+/// ```
+/// let spec = try SweepParser.parse(contentsOf: "sweeps/quickstart.yaml")
+/// ```
+public enum SweepParser {
+    /// Parses the YAML file at `path`.
+    /// - Throws: ``SweepFileError`` for a missing, unreadable or invalid file.
+    public static func parse(contentsOf path: String) throws(SweepFileError) -> SweepSpec {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SweepFileError(
+                file: path, line: nil, column: nil, path: "",
+                expected: "cannot read the sweep file (\(error.localizedDescription))")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// Parses sweep YAML held in memory; `file` names it in errors.
+    public static func parse(yaml: String, file: String) throws(SweepFileError) -> SweepSpec {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw syntaxError(error, file: file)
+        } catch {
+            throw SweepFileError(file: file, line: nil, column: nil, path: "", expected: "not valid YAML: \(error)")
+        }
+        guard let root else {
+            throw SweepFileError(file: file, line: nil, column: nil, path: "", expected: "the file is empty")
+        }
+        let top = try NodeReader(node: root, path: "", file: file).mapping(
+            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid"])
+        let name = try top.required("name").string(matching: "a name of letters, digits, '-', '_' or '.'") {
+            !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+        }
+        let seed = try top.required("seed").integer(in: 0...Int.max, what: "a non-negative integer")
+        let dataset = try parseDataset(top.required("dataset"))
+        let model = try parseModel(top.required("model"))
+        let training = try parseTraining(top.required("training"))
+        let estimator = try parseEstimator(top.required("estimator"))
+        let grid = try top.optional("grid").map(parseGrid) ?? []
+        return SweepSpec(
+            name: name, seed: UInt64(seed), dataset: dataset, model: model, training: training,
+            estimator: estimator, grid: grid)
+    }
+
+    private static func parseDataset(_ reader: NodeReader) throws(SweepFileError) -> DatasetSpec {
+        let map = try reader.mapping(allowed: ["name", "path", "train_limit", "test_limit", "label_noise"])
+        let name = try map.required("name").string(matching: "one of: fashion-mnist") { $0 == "fashion-mnist" }
+        let path = try map.optional("path")?.string(matching: "a folder path") { !$0.isEmpty }
+        return DatasetSpec(
+            name: name,
+            path: path ?? DatasetSpec.fashionMNISTDefaultPath,
+            trainLimit: try map.optional("train_limit")?.integer(in: 1...Int.max, what: "a positive integer"),
+            testLimit: try map.optional("test_limit")?.integer(in: 1...Int.max, what: "a positive integer"),
+            labelNoise: try map.optional("label_noise")?.number(in: 0...0.9, what: "a fraction in [0, 0.9]") ?? 0)
+    }
+
+    private static func parseModel(_ reader: NodeReader) throws(SweepFileError) -> ModelSpec {
+        let map = try reader.mapping(allowed: ["kind", "hidden"])
+        let kind = try map.required("kind").string(matching: "one of: mlp, softmax") { ["mlp", "softmax"].contains($0) }
+        let hidden = try map.optional("hidden")?.widths() ?? []
+        if kind == "softmax", !hidden.isEmpty {
+            throw map.error(at: "hidden", "softmax regression has no hidden layers; use kind: mlp or drop hidden")
+        }
+        if kind == "mlp", hidden.isEmpty {
+            throw map.error(at: "hidden", "an mlp needs at least one hidden width, e.g. hidden: [256]")
+        }
+        return ModelSpec(kind: kind, hidden: hidden)
+    }
+
+    private static func parseTraining(_ reader: NodeReader) throws(SweepFileError) -> TrainingSpec {
+        let map = try reader.mapping(allowed: GridKey.allCases.filter { $0 != .hidden }.map(\.rawValue))
+        return TrainingSpec(
+            batchSize: try map.optional("batch_size")?.integer(in: 1...65_536, what: "an integer in 1...65536") ?? 128,
+            learningRate: try map.required("learning_rate").number(in: 1e-9...100, what: "a positive number"),
+            momentum: try map.optional("momentum")?.number(in: 0...0.999_999, what: "a number in [0, 1)") ?? 0.9,
+            nesterov: try map.optional("nesterov")?.flag() ?? true,
+            weightDecay: try map.optional("weight_decay")?.number(in: 0...1, what: "a number in [0, 1]") ?? 0,
+            maxEpochs: try map.required("max_epochs").integer(in: 1...100_000, what: "a positive integer"),
+            untilTrainAccuracy: try map.optional("until_train_accuracy")?.number(
+                in: 0...1, what: "an accuracy in [0, 1]"))
+    }
+
+    private static func parseEstimator(_ reader: NodeReader) throws(SweepFileError) -> EstimatorSpec {
+        let map = try reader.mapping(allowed: ["subsets", "ratio"])
+        return EstimatorSpec(
+            subsets: try map.required("subsets").integer(in: 2...1_000_000, what: "an integer of at least 2"),
+            ratio: try map.optional("ratio")?.number(in: 0.01...0.99, what: "a fraction in [0.01, 0.99]") ?? 0.7)
+    }
+
+    private static func parseGrid(_ reader: NodeReader) throws(SweepFileError) -> [GridAxis] {
+        let map = try reader.mapping(allowed: GridKey.allCases.map(\.rawValue))
+        var axes: [GridAxis] = []
+        for (name, valuesReader) in map.entries {
+            guard let key = GridKey(rawValue: name) else { continue }
+            let items = try valuesReader.sequence(what: "a list of values, e.g. [0.1, 0.05]")
+            if items.isEmpty { throw valuesReader.error("a grid axis needs at least one value") }
+            var values: [GridValue] = []
+            for item in items {
+                switch key {
+                case .learningRate: values.append(.number(try item.number(in: 1e-9...100, what: "a positive number")))
+                case .momentum: values.append(.number(try item.number(in: 0...0.999_999, what: "a number in [0, 1)")))
+                case .weightDecay: values.append(.number(try item.number(in: 0...1, what: "a number in [0, 1]")))
+                case .untilTrainAccuracy: values.append(.number(try item.number(in: 0...1, what: "an accuracy in [0, 1]")))
+                case .nesterov: values.append(.flag(try item.flag()))
+                case .batchSize: values.append(.integer(try item.integer(in: 1...65_536, what: "an integer in 1...65536")))
+                case .maxEpochs: values.append(.integer(try item.integer(in: 1...100_000, what: "a positive integer")))
+                case .hidden: values.append(.widths(try item.widths()))
+                }
+            }
+            axes.append(GridAxis(key: key, values: values))
+        }
+        return axes
+    }
+
+    private static func syntaxError(_ error: YamlError, file: String) -> SweepFileError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return SweepFileError(
+                file: file, line: mark.line, column: mark.column, path: "", expected: "YAML syntax error: \(problem)")
+        default:
+            return SweepFileError(file: file, line: nil, column: nil, path: "", expected: "not valid YAML: \(error)")
+        }
+    }
+}

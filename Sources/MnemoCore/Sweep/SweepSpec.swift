@@ -1,0 +1,147 @@
+/// A validated sweep file: what to train, on which data, how often, and which grid of trials.
+///
+/// Build one with ``SweepParser``; every field here has passed validation.
+public struct SweepSpec: Codable, Sendable, Equatable {
+    /// Human-readable name; also names the default database file.
+    public var name: String
+    /// The seed every random choice of the sweep derives from (masks, selection, noise, init).
+    public var seed: UInt64
+    /// Where the examples come from.
+    public var dataset: DatasetSpec
+    /// The model architecture shared by all trials (a grid may override `hidden`).
+    public var model: ModelSpec
+    /// Training hyperparameters shared by all trials (the grid overrides some of them).
+    public var training: TrainingSpec
+    /// How many leave-subset-out runs each trial gets.
+    public var estimator: EstimatorSpec
+    /// Grid axes in file order; the trials are their cartesian product.
+    public var grid: [GridAxis]
+
+    public init(
+        name: String, seed: UInt64, dataset: DatasetSpec, model: ModelSpec, training: TrainingSpec,
+        estimator: EstimatorSpec, grid: [GridAxis]
+    ) {
+        self.name = name
+        self.seed = seed
+        self.dataset = dataset
+        self.model = model
+        self.training = training
+        self.estimator = estimator
+        self.grid = grid
+    }
+}
+
+/// The dataset section of a sweep.
+public struct DatasetSpec: Codable, Sendable, Equatable {
+    /// Dataset family; `fashion-mnist` (IDX files) for now.
+    public var name: String
+    /// Folder holding the files; defaults to where the Debian package installs them.
+    public var path: String
+    /// How many training examples to use (a deterministic selection); nil means all.
+    public var trainLimit: Int?
+    /// How many test examples to use; nil means all.
+    public var testLimit: Int?
+    /// Fraction of training labels flipped to another class, recorded so detection can be scored.
+    public var labelNoise: Double
+
+    public init(name: String, path: String, trainLimit: Int?, testLimit: Int?, labelNoise: Double) {
+        self.name = name
+        self.path = path
+        self.trainLimit = trainLimit
+        self.testLimit = testLimit
+        self.labelNoise = labelNoise
+    }
+
+    /// Where `dataset-fashion-mnist` installs its IDX files.
+    public static let fashionMNISTDefaultPath = "/usr/share/datasets/fashion-mnist"
+}
+
+/// The model section: an MLP with ReLU hidden layers, or softmax regression (no hidden layers).
+public struct ModelSpec: Codable, Sendable, Equatable {
+    /// `mlp` or `softmax`.
+    public var kind: String
+    /// Hidden layer widths; empty for softmax regression.
+    public var hidden: [Int]
+
+    public init(kind: String, hidden: [Int]) {
+        self.kind = kind
+        self.hidden = hidden
+    }
+}
+
+/// Optimisation hyperparameters (SGD with Nesterov momentum and weight decay) and the stopping rule.
+public struct TrainingSpec: Codable, Sendable, Equatable {
+    public var batchSize: Int
+    public var learningRate: Double
+    public var momentum: Double
+    public var nesterov: Bool
+    public var weightDecay: Double
+    /// Hard cap on epochs.
+    public var maxEpochs: Int
+    /// Stop as soon as accuracy on the run's own subset reaches this (memorization needs fitted models).
+    public var untilTrainAccuracy: Double?
+
+    public init(
+        batchSize: Int, learningRate: Double, momentum: Double, nesterov: Bool, weightDecay: Double,
+        maxEpochs: Int, untilTrainAccuracy: Double?
+    ) {
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+        self.maxEpochs = maxEpochs
+        self.untilTrainAccuracy = untilTrainAccuracy
+    }
+}
+
+/// The Feldman–Zhang estimator section: M subsets per trial, each ⌊ratio·n⌋ examples.
+public struct EstimatorSpec: Codable, Sendable, Equatable {
+    public var subsets: Int
+    public var ratio: Double
+
+    public init(subsets: Int, ratio: Double) {
+        self.subsets = subsets
+        self.ratio = ratio
+    }
+}
+
+/// One axis of the grid: a hyperparameter and the values it takes.
+public struct GridAxis: Codable, Sendable, Equatable {
+    public var key: GridKey
+    public var values: [GridValue]
+
+    public init(key: GridKey, values: [GridValue]) {
+        self.key = key
+        self.values = values
+    }
+}
+
+/// The hyperparameters a grid may vary.
+public enum GridKey: String, Codable, Sendable, CaseIterable {
+    case learningRate = "learning_rate"
+    case momentum
+    case nesterov
+    case weightDecay = "weight_decay"
+    case batchSize = "batch_size"
+    case maxEpochs = "max_epochs"
+    case untilTrainAccuracy = "until_train_accuracy"
+    case hidden
+}
+
+/// One value of a grid axis.
+public enum GridValue: Codable, Sendable, Equatable, CustomStringConvertible {
+    case number(Double)
+    case integer(Int)
+    case flag(Bool)
+    case widths([Int])
+
+    public var description: String {
+        switch self {
+        case .number(let value): return "\(value)"
+        case .integer(let value): return "\(value)"
+        case .flag(let value): return "\(value)"
+        case .widths(let value): return value.map(String.init).joined(separator: "-")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// One point of a sweep's grid: the shared settings with the grid's values applied.
+public struct Trial: Codable, Sendable, Equatable {
+    /// Position in the cartesian product, in file order of the axes (last axis varies fastest).
+    public let index: Int
+    /// `key=value` pairs joined by commas, or `default` for a sweep without a grid.
+    public let name: String
+    /// The model with any `hidden` override applied.
+    public let model: ModelSpec
+    /// Training settings with the grid's overrides applied.
+    public let training: TrainingSpec
+}
+
+extension SweepSpec {
+    /// The trials of this sweep: the cartesian product of the grid axes, or one `default` trial.
+    public var trials: [Trial] {
+        var combinations: [[(GridKey, GridValue)]] = [[]]
+        for axis in grid {
+            combinations = combinations.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } }
+        }
+        return combinations.enumerated().map { index, assignment in
+            var model = self.model
+            var training = self.training
+            for (key, value) in assignment {
+                Self.apply(key, value, model: &model, training: &training)
+            }
+            let name = assignment.isEmpty
+                ? "default" : assignment.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ",")
+            return Trial(index: index, name: name, model: model, training: training)
+        }
+    }
+
+    private static func apply(_ key: GridKey, _ value: GridValue, model: inout ModelSpec, training: inout TrainingSpec) {
+        switch (key, value) {
+        case (.learningRate, .number(let v)): training.learningRate = v
+        case (.momentum, .number(let v)): training.momentum = v
+        case (.weightDecay, .number(let v)): training.weightDecay = v
+        case (.untilTrainAccuracy, .number(let v)): training.untilTrainAccuracy = v
+        case (.nesterov, .flag(let v)): training.nesterov = v
+        case (.batchSize, .integer(let v)): training.batchSize = v
+        case (.maxEpochs, .integer(let v)): training.maxEpochs = v
+        case (.hidden, .widths(let v)):
+            model.hidden = v
+            model.kind = v.isEmpty ? "softmax" : "mlp"
+        default:
+            preconditionFailure("the parser pairs each grid key with its value kind; \(key) got \(value)")
+        }
+    }
+}

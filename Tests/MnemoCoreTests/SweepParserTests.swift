@@ -1,0 +1,98 @@
+import Foundation
+import MnemoCore
+import Testing
+
+@Suite struct SweepParserTests {
+    static let valid = """
+        name: tiny
+        seed: 7
+        dataset:
+          name: fashion-mnist
+          train_limit: 100
+          test_limit: 50
+          label_noise: 0.05
+        model:
+          kind: mlp
+          hidden: [32]
+        training:
+          learning_rate: 0.1
+          max_epochs: 5
+          until_train_accuracy: 0.99
+        estimator:
+          subsets: 4
+        grid:
+          learning_rate: [0.1, 0.05]
+          hidden: [[16], [32, 16]]
+        """
+
+    @Test func parsesAValidFileWithDefaults() throws {
+        let spec = try SweepParser.parse(yaml: Self.valid, file: "tiny.yaml")
+        #expect(spec.name == "tiny")
+        #expect(spec.seed == 7)
+        #expect(spec.dataset.path == DatasetSpec.fashionMNISTDefaultPath)
+        #expect(spec.dataset.trainLimit == 100)
+        #expect(spec.training.batchSize == 128)
+        #expect(spec.training.nesterov)
+        #expect(spec.estimator.ratio == 0.7)
+        #expect(spec.grid.map(\.key) == [.learningRate, .hidden])
+    }
+
+    @Test func gridExpandsToTheCartesianProductInFileOrder() throws {
+        let trials = try SweepParser.parse(yaml: Self.valid, file: "tiny.yaml").trials
+        #expect(trials.map(\.name) == [
+            "learning_rate=0.1,hidden=16", "learning_rate=0.1,hidden=32-16",
+            "learning_rate=0.05,hidden=16", "learning_rate=0.05,hidden=32-16",
+        ])
+        #expect(trials[3].training.learningRate == 0.05)
+        #expect(trials[3].model.hidden == [32, 16])
+        #expect(trials.map(\.index) == [0, 1, 2, 3])
+    }
+
+    struct BadFile: CustomTestStringConvertible, Sendable {
+        let label: String
+        let edit: @Sendable (String) -> String
+        let message: String
+        var testDescription: String { label }
+    }
+
+    @Test(arguments: [
+        BadFile(
+            label: "missing field",
+            edit: { $0.replacingOccurrences(of: "  max_epochs: 5\n", with: "") },
+            message: "tiny.yaml:12:3: training.max_epochs: missing required field 'max_epochs'"),
+        BadFile(
+            label: "wrong type",
+            edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: many") },
+            message: "tiny.yaml:16:12: estimator.subsets: expected an integer of at least 2, found \"many\""),
+        BadFile(
+            label: "unknown key",
+            edit: { $0.replacingOccurrences(of: "  label_noise: 0.05", with: "  label_nosie: 0.05") },
+            message: "tiny.yaml:7:3: dataset.label_nosie: unknown key 'label_nosie'; allowed here: "
+                + "name, path, train_limit, test_limit, label_noise"),
+        BadFile(
+            label: "out of range",
+            edit: { $0.replacingOccurrences(of: "learning_rate: [0.1, 0.05]", with: "learning_rate: [0.1, -1]") },
+            message: "tiny.yaml:18:24: grid.learning_rate[1]: expected a positive number, found \"-1\""),
+        BadFile(
+            label: "syntax error",
+            edit: { $0.replacingOccurrences(of: "hidden: [32]", with: "hidden: [32") },
+            message: "tiny.yaml:11:9: YAML syntax error: did not find expected ',' or ']'"),
+        BadFile(
+            label: "softmax with hidden layers",
+            edit: { $0.replacingOccurrences(of: "kind: mlp", with: "kind: softmax") },
+            message: "tiny.yaml:10:11: model.hidden: softmax regression has no hidden layers; use kind: mlp or drop hidden"),
+    ])
+    func invalidFilesReadWell(_ bad: BadFile) {
+        #expect {
+            try SweepParser.parse(yaml: bad.edit(Self.valid), file: "tiny.yaml")
+        } throws: { error in
+            (error as? SweepFileError)?.description == bad.message
+        }
+    }
+
+    @Test func missingFileNamesThePath() {
+        #expect(throws: SweepFileError.self) {
+            try SweepParser.parse(contentsOf: "/nonexistent/sweep.yaml")
+        }
+    }
+}
