@@ -1,0 +1,13 @@
+import Foundation
+import MnemoWire
+
+/// What the coordinator knows about a live worker: its socket identity, credit and last sign of life.
+struct ConnectedWorker {
+    let id: String
+    let identity: PeerIdentity
+    /// Tasks it asked for and has not been given yet.
+    var credit: Int
+    var lastSeen: Date
+    /// Task ids currently leased to it.
+    var leased: Set<String>
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import MnemoCore
+import MnemoLearn
+import MnemoStore
+
+/// A sweep ready to be served: its validated spec, its prepared dataset summarised, its tasks
+/// registered in the database (finished ones kept, so the same command resumes).
+public struct SweepSession: Sendable {
+    public let plan: SweepPlan
+    public let store: Store
+    /// Tasks newly added to the database by this session.
+    public let newTasks: Int
+
+    /// Validates `sweepFile`, prepares its dataset, and opens (or creates) the database.
+    ///
+    /// - Parameter databasePath: nil puts the database beside the sweep file, named after it.
+    /// - Throws: ``SweepFileError``, `DatasetError`, `StoreError` or ``SweepMismatchError``, each naming
+    ///   the file at fault.
+    public static func open(sweepFile: String, databasePath: String?, logger: Logger) throws -> SweepSession {
+        let spec = try SweepParser.parse(contentsOf: sweepFile)
+        let path = databasePath ?? defaultDatabasePath(for: sweepFile)
+        let started = Date()
+        let data = try PreparedDataset.make(
+            directory: URL(fileURLWithPath: spec.dataset.path), trainLimit: spec.dataset.trainLimit,
+            testLimit: spec.dataset.testLimit, seed: spec.seed, labelNoise: spec.dataset.labelNoise)
+        logger.info(
+            "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
+        )
+        let summary = DatasetSummary(
+            contentHash: data.contentHash, classCount: data.train.classCount, trainLabels: data.train.labels,
+            originalTrainLabels: data.originalTrainLabels, testLabels: data.test.labels,
+            flippedIndices: data.flippedIndices)
+        let plan = SweepPlan(spec: spec, dataset: summary, engineVersion: Trainer.engineVersion)
+        let store = try Store(path: path)
+        let newTasks = try plan.register(in: store)
+        return SweepSession(plan: plan, store: store, newTasks: newTasks)
+    }
+
+    /// `sweeps/quickstart.yaml` → `sweeps/quickstart.sqlite`.
+    public static func defaultDatabasePath(for sweepFile: String) -> String {
+        let url = URL(fileURLWithPath: sweepFile)
+        return url.deletingPathExtension().appendingPathExtension("sqlite").path
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import MnemoCore
+import MnemoLearn
+import MnemoWire
+
+/// Runs one leased task with the built-in engine: prepares (or reuses) the sweep's dataset, checks its
+/// content hash, derives the mask, trains, and evaluates every train and test example.
+struct TaskExecutor {
+    /// A finished task: its outcome (payload offset still zero) and its bit-packed correctness.
+    struct Finished: Sendable {
+        var outcome: TaskOutcome
+        var trainBits: Data
+        var testBits: Data
+    }
+
+    private var prepared: [String: PreparedDataset] = [:]
+
+    /// Trains `task`; every failure becomes an outcome with a reason, never a thrown error, so that
+    /// the coordinator can count it against the task's failure budget.
+    mutating func run(_ task: LeasedTask) -> Finished {
+        let start = Date()
+        do {
+            let data = try dataset(for: task.spec)
+            let spec = task.spec
+            let config = TrainingConfig(
+                hiddenSizes: spec.model.hidden, learningRate: spec.training.learningRate,
+                momentum: spec.training.momentum, nesterov: spec.training.nesterov,
+                weightDecay: spec.training.weightDecay, batchSize: spec.training.batchSize,
+                maxEpochs: spec.training.maxEpochs, untilTrainAccuracy: spec.training.untilTrainAccuracy)
+            let model = try Trainer(config: config).train(
+                seed: spec.trainingSeed, data: data.train, subset: spec.mask.members)
+            let train = model.evaluate(data.train)
+            let test = model.evaluate(data.test)
+            let outcome = TaskOutcome(
+                taskID: task.taskID, attempt: task.attempt, failure: nil, trainCount: data.train.count,
+                testCount: data.test.count, payloadOffset: 0, subsetAccuracy: model.report.subsetAccuracy,
+                testAccuracy: test.accuracy, epochs: model.report.epochs, seconds: Date().timeIntervalSince(start))
+            return Finished(outcome: outcome, trainBits: BitVector(train.correct).data, testBits: BitVector(test.correct).data)
+        } catch {
+            let outcome = TaskOutcome(
+                taskID: task.taskID, attempt: task.attempt, failure: "\(error)", trainCount: 0, testCount: 0,
+                payloadOffset: 0, subsetAccuracy: 0, testAccuracy: 0, epochs: 0,
+                seconds: Date().timeIntervalSince(start))
+            return Finished(outcome: outcome, trainBits: Data(), testBits: Data())
+        }
+    }
+
+    private mutating func dataset(for spec: TaskSpec) throws -> PreparedDataset {
+        if let cached = prepared[spec.datasetHash] { return cached }
+        let data = try PreparedDataset.make(
+            directory: URL(fileURLWithPath: spec.dataset.path), trainLimit: spec.dataset.trainLimit,
+            testLimit: spec.dataset.testLimit, seed: spec.sweepSeed, labelNoise: spec.dataset.labelNoise)
+        guard data.contentHash == spec.datasetHash else {
+            throw DatasetMismatchError(path: spec.dataset.path, expected: spec.datasetHash, found: data.contentHash)
+        }
+        prepared[spec.datasetHash] = data
+        return data
+    }
+}
+
+/// This worker's copy of the dataset differs from the coordinator's: training on it would mix
+/// different data into one estimate.
+struct DatasetMismatchError: Error, CustomStringConvertible {
+    let path: String
+    let expected: String
+    let found: String
+
+    var description: String {
+        "dataset at \(path) has content hash \(found.prefix(16))…, the sweep expects \(expected.prefix(16))…; "
+            + "install the same dataset version on every worker"
+    }
+}

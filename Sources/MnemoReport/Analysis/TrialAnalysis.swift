@@ -1,0 +1,132 @@
+import Foundation
+import MnemoCore
+import MnemoStore
+
+/// The Feldman–Zhang estimates of one trial, rebuilt from the results stored in the database by a
+/// streaming GEMM pass (results are the source of truth; these are derived).
+public struct TrialAnalysis: Sendable {
+    public let sweep: SweepSpec
+    public let trial: TrialRecord
+    public let dataset: DatasetSummary
+    public let accumulator: InfluenceAccumulator
+    public let memorization: MemorizationEstimates
+    /// Mean of the accuracies the workers reported on their own subsets.
+    public let meanReportedSubsetAccuracy: Double
+    /// Mean test accuracy over runs.
+    public let meanTestAccuracy: Double
+    /// Mean epochs trained per run.
+    public let meanEpochs: Double
+    /// Runs whose results were aggregated.
+    public var runs: Int { accumulator.runs }
+
+    /// Runs per GEMM block when rebuilding from the database.
+    static let blockSize = 32
+
+    /// Loads the sweep, its dataset summary and every stored result of `trialIndex`.
+    ///
+    /// - Throws: ``AnalysisError`` when the sweep, trial or dataset summary is missing, or a stored
+    ///   result does not fit the dataset.
+    public static func load(store: Store, sweepName: String? = nil, trialIndex: Int) throws -> TrialAnalysis {
+        let sweepRecord = try Self.sweepRecord(store: store, name: sweepName)
+        let sweep = try JSONDecoder().decode(SweepSpec.self, from: Data(sweepRecord.specYAML.utf8))
+        guard let trial = try store.trials(sweepID: sweepRecord.id).first(where: { $0.trialIndex == trialIndex }) else {
+            throw AnalysisError("sweep '\(sweepRecord.id)' has no trial \(trialIndex)")
+        }
+        guard let blob = try store.artifact(sweepID: sweepRecord.id, name: DatasetSummary.artifactName) else {
+            throw AnalysisError("sweep '\(sweepRecord.id)' has no dataset summary; was it started by a coordinator?")
+        }
+        let dataset = try JSONDecoder().decode(DatasetSummary.self, from: blob)
+        var accumulator = try InfluenceAccumulator(
+            trainLabels: dataset.trainLabels.map(Int.init), testLabels: dataset.testLabels.map(Int.init),
+            classCount: dataset.classCount)
+        let n = dataset.trainLabels.count
+        let t = dataset.testLabels.count
+        var block: [RunOutcome] = []
+        var subsetAccuracy = 0.0
+        var testAccuracy = 0.0
+        var epochs = 0.0
+        var count = 0.0
+        try store.forEachResult(sweepID: sweepRecord.id, trialIndex: trialIndex) { row in
+            let mask = SubsetMask(seed: sweep.seed, subset: row.subsetIndex, count: n, ratio: sweep.estimator.ratio)
+            block.append(
+                RunOutcome(
+                    mask: mask, trainCorrect: try BitVector(data: row.trainBits, count: n),
+                    testCorrect: try BitVector(data: row.testBits, count: t)))
+            subsetAccuracy += row.subsetAccuracy
+            testAccuracy += row.testAccuracy
+            epochs += Double(row.epochs)
+            count += 1
+            if block.count == blockSize {
+                try accumulator.add(block)
+                block.removeAll(keepingCapacity: true)
+            }
+        }
+        try accumulator.add(block)
+        return TrialAnalysis(
+            sweep: sweep, trial: trial, dataset: dataset, accumulator: accumulator,
+            memorization: accumulator.memorization(), meanReportedSubsetAccuracy: subsetAccuracy / max(count, 1),
+            meanTestAccuracy: testAccuracy / max(count, 1), meanEpochs: epochs / max(count, 1))
+    }
+
+    /// The one sweep in the database, or the one named.
+    static func sweepRecord(store: Store, name: String?) throws -> SweepRecord {
+        let sweeps = try store.sweeps()
+        if let name {
+            guard let record = sweeps.first(where: { $0.id == name }) else {
+                throw AnalysisError("database \(store.path) holds no sweep named '\(name)'")
+            }
+            return record
+        }
+        guard let first = sweeps.first else { throw AnalysisError("database \(store.path) holds no sweep yet") }
+        guard sweeps.count == 1 else {
+            throw AnalysisError(
+                "database \(store.path) holds \(sweeps.count) sweeps (\(sweeps.map(\.id).joined(separator: ", "))); "
+                    + "name one with --sweep")
+        }
+        return first
+    }
+
+    // MARK: - Planted label noise
+
+    /// How well memorization singles out the planted label flips, or nil without planted flips.
+    public var mislabeledDetection: MislabeledDetection? {
+        guard !dataset.flippedIndices.isEmpty else { return nil }
+        let flipped = Set(dataset.flippedIndices)
+        var flippedScores: [Double] = []
+        var cleanScores: [Double] = []
+        for (i, value) in memorization.values.enumerated() where !value.isNaN {
+            if flipped.contains(i) { flippedScores.append(value) } else { cleanScores.append(value) }
+        }
+        let k = dataset.flippedIndices.count
+        let ranked = memorization.values.indices.filter { !memorization.values[$0].isNaN }
+            .sorted { memorization.values[$0] > memorization.values[$1] }
+        let topK = ranked.prefix(k).filter(flipped.contains).count
+        return MislabeledDetection(
+            flippedCount: k, auc: ROC.auc(positives: flippedScores, negatives: cleanScores),
+            meanMemFlipped: Descriptive.mean(flippedScores), meanMemClean: Descriptive.mean(cleanScores),
+            topK: k, flipsInTopK: topK)
+    }
+}
+
+/// How well memorization scores detect planted label flips.
+public struct MislabeledDetection: Sendable, Codable, Equatable {
+    public let flippedCount: Int
+    /// ROC AUC of mem, flipped (positive) against clean examples.
+    public let auc: Double
+    public let meanMemFlipped: Double
+    public let meanMemClean: Double
+    /// k = number of flips; `flipsInTopK / topK` is the precision of the k highest mem scores.
+    public let topK: Int
+    public let flipsInTopK: Int
+
+    public var topKFraction: Double { topK > 0 ? Double(flipsInTopK) / Double(topK) : .nan }
+}
+
+/// Scores cannot be computed from this database; says what is missing.
+public struct AnalysisError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,57 @@
+import MnemoCore
+
+/// Everything `mnemo scores`, `mnemo export` and the end-of-run headline show for one trial, derived
+/// from a ``TrialAnalysis``: influence blocks, entropies with buckets, top pairs and summary figures.
+public struct TrialScores: Sendable {
+    public let analysis: TrialAnalysis
+    /// Same-class influence blocks, one per class.
+    public let blocks: [InfluenceMatrix]
+    /// Per test example: raw influence entropy (SAM paper eq. 3) and its bucket 1…5.
+    public let rawEntropy: RawInfluenceEntropy
+    public let rawBuckets: [Int]
+    /// Per test example: entropy of significance-thresholded influence and its quantile bucket.
+    public let thresholdedEntropy: ThresholdedInfluenceEntropy
+    public let thresholdedBuckets: [Int]
+
+    /// z of the significance threshold used for the thresholded entropy and for "significant" pairs.
+    public static let significanceZ = 2.0
+
+    public init(_ analysis: TrialAnalysis) {
+        self.analysis = analysis
+        blocks = analysis.accumulator.influenceBlocks()
+        rawEntropy = RawInfluenceEntropy(analysis.accumulator)
+        rawBuckets = rawEntropy.buckets()
+        thresholdedEntropy = ThresholdedInfluenceEntropy(analysis.accumulator, z: Self.significanceZ)
+        thresholdedBuckets = thresholdedEntropy.buckets()
+    }
+
+    /// The `count` train examples with the highest memorization, with their SE.
+    public func topMemorized(_ count: Int) -> [(index: Int, mem: Double, se: Double)] {
+        let mem = analysis.memorization
+        return mem.values.indices.filter { !mem.values[$0].isNaN }
+            .sorted { mem.values[$0] > mem.values[$1] || (mem.values[$0] == mem.values[$1] && $0 < $1) }
+            .prefix(count)
+            .map { ($0, mem.values[$0], mem.standardErrors[$0]) }
+    }
+
+    /// The `count` largest same-class influence pairs.
+    public func topPairs(_ count: Int, significantOnly: Bool = false) -> [InfluencePair] {
+        InfluencePair.top(in: blocks, count: count, minimumZ: significantOnly ? Self.significanceZ : nil)
+    }
+
+    /// How many test examples fall in each raw-entropy bucket 1…5.
+    public var bucketCounts: [Int] {
+        (1...5).map { bucket in rawBuckets.filter { $0 == bucket }.count }
+    }
+
+    /// Test accuracy of this trial's runs per raw-entropy bucket (mean over runs), NaN for an empty bucket.
+    public var bucketAccuracy: [Double] {
+        let correct = analysis.accumulator.testCorrect
+        let runs = Double(analysis.runs)
+        return (1...5).map { bucket in
+            let members = rawBuckets.indices.filter { rawBuckets[$0] == bucket }
+            guard !members.isEmpty, runs > 0 else { return .nan }
+            return members.reduce(0.0) { $0 + Double(correct[$1]) } / (runs * Double(members.count))
+        }
+    }
+}

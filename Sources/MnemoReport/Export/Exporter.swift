@@ -1,0 +1,137 @@
+import Foundation
+import MnemoCore
+import MnemoStore
+
+/// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `entropy.csv`,
+/// `summary.json`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
+/// run: `trainset_mask`, `trainset_correctness`, `testset_correctness`).
+public struct Exporter {
+    public let store: Store
+    public let scores: TrialScores
+    public let summary: TrialSummary
+
+    public init(store: Store, scores: TrialScores, summary: TrialSummary) {
+        self.store = store
+        self.scores = scores
+        self.summary = summary
+    }
+
+    /// Writes every file into `directory` (created if needed) and returns their URLs.
+    ///
+    /// - Parameter topPairs: how many influence pairs `influence_top.csv` lists.
+    @discardableResult
+    public func write(to directory: URL, topPairs: Int = 1000) throws -> [URL] {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let files = [
+            directory.appendingPathComponent("memorization.csv"),
+            directory.appendingPathComponent("influence_top.csv"),
+            directory.appendingPathComponent("entropy.csv"),
+            directory.appendingPathComponent("summary.json"),
+            directory.appendingPathComponent("fz_estimates.npz"),
+            directory.appendingPathComponent("runs.npz"),
+        ]
+        try write(memorizationCSV(), to: files[0])
+        try write(influenceCSV(count: topPairs), to: files[1])
+        try write(entropyCSV(), to: files[2])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try encoder.encode(summary).write(to: files[3], options: .atomic)
+        try writeEstimates(to: files[4])
+        try writeRuns(to: files[5])
+        return files
+    }
+
+    private func write(_ text: String, to url: URL) throws {
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+
+    private var dataset: DatasetSummary { scores.analysis.dataset }
+
+    func memorizationCSV() -> String {
+        let mem = scores.analysis.memorization
+        let flipped = Set(dataset.flippedIndices)
+        var text = "index,label,original_label,flipped,mem,mem_se\n"
+        for i in mem.values.indices {
+            text += "\(i),\(dataset.trainLabels[i]),\(dataset.originalTrainLabels[i]),\(flipped.contains(i) ? 1 : 0),"
+            text += "\(Self.number(mem.values[i])),\(Self.number(mem.standardErrors[i]))\n"
+        }
+        return text
+    }
+
+    func influenceCSV(count: Int) -> String {
+        var text = "train_index,test_index,class,influence,influence_se,significant\n"
+        for pair in scores.topPairs(count) {
+            let significant = pair.influence > TrialScores.significanceZ * pair.standardError
+            text += "\(pair.train),\(pair.test),\(dataset.testLabels[pair.test]),"
+            text += "\(Self.number(pair.influence)),\(Self.number(pair.standardError)),\(significant ? 1 : 0)\n"
+        }
+        return text
+    }
+
+    func entropyCSV() -> String {
+        var text = "test_index,label,entropy,bucket,all_zero,thresholded_entropy,thresholded_bucket\n"
+        let raw = scores.rawEntropy.entropy
+        let thresholded = scores.thresholdedEntropy.entropy
+        for j in raw.values.indices {
+            text += "\(j),\(dataset.testLabels[j]),\(Self.number(raw.values[j])),\(scores.rawBuckets[j]),"
+            text += "\(raw.isAllZero[j] ? 1 : 0),\(Self.number(thresholded.values[j])),\(scores.thresholdedBuckets[j])\n"
+        }
+        return text
+    }
+
+    /// `tr_mem`, `tr_labels`, `tt_labels`, and per class c `tr_classidx_{c}`, `tt_classidx_{c}`,
+    /// `infl_matrix_class{c}` (N_c × T_c, float32), as in the Feldman–Zhang release files.
+    private func writeEstimates(to url: URL) throws {
+        let writer = try NpzWriter(url: url)
+        let n = dataset.trainLabels.count
+        let t = dataset.testLabels.count
+        try writer.append(NpyArray(name: "tr_mem", shape: [n], values: scores.analysis.memorization.values.map(Float.init)))
+        try writer.append(NpyArray(name: "tr_mem_se", shape: [n], values: scores.analysis.memorization.standardErrors.map(Float.init)))
+        try writer.append(NpyArray(name: "tr_labels", shape: [n], values: dataset.trainLabels.map(Int64.init)))
+        try writer.append(NpyArray(name: "tr_original_labels", shape: [n], values: dataset.originalTrainLabels.map(Int64.init)))
+        try writer.append(NpyArray(name: "tr_flipped_idx", shape: [dataset.flippedIndices.count], values: dataset.flippedIndices.map(Int64.init)))
+        try writer.append(NpyArray(name: "tt_labels", shape: [t], values: dataset.testLabels.map(Int64.init)))
+        for block in scores.blocks {
+            guard let c = block.classIndex else { continue }
+            try writer.append(NpyArray(name: "tr_classidx_\(c)", shape: [block.trainIndices.count], values: block.trainIndices.map(Int64.init)))
+            try writer.append(NpyArray(name: "tt_classidx_\(c)", shape: [block.testIndices.count], values: block.testIndices.map(Int64.init)))
+            try writer.append(
+                NpyArray(
+                    name: "infl_matrix_class\(c)", shape: [block.values.rows, block.values.columns],
+                    values: block.values.storage.map(Float.init)))
+        }
+        try writer.finish()
+    }
+
+    /// The per-run archive: runs × examples boolean matrices, in subset order, plus `subset_idx`.
+    private func writeRuns(to url: URL) throws {
+        let analysis = scores.analysis
+        let n = dataset.trainLabels.count
+        let t = dataset.testLabels.count
+        var masks: [Bool] = []
+        var trainCorrect: [Bool] = []
+        var testCorrect: [Bool] = []
+        var subsets: [Int64] = []
+        try store.forEachResult(sweepID: analysis.sweep.name, trialIndex: analysis.trial.trialIndex) { row in
+            masks += SubsetMask(seed: analysis.sweep.seed, subset: row.subsetIndex, count: n, ratio: analysis.sweep.estimator.ratio).isMember
+            trainCorrect += Array(try BitVector(data: row.trainBits, count: n))
+            testCorrect += Array(try BitVector(data: row.testBits, count: t))
+            subsets.append(Int64(row.subsetIndex))
+        }
+        let runs = subsets.count
+        try NpzWriter.write(
+            [
+                try NpyArray(name: "subset_idx", shape: [runs], values: subsets),
+                try NpyArray(name: "trainset_mask", shape: [runs, n], values: masks),
+                try NpyArray(name: "trainset_correctness", shape: [runs, n], values: trainCorrect),
+                try NpyArray(name: "testset_correctness", shape: [runs, t], values: testCorrect),
+            ], to: url)
+    }
+
+    /// A CSV number: `nan` for undefined scores, otherwise enough digits to round-trip a Float.
+    static func number(_ value: Double) -> String {
+        value.isNaN ? "nan" : String(format: "%.6g", value)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import MnemoStore
+
+/// `mnemo status`: per-trial task counts, the workers seen and the latest events.
+public enum StatusReport {
+    public static func text(store: Store, sweepName: String?) throws -> String {
+        let sweep = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
+        let progress = try store.progress(sweepID: sweep.id)
+        var lines = ["sweep \(sweep.id) · \(store.path)"]
+        lines.append(Table.render(
+            header: ["trial", "name", "done", "total", "pending", "leased", "retrying", "quarantined", "progress"],
+            rows: progress.map { trial in
+                [
+                    "\(trial.trialIndex)", trial.name, "\(trial.done)", "\(trial.total)", "\(trial.pending)",
+                    "\(trial.leased)", "\(trial.retrying)", "\(trial.quarantined)",
+                    String(format: "%.0f%%", trial.total > 0 ? 100 * Double(trial.done) / Double(trial.total) : 0),
+                ]
+            }))
+        let done = progress.reduce(0) { $0 + $1.done }
+        let total = progress.reduce(0) { $0 + $1.total }
+        lines.append("all trials: \(done)/\(total) tasks done")
+        let workers = try store.workers()
+        if !workers.isEmpty {
+            let formatter = ISO8601DateFormatter()
+            lines.append("")
+            lines.append(Table.render(
+                header: ["worker", "host", "pid", "tasks done", "last seen"],
+                rows: workers.map { ["\($0.id)", $0.host, "\($0.pid)", "\($0.tasksDone)", formatter.string(from: $0.lastSeen)] }))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `mnemo` command line: run memorization/influence sweeps locally or on a cluster, then inspect
+/// and export their scores.
+@main
+struct Mnemo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mnemo",
+        abstract: "Feldman–Zhang memorization and influence studies at cluster scale.",
+        discussion: """
+            Quick start on one machine:
+              mnemo run sweeps/quickstart.yaml
+            On a cluster:
+              mnemo coordinator sweeps/x.yaml --bind 'tcp://*:5555' --db x.sqlite   # on the head node
+              mnemo worker --connect tcp://head:5555                               # on every other node
+            """,
+        subcommands: [
+            RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
+            ScoresCommand.self, ExportCommand.self,
+        ])
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import MnemoCluster
+import MnemoLinalg
+import MnemoReport
+
+extension Mnemo {
+    struct RunCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Run a sweep on this machine: the coordinator plus local worker processes.",
+            discussion: """
+                Rerunning the same command on the same database resumes the sweep; finished tasks are never
+                retrained. Example:
+                  mnemo run sweeps/quickstart.yaml --workers 2
+                """)
+
+        @Argument(help: "The sweep file (YAML).")
+        var sweepFile: String
+
+        @Option(help: "The SQLite database (default: beside the sweep file, named after it).")
+        var db: String?
+
+        @Option(help: "Local worker processes (default: one per core).")
+        var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        @Option(help: "BLAS threads per worker.")
+        var threads: Int = 1
+
+        @Flag(help: "Do not show the progress line.")
+        var noProgress = false
+
+        @OptionGroup var logging: LoggingOptions
+
+        func validate() throws {
+            guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        }
+
+        func run() throws {
+            let logger = logging.makeLogger("mnemo.run")
+            StopSignal.install()
+            let session = try SweepSession.open(sweepFile: sweepFile, databasePath: db, logger: logger)
+            let complete = try LocalRun.execute(
+                session: session, workers: workers, threads: threads, showProgress: !noProgress, logger: logger)
+            try Headline.print(store: session.store)
+            guard complete else {
+                print("stopped before the sweep was complete; run the same command again to resume")
+                throw ExitCode(130)
+            }
+        }
+    }
+}

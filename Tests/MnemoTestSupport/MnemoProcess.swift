@@ -1,0 +1,81 @@
+import Foundation
+
+/// A running `mnemo` binary started by a test, with its output captured to files. Killed on deinit
+/// if still running, so a failing test leaves no process behind.
+public final class MnemoProcess: @unchecked Sendable {
+    /// The binary built beside the test bundle (`.build/debug/mnemo`).
+    public static var binary: URL {
+        if let override = ProcessInfo.processInfo.environment["MNEMO_BINARY"] {
+            return URL(fileURLWithPath: override)
+        }
+        return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("mnemo")
+    }
+
+    public let process = Process()
+    private let stdoutURL: URL
+    private let stderrURL: URL
+
+    /// Starts `mnemo arguments…`, writing its output under `directory`.
+    public init(_ arguments: [String], in directory: TemporaryDirectory, label: String) throws {
+        stdoutURL = directory.url.appendingPathComponent("\(label).stdout")
+        stderrURL = directory.url.appendingPathComponent("\(label).stderr")
+        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.url
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+    public var standardOutput: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    public var standardError: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+    /// Waits for exit; returns the exit status, or nil if still running after `timeout` seconds.
+    @discardableResult
+    public func wait(timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline { return nil }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return process.terminationStatus
+    }
+
+    /// Sends `signal` (SIGKILL by default) and waits for the process to end.
+    public func kill(_ signal: Int32 = SIGKILL) {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    /// Runs `mnemo arguments…` to completion and returns (status, stdout, stderr).
+    public static func run(
+        _ arguments: [String], in directory: TemporaryDirectory, label: String, timeout: TimeInterval = 300
+    ) throws -> (status: Int32?, stdout: String, stderr: String) {
+        let process = try MnemoProcess(arguments, in: directory, label: label)
+        let status = process.wait(timeout: timeout)
+        return (status, process.standardOutput, process.standardError)
+    }
+
+    deinit {
+        if process.isRunning {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds or `timeout` seconds pass.
+public func eventually(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return try condition()
+}

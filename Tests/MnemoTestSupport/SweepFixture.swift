@@ -1,0 +1,32 @@
+/// Sweep files for tests: small Fashion-MNIST studies that finish in seconds.
+public enum SweepFixture {
+    /// Where the Debian package installs Fashion-MNIST.
+    public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
+
+    /// A tiny sweep YAML.
+    public static func tiny(
+        name: String = "tiny", subsets: Int = 16, trainLimit: Int = 400, testLimit: Int = 200, hidden: Int = 32,
+        maxEpochs: Int = 10, labelNoise: Double = 0.05, seed: Int = 11
+    ) -> String {
+        """
+        name: \(name)
+        seed: \(seed)
+        dataset:
+          name: fashion-mnist
+          train_limit: \(trainLimit)
+          test_limit: \(testLimit)
+          label_noise: \(labelNoise)
+        model:
+          kind: mlp
+          hidden: [\(hidden)]
+        training:
+          batch_size: 64
+          learning_rate: 0.1
+          max_epochs: \(maxEpochs)
+          until_train_accuracy: 0.99
+        estimator:
+          subsets: \(subsets)
+          ratio: 0.7
+        """
+    }
+}
