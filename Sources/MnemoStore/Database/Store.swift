@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+
+/// Mnemo's SQLite database: the only type in Mnemo that touches SQL.
+///
+/// One process writes (the coordinator, through ``init(path:)``); any number of others read at the
+/// same time through ``openReadOnly(path:)`` (`mnemo status`, `scores`, `export`), which the
+/// database's WAL mode allows. Every method is synchronous and runs in one transaction, so a
+/// failed write changes nothing. Failures are thrown as ``StoreError``.
+///
+/// ```swift
+/// let store = try Store(path: "runs/x.sqlite")
+/// try store.registerSweep(sweep)
+/// let leased = try store.leasePendingTasks(sweepID: sweep.id, limit: 8, workerID: "w1", deadline: deadline)
+/// ```
+public final class Store: Sendable {
+    /// The database file.
+    public let path: String
+    /// Whether this store was opened with ``openReadOnly(path:)``.
+    public let isReadOnly: Bool
+
+    let pool: DatabasePool
+
+    /// Seconds a connection waits for another connection's lock before failing with a `busy`
+    /// ``StoreError``. Readers in WAL mode rarely wait at all; the writer
+    /// may wait for a checkpoint or for a second writer by mistake.
+    static let busyTimeout: TimeInterval = 30
+
+    /// Opens the database at `path` for writing, creating the file if needed and migrating it to the
+    /// current schema.
+    ///
+    /// - Parameter path: the database file; its directory must exist.
+    /// - Throws: ``StoreError`` if the file cannot be opened or migrated, or has a newer schema.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "MnemoStore"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: "opening for writing", path: path, wasWrite: false)
+        }
+        self.path = path
+        self.isReadOnly = false
+        let migrator = StoreSchema.migrator
+        if try Self.isSuperseded(pool, migrator: migrator, path: path) {
+            throw StoreError(reason: .newerSchema, operation: "opening for writing", path: path)
+        }
+        do {
+            try migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: "migrating the schema", path: path, wasWrite: true)
+        }
+    }
+
+    private init(readOnlyPool: DatabasePool, path: String) {
+        self.pool = readOnlyPool
+        self.path = path
+        self.isReadOnly = true
+    }
+
+    /// Opens an existing database for reading only, while a coordinator may be writing to it.
+    ///
+    /// - Parameter path: the database file.
+    /// - Returns: a store whose writing methods throw ``StoreError`` with reason `readOnly`.
+    /// - Throws: ``StoreError`` with reason `missingDatabase` if there is no file at `path`
+    ///   ("no Mnemo database at PATH"), `notMnemoDatabase` if it does not hold Mnemo's schema,
+    ///   `newerSchema` if a newer Mnemo wrote it.
+    public static func openReadOnly(path: String) throws -> Store {
+        let operation = "opening read-only"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(reason: .missingDatabase, operation: operation, path: path)
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.label = "MnemoStore.readOnly"
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: operation, path: path, wasWrite: false)
+        }
+        let migrator = StoreSchema.migrator
+        if try isSuperseded(pool, migrator: migrator, path: path) {
+            throw StoreError(reason: .newerSchema, operation: operation, path: path)
+        }
+        let isComplete: Bool
+        do {
+            isComplete = try pool.read { db in try migrator.hasCompletedMigrations(db) }
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: operation, path: path, wasWrite: false)
+        }
+        guard isComplete else {
+            throw StoreError(reason: .notMnemoDatabase, operation: operation, path: path)
+        }
+        return Store(readOnlyPool: pool, path: path)
+    }
+
+    private static func isSuperseded(_ pool: DatabasePool, migrator: DatabaseMigrator, path: String) throws -> Bool {
+        do {
+            return try pool.read { db in try migrator.hasBeenSuperseded(db) }
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: "reading the schema version", path: path, wasWrite: false)
+        }
+    }
+
+    /// Runs `body` in one write transaction, turning SQLite errors into ``StoreError``.
+    func write<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: operation(), path: path, wasWrite: true)
+        }
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot), turning SQLite errors into
+    /// ``StoreError``. Errors thrown by `body` itself pass through unchanged.
+    func read<T>(_ operation: @autoclosure () -> String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: operation(), path: path, wasWrite: false)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import GRDB
+
+/// The database schema as an ordered list of migrations. A migration, once released, never changes:
+/// later schema changes are new migrations appended here.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: createVersion1)
+        return migrator
+    }
+
+    private static func createVersion1(_ db: Database) throws {
+        try db.create(table: "sweep") { t in
+            t.primaryKey("id", .text)
+            t.column("name", .text).notNull()
+            t.column("specYAML", .text).notNull()
+            t.column("seed", .integer).notNull()
+            t.column("createdAt", .datetime).notNull()
+        }
+        try db.create(table: "trial") { t in
+            t.column("sweepID", .text).notNull().references("sweep")
+            t.column("trialIndex", .integer).notNull()
+            t.column("name", .text).notNull()
+            t.column("paramsJSON", .text).notNull()
+            t.primaryKey(["sweepID", "trialIndex"])
+        }
+        try db.create(table: "task") { t in
+            t.primaryKey("id", .text)
+            t.column("sweepID", .text).notNull()
+            t.column("trialIndex", .integer).notNull()
+            t.column("subsetIndex", .integer).notNull()
+            t.column("seed", .integer).notNull()
+            t.column("specJSON", .text).notNull()
+            t.column("state", .text).notNull()
+                .check(sql: "state IN ('pending', 'leased', 'done', 'quarantined')")
+            t.column("attempt", .integer).notNull()
+            t.column("workerID", .text)
+            t.column("leaseDeadline", .datetime)
+            t.column("failures", .integer).notNull()
+            t.column("lastError", .text)
+            t.column("updatedAt", .datetime).notNull()
+            t.foreignKey(["sweepID", "trialIndex"], references: "trial")
+        }
+        // Leasing scans pending tasks of a sweep in (trialIndex, subsetIndex) order.
+        try db.create(
+            index: "task_sweep_state", on: "task", columns: ["sweepID", "state", "trialIndex", "subsetIndex"])
+        // Aggregation reads the results of one trial in subset order.
+        try db.create(index: "task_sweep_trial", on: "task", columns: ["sweepID", "trialIndex", "subsetIndex"])
+        try db.create(table: "result") { t in
+            t.primaryKey("taskID", .text).references("task")
+            t.column("attempt", .integer).notNull()
+            t.column("workerID", .text).notNull()
+            t.column("trainBits", .blob).notNull()
+            t.column("testBits", .blob).notNull()
+            t.column("subsetAccuracy", .double).notNull()
+            t.column("testAccuracy", .double).notNull()
+            t.column("epochs", .integer).notNull()
+            t.column("seconds", .double).notNull()
+            t.column("receivedAt", .datetime).notNull()
+        }
+        try db.create(table: "worker") { t in
+            t.primaryKey("id", .text)
+            t.column("host", .text).notNull()
+            t.column("pid", .integer).notNull()
+            t.column("firstSeen", .datetime).notNull()
+            t.column("lastSeen", .datetime).notNull()
+            t.column("tasksDone", .integer).notNull()
+        }
+        try db.create(table: "event") { t in
+            t.autoIncrementedPrimaryKey("id")
+            t.column("time", .datetime).notNull()
+            t.column("kind", .text).notNull()
+            t.column("message", .text).notNull()
+            t.column("taskID", .text)
+            t.column("workerID", .text)
+        }
+        try db.create(table: "artifact") { t in
+            t.column("sweepID", .text).notNull().references("sweep")
+            t.column("name", .text).notNull()
+            t.column("blob", .blob).notNull()
+            t.primaryKey(["sweepID", "name"])
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// What ``Store/commitResults(_:)`` did with one result. Every outcome is acknowledged to the
+/// worker; only `accepted` changed the database.
+public enum CommitOutcome: Sendable, Equatable {
+    /// Stored; the task is done.
+    case accepted
+    /// The result is for an attempt other than the task's latest one.
+    case staleAttempt
+    /// The task already has a result; this one is a duplicate or late.
+    case alreadyDone
+    /// The task ran out of failure budget and takes no results.
+    case taskQuarantined
+    /// No task has this id.
+    case unknownTask
+}

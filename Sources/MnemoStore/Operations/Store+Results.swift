@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Commits a batch of results in one transaction.
+    ///
+    /// A result is accepted only if its task exists, is neither done nor quarantined, and the
+    /// result is for the task's latest attempt. The task may be leased, or pending because a
+    /// restart or a lost worker requeued it while the result was in flight; either way the result
+    /// is accepted once, and any later copy is `alreadyDone`. Accepting stores the result, marks the
+    /// task done and counts it for the worker.
+    ///
+    /// - Parameter results: results in any order; a task may appear more than once.
+    /// - Returns: one outcome per result, in the same order.
+    /// - Throws: ``StoreError``; then nothing of the batch was written.
+    public func commitResults(_ results: [ResultRecord]) throws -> [CommitOutcome] {
+        guard !results.isEmpty else { return [] }
+        return try write("committing \(results.count) results") { db in
+            try results.map { result in try Self.commit(result, in: db) }
+        }
+    }
+
+    private static func commit(_ result: ResultRecord, in db: Database) throws -> CommitOutcome {
+        guard
+            let task = try Row.fetchOne(
+                db, sql: "SELECT state, attempt FROM task WHERE id = ?", arguments: [result.taskID])
+        else { return .unknownTask }
+        let state: TaskState = task["state"]
+        let attempt: Int = task["attempt"]
+        switch state {
+        case .done:
+            return .alreadyDone
+        case .quarantined:
+            return .taskQuarantined
+        case .pending, .leased:
+            // Attempt 0 was never leased, so nobody can have run it.
+            guard result.attempt == attempt, attempt > 0 else { return .staleAttempt }
+        }
+        try result.insert(db)
+        try db.execute(
+            sql: """
+                UPDATE task SET state = 'done', workerID = NULL, leaseDeadline = NULL, updatedAt = ?
+                WHERE id = ?
+                """,
+            arguments: [result.receivedAt, result.taskID])
+        try db.execute(
+            sql: "UPDATE worker SET tasksDone = tasksDone + 1 WHERE id = ?", arguments: [result.workerID])
+        return .accepted
+    }
+
+    /// The number of stored results of a sweep, or of one of its trials.
+    ///
+    /// - Throws: ``StoreError``.
+    public func resultCount(sweepID: String, trialIndex: Int? = nil) throws -> Int {
+        try read("counting results of sweep \(sweepID)") { db in
+            var sql = "SELECT COUNT(*) FROM result JOIN task ON task.id = result.taskID WHERE task.sweepID = ?"
+            var arguments: StatementArguments = [sweepID]
+            if let trialIndex {
+                sql += " AND task.trialIndex = ?"
+                arguments += [trialIndex]
+            }
+            return try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0
+        }
+    }
+
+    /// Streams the results of one trial in subset order, one row in memory at a time, from one
+    /// consistent snapshot of the database.
+    ///
+    /// `body` runs while the read is open: it must not call back into this store.
+    ///
+    /// - Parameters:
+    ///   - sweepID: the sweep.
+    ///   - trialIndex: the trial.
+    ///   - body: called once per result, ordered by subset index (then task id).
+    /// - Throws: ``StoreError``, or whatever `body` throws (which ends the stream).
+    public func forEachResult(sweepID: String, trialIndex: Int, _ body: (ResultRow) throws -> Void) throws {
+        try read("reading results of trial \(trialIndex) of sweep \(sweepID)") { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT task.subsetIndex, task.seed, result.*
+                    FROM task JOIN result ON result.taskID = task.id
+                    WHERE task.sweepID = ? AND task.trialIndex = ?
+                    ORDER BY task.subsetIndex, task.id
+                    """,
+                arguments: [sweepID, trialIndex])
+            while let row = try rows.next() {
+                try body(ResultRow(row: row))
+            }
+        }
+    }
+}

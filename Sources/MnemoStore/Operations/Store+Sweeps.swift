@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Records a sweep, or does nothing if a sweep with the same id exists.
+    ///
+    /// - Returns: whether the sweep was new.
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    public func registerSweep(_ sweep: SweepRecord) throws -> Bool {
+        try write("registering sweep \(sweep.id)") { db in
+            try sweep.insert(db, onConflict: .ignore)
+            return db.changesCount > 0
+        }
+    }
+
+    /// Records the trials of a registered sweep; trials that exist already are left as they are.
+    ///
+    /// - Returns: the number of trials inserted.
+    /// - Throws: ``StoreError`` (also if a trial's sweep is not registered).
+    @discardableResult
+    public func insertTrials(_ trials: [TrialRecord]) throws -> Int {
+        try write("inserting \(trials.count) trials") { db in
+            var inserted = 0
+            for trial in trials {
+                try trial.insert(db, onConflict: .ignore)
+                inserted += db.changesCount
+            }
+            return inserted
+        }
+    }
+
+    /// Stores data derived when a sweep starts, replacing an artifact of the same name.
+    ///
+    /// - Throws: ``StoreError`` (also if the sweep is not registered).
+    public func putArtifact(sweepID: String, name: String, data: Data) throws {
+        try write("storing artifact \(name) of sweep \(sweepID)") { db in
+            try ArtifactRecord(sweepID: sweepID, name: name, blob: data).upsert(db)
+        }
+    }
+
+    /// The artifact `name` of a sweep, or nil if there is none.
+    ///
+    /// - Throws: ``StoreError``.
+    public func artifact(sweepID: String, name: String) throws -> Data? {
+        try read("reading artifact \(name) of sweep \(sweepID)") { db in
+            try ArtifactRecord.fetchOne(db, key: ["sweepID": sweepID, "name": name])?.blob
+        }
+    }
+
+    /// Every registered sweep, oldest first.
+    ///
+    /// - Throws: ``StoreError``.
+    public func sweeps() throws -> [SweepRecord] {
+        try read("listing sweeps") { db in
+            try SweepRecord.order(Column("createdAt"), Column("id")).fetchAll(db)
+        }
+    }
+
+    /// The sweep with this id, or nil.
+    ///
+    /// - Throws: ``StoreError``.
+    public func sweep(id: String) throws -> SweepRecord? {
+        try read("reading sweep \(id)") { db in
+            try SweepRecord.fetchOne(db, key: id)
+        }
+    }
+
+    /// The trials of a sweep in grid order.
+    ///
+    /// - Throws: ``StoreError``.
+    public func trials(sweepID: String) throws -> [TrialRecord] {
+        try read("listing trials of sweep \(sweepID)") { db in
+            try TrialRecord.filter(Column("sweepID") == sweepID).order(Column("trialIndex")).fetchAll(db)
+        }
+    }
+}

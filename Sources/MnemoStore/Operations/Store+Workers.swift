@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Records that a worker is alive: inserts it on first sight, otherwise updates its host, pid
+    /// and `lastSeen` (keeping `firstSeen` and `tasksDone`).
+    ///
+    /// - Throws: ``StoreError``.
+    public func upsertWorker(id: String, host: String, pid: Int, seenAt: Date = Date()) throws {
+        try write("recording worker \(id)") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO worker (id, host, pid, firstSeen, lastSeen, tasksDone) VALUES (?, ?, ?, ?, ?, 0)
+                    ON CONFLICT (id) DO UPDATE
+                    SET host = excluded.host, pid = excluded.pid, lastSeen = excluded.lastSeen
+                    """,
+                arguments: [id, host, pid, seenAt, seenAt])
+        }
+    }
+
+    /// Every worker ever seen, most recently seen first.
+    ///
+    /// - Throws: ``StoreError``.
+    public func workers() throws -> [WorkerRecord] {
+        try read("listing workers") { db in
+            try WorkerRecord.order(Column("lastSeen").desc, Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Appends an event to the log.
+    ///
+    /// - Returns: the stored event, with its id.
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    public func logEvent(
+        kind: String, message: String, taskID: String? = nil, workerID: String? = nil, time: Date = Date()
+    ) throws -> EventRecord {
+        try write("logging a \(kind) event") { db in
+            var event = EventRecord(time: time, kind: kind, message: message, taskID: taskID, workerID: workerID)
+            try event.insert(db)
+            return event
+        }
+    }
+
+    /// The latest events, newest first.
+    ///
+    /// - Parameter limit: the most events to return.
+    /// - Throws: ``StoreError``.
+    public func recentEvents(limit: Int) throws -> [EventRecord] {
+        try read("reading events") { db in
+            try EventRecord.order(Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+
+/// One training run and its scheduling state: a row of the `task` table.
+///
+/// The id is a hash of the task's canonical spec chosen by the caller, so resubmitting a sweep finds
+/// the tasks it already has. Only ``Store`` moves a task between states.
+public struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "task"
+
+    /// Hash of the canonical task spec.
+    public var id: String
+    /// The sweep the task was created for.
+    public var sweepID: String
+    /// The trial the task trains.
+    public var trialIndex: Int
+    /// The subset index k, which determines the training mask.
+    public var subsetIndex: Int
+    /// The training seed. SQLite integers are signed, so it is stored by bit pattern.
+    public var seed: UInt64 {
+        get { UInt64(bitPattern: seedBits) }
+        set { seedBits = Int64(bitPattern: newValue) }
+    }
+    /// The canonical task spec sent to workers, as JSON.
+    public var specJSON: String
+    /// Scheduling state.
+    public var state: TaskState
+    /// Number of the latest lease, 0 before the first. Only a result for this attempt is accepted.
+    public var attempt: Int
+    /// The worker holding the lease; nil unless `state` is `leased`.
+    public var workerID: String?
+    /// When the current lease runs out; nil unless `state` is `leased`.
+    public var leaseDeadline: Date?
+    /// Application failures so far (infrastructure losses do not count).
+    public var failures: Int
+    /// The reason given with the latest application failure.
+    public var lastError: String?
+    /// When the row last changed.
+    public var updatedAt: Date
+
+    private var seedBits: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id, sweepID, trialIndex, subsetIndex, specJSON, state, attempt, workerID, leaseDeadline
+        case failures, lastError, updatedAt
+        case seedBits = "seed"
+    }
+
+    /// Creates a new, never-leased pending task.
+    ///
+    /// - Parameters:
+    ///   - id: hash of the canonical task spec.
+    ///   - sweepID: the sweep the task belongs to (must be registered).
+    ///   - trialIndex: the trial (must be inserted).
+    ///   - subsetIndex: the subset index k.
+    ///   - seed: the training seed.
+    ///   - specJSON: the canonical task spec.
+    ///   - createdAt: stored as `updatedAt`.
+    public init(
+        id: String, sweepID: String, trialIndex: Int, subsetIndex: Int, seed: UInt64, specJSON: String,
+        createdAt: Date
+    ) {
+        self.id = id
+        self.sweepID = sweepID
+        self.trialIndex = trialIndex
+        self.subsetIndex = subsetIndex
+        self.seedBits = Int64(bitPattern: seed)
+        self.specJSON = specJSON
+        self.state = .pending
+        self.attempt = 0
+        self.workerID = nil
+        self.leaseDeadline = nil
+        self.failures = 0
+        self.lastError = nil
+        self.updatedAt = createdAt
+    }
+}
