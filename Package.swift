@@ -61,7 +61,9 @@ let package = Package(
         .testTarget(name: "MnemoLinalgTests", dependencies: ["MnemoLinalg"]),
         .testTarget(name: "MnemoCoreTests", dependencies: ["MnemoCore", "MnemoLinalg", "MnemoTestSupport"]),
         .testTarget(name: "MnemoLearnTests", dependencies: ["MnemoLearn", "MnemoCore", "MnemoLinalg", "MnemoTestSupport"]),
-        .testTarget(name: "MnemoStoreTests", dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport"]),
+        .testTarget(
+            name: "MnemoStoreTests",
+            dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MnemoWireTests", dependencies: ["MnemoWire", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(name: "MnemoReportTests", dependencies: ["MnemoReport", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(
