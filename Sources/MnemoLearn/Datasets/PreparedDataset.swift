@@ -1,0 +1,123 @@
+import Crypto
+import Foundation
+import MnemoCore
+
+/// The train and test examples of one sweep: a deterministic selection from the full splits, with
+/// planted label noise, and a content hash that names exactly these examples.
+///
+/// Everything is a function of (splits, limits, seed, noise):
+/// - training examples: the first `trainLimit` of a permutation drawn from
+///   `CounterRNG(key: seed, stream: RandomStream.datasetSelection)`, kept in file order;
+/// - test examples: the same, drawn from the same stream starting at counter
+///   ``testSelectionCounter`` (2⁶², far beyond any draw of the training permutation), so the two
+///   draws never overlap;
+/// - label noise: exactly ⌊noise · n⌋ training examples, the first of a permutation drawn from
+///   `CounterRNG(key: seed, stream: RandomStream.labelNoise)`; in increasing index order each then
+///   gets a uniformly random other class drawn from the same generator.
+public struct PreparedDataset: Sendable {
+    /// The selected training examples, with noisy labels.
+    public let train: LabeledData
+    /// The selected test examples.
+    public let test: LabeledData
+    /// For each training example, its index in the full training split.
+    public let trainSourceIndices: [Int]
+    /// For each test example, its index in the full test split.
+    public let testSourceIndices: [Int]
+    /// Sorted indices (into ``train``) of the examples whose label was flipped.
+    public let flippedIndices: [Int]
+    /// The training labels before noise.
+    public let originalTrainLabels: [Int32]
+    /// Lowercase hex SHA-256 over the dimensions, features and labels of ``train`` and ``test``.
+    public let contentHash: String
+
+    /// Where the test selection starts in the dataset-selection stream.
+    public static let testSelectionCounter: UInt64 = 1 << 62
+
+    /// Prepares a sweep's dataset from loaded splits.
+    ///
+    /// - Parameters:
+    ///   - splits: the full train and test sets.
+    ///   - trainLimit: how many training examples to keep; nil keeps all (in file order).
+    ///   - testLimit: how many test examples to keep; nil keeps all.
+    ///   - seed: the sweep seed.
+    ///   - labelNoise: the fraction of training labels to flip, in [0, 1).
+    /// - Throws: ``DatasetError`` naming the source when a limit exceeds what the split holds or the
+    ///   noise fraction is out of range.
+    public static func make(
+        splits: DatasetSplits, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double
+    ) throws(DatasetError) -> PreparedDataset {
+        guard labelNoise >= 0, labelNoise < 1 else {
+            throw DatasetError(file: splits.source, reason: "label noise \(labelNoise) is outside [0, 1)")
+        }
+        if labelNoise > 0, splits.train.classCount < 2 {
+            throw DatasetError(file: splits.source, reason: "label noise needs at least 2 classes")
+        }
+        let trainIndices = try selection(
+            count: splits.train.count, limit: trainLimit, what: "training", source: splits.source,
+            rng: CounterRNG(key: seed, stream: RandomStream.datasetSelection))
+        let testIndices = try selection(
+            count: splits.test.count, limit: testLimit, what: "test", source: splits.source,
+            rng: CounterRNG(key: seed, stream: RandomStream.datasetSelection, counter: testSelectionCounter))
+        let cleanTrain = splits.train.selecting(trainIndices)
+        let test = splits.test.selecting(testIndices)
+
+        let flipCount = Int((labelNoise * Double(cleanTrain.count) + 1e-9).rounded(.down))
+        var noise = CounterRNG(key: seed, stream: RandomStream.labelNoise)
+        let flipped = noise.permutation(of: cleanTrain.count).prefix(flipCount).sorted()
+        var labels = cleanTrain.labels
+        for index in flipped {
+            let other = Int32(noise.nextIndex(below: cleanTrain.classCount - 1))
+            labels[index] = other < labels[index] ? other : other + 1
+        }
+        let train = cleanTrain.relabeled(labels)
+        return PreparedDataset(
+            train: train, test: test, trainSourceIndices: trainIndices, testSourceIndices: testIndices,
+            flippedIndices: flipped, originalTrainLabels: cleanTrain.labels,
+            contentHash: contentHash(train: train, test: test))
+    }
+
+    /// Prepares a sweep's Fashion-MNIST dataset, loading the splits through `cache`.
+    ///
+    /// - Throws: ``DatasetError`` from loading or from ``make(splits:trainLimit:testLimit:seed:labelNoise:)``.
+    public static func make(
+        directory: URL, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
+        cache: DatasetCache = .shared
+    ) throws(DatasetError) -> PreparedDataset {
+        try make(
+            splits: cache.fashionMNIST(directory: directory), trainLimit: trainLimit, testLimit: testLimit,
+            seed: seed, labelNoise: labelNoise)
+    }
+
+    private static func selection(
+        count: Int, limit: Int?, what: String, source: String, rng: CounterRNG
+    ) throws(DatasetError) -> [Int] {
+        guard let limit else { return Array(0..<count) }
+        guard limit >= 1, limit <= count else {
+            throw DatasetError(
+                file: source, reason: "\(what) limit \(limit) is outside 1...\(count), the \(what) examples available")
+        }
+        var rng = rng
+        return rng.permutation(of: count).prefix(limit).sorted()
+    }
+
+    /// SHA-256 over a version tag, then for train and test: count, dimension and class count as
+    /// little-endian 64-bit integers, the features as little-endian IEEE floats and the labels as
+    /// little-endian 32-bit integers.
+    private static func contentHash(train: LabeledData, test: LabeledData) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("mnemo-dataset-v1".utf8))
+        for split in [train, test] {
+            for value in [split.count, split.dimension, split.classCount] {
+                withUnsafeBytes(of: UInt64(value).littleEndian) { hasher.update(bufferPointer: $0) }
+            }
+            #if _endian(little)
+                split.features.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                split.labels.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            #else
+                split.features.map(\.bitPattern.littleEndian).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                split.labels.map(\.littleEndian).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            #endif
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

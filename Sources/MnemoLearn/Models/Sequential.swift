@@ -1,0 +1,88 @@
+import MnemoCore
+
+/// A chain of layers whose parameters form one flat vector, layer after layer.
+struct Sequential: Sendable {
+    /// The layers, input first.
+    let layers: [any Layer]
+    /// Where each layer's parameters start in the flat vector.
+    let parameterOffsets: [Int]
+    /// Total number of parameters.
+    let parameterCount: Int
+
+    /// A chain of `layers`; each layer's input width must equal the previous layer's output width.
+    init(layers: [any Layer]) {
+        precondition(!layers.isEmpty, "a model needs at least one layer")
+        for (previous, next) in zip(layers, layers.dropFirst()) {
+            precondition(previous.outputWidth == next.inputWidth, "layer widths do not chain")
+        }
+        self.layers = layers
+        var offsets: [Int] = []
+        var total = 0
+        for layer in layers {
+            offsets.append(total)
+            total += layer.parameterCount
+        }
+        parameterOffsets = offsets
+        parameterCount = total
+    }
+
+    /// Values per input row.
+    var inputWidth: Int { layers[0].inputWidth }
+    /// Values per output row (the logits).
+    var outputWidth: Int { layers[layers.count - 1].outputWidth }
+
+    /// An MLP: ReLU dense layers of `hiddenWidths`, then a dense layer to `classCount` logits.
+    /// With no hidden widths this is softmax regression.
+    static func multilayerPerceptron(inputWidth: Int, hiddenWidths: [Int], classCount: Int) -> Sequential {
+        let widths = [inputWidth] + hiddenWidths + [classCount]
+        let layers: [any Layer] = (0..<(widths.count - 1)).map { index in
+            Dense(
+                inputWidth: widths[index], outputWidth: widths[index + 1],
+                activation: index == widths.count - 2 ? .identity : .relu)
+        }
+        return Sequential(layers: layers)
+    }
+
+    /// Initial parameters, each layer drawing from `rng` in turn.
+    func initialParameters(rng: inout CounterRNG) -> [Float] {
+        var parameters = [Float](repeating: 0, count: parameterCount)
+        parameters.withUnsafeMutableBufferPointer { buffer in
+            for (layer, offset) in zip(layers, parameterOffsets) {
+                layer.initialize(
+                    UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + layer.parameterCount)]), rng: &rng)
+            }
+        }
+        return parameters
+    }
+
+    /// Runs `batch` rows of `input` through the model; returns the logits in `workspace`.
+    @discardableResult
+    func forward(
+        _ input: UnsafePointer<Float>, batch: Int, parameters: UnsafePointer<Float>, workspace: Workspace
+    ) -> UnsafeMutablePointer<Float> {
+        var current = input
+        for (index, layer) in layers.enumerated() {
+            let output = workspace.activations[index].pointer
+            layer.forward(input: current, output: output, batch: batch, parameters: parameters + parameterOffsets[index])
+            current = UnsafePointer(output)
+        }
+        return workspace.activations[layers.count - 1].pointer
+    }
+
+    /// Back-propagates the logit gradient in `workspace.gradients.last` after ``forward`` on the same
+    /// `input`, overwriting `gradients` with ∂loss/∂parameters.
+    func backward(
+        _ input: UnsafePointer<Float>, batch: Int, parameters: UnsafePointer<Float>,
+        gradients: UnsafeMutablePointer<Float>, workspace: Workspace
+    ) {
+        for index in layers.indices.reversed() {
+            let layerInput = index == 0 ? input : UnsafePointer(workspace.activations[index - 1].pointer)
+            layers[index].backward(
+                input: layerInput, output: workspace.activations[index].pointer,
+                outputGradient: workspace.gradients[index].pointer,
+                inputGradient: index == 0 ? nil : workspace.gradients[index - 1].pointer, batch: batch,
+                parameters: parameters + parameterOffsets[index],
+                parameterGradient: gradients + parameterOffsets[index])
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// The per-run scratch memory of a ``Sequential`` model for batches of up to `capacity` rows:
+/// a gathered input batch with its labels, each layer's output and, for training, each layer's
+/// output gradient. Allocated once; the hot loop only reads and writes it.
+final class Workspace {
+    /// Maximum rows per batch.
+    let capacity: Int
+    /// A gathered input batch, `capacity × inputWidth`.
+    let input: FloatBuffer
+    /// The labels of the gathered batch.
+    let labels: UnsafeMutablePointer<Int32>
+    /// Output of layer l, `capacity × outputWidth(l)`.
+    let activations: [FloatBuffer]
+    /// ∂loss/∂output of layer l, same shapes; empty for an inference-only workspace.
+    let gradients: [FloatBuffer]
+
+    /// Scratch memory for `model` and batches of up to `capacity` rows.
+    init(model: Sequential, capacity: Int, training: Bool) {
+        precondition(capacity > 0, "batch capacity must be positive")
+        self.capacity = capacity
+        input = FloatBuffer(count: capacity * model.inputWidth)
+        labels = .allocate(capacity: capacity)
+        labels.initialize(repeating: 0, count: capacity)
+        activations = model.layers.map { FloatBuffer(count: capacity * $0.outputWidth) }
+        gradients = training ? model.layers.map { FloatBuffer(count: capacity * $0.outputWidth) } : []
+    }
+
+    deinit {
+        labels.deinitialize(count: capacity)
+        labels.deallocate()
+    }
+
+    /// Copies rows `indices` of `data` (n × width, row-major) and their labels into the batch.
+    func gather(
+        _ indices: UnsafeBufferPointer<Int>, from features: UnsafePointer<Float>, labels source: UnsafePointer<Int32>,
+        width: Int
+    ) {
+        precondition(indices.count <= capacity, "batch larger than the workspace")
+        for (row, index) in indices.enumerated() {
+            (input.pointer + row &* width).update(from: features + index &* width, count: width)
+            labels[row] = source[index]
+        }
+    }
+}

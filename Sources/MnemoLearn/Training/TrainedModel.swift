@@ -1,0 +1,49 @@
+import MnemoLinalg
+
+/// A trained MLP: its configuration, its parameters and how training went.
+public struct TrainedModel: Sendable {
+    /// The configuration it was trained with.
+    public let config: TrainingConfig
+    /// The flat parameter vector: per layer, weights (`inputWidth × outputWidth`, row-major) then biases.
+    public let parameters: [Float]
+    /// How training went.
+    public let report: TrainingReport
+    let model: Sequential
+
+    /// Rows evaluated per forward pass: large enough for efficient GEMMs, small enough to stay in cache.
+    static let evaluationBatch = 256
+
+    /// Classifies every example of `data` (which must have the model's dimension and class count).
+    public func evaluate(_ data: LabeledData) -> Evaluation {
+        precondition(data.dimension == model.inputWidth, "data has \(data.dimension) features, the model \(model.inputWidth)")
+        precondition(data.classCount == model.outputWidth, "data has \(data.classCount) classes, the model \(model.outputWidth)")
+        let classes = data.classCount
+        var correct = [Bool](repeating: false, count: data.count)
+        var margins = [Float](repeating: 0, count: data.count)
+        guard data.count > 0 else { return Evaluation(correct: correct, margins: margins) }
+        let workspace = Workspace(model: model, capacity: min(Self.evaluationBatch, data.count), training: false)
+        parameters.withUnsafeBufferPointer { parameters in
+            data.features.withUnsafeBufferPointer { features in
+                for start in stride(from: 0, to: data.count, by: workspace.capacity) {
+                    let batch = min(workspace.capacity, data.count - start)
+                    let logits = model.forward(
+                        features.baseAddress! + start * data.dimension, batch: batch,
+                        parameters: parameters.baseAddress!, workspace: workspace)
+                    for row in 0..<batch {
+                        let z = logits + row * classes
+                        let label = Int(data.labels[start + row])
+                        var predicted = 0
+                        var otherLargest = -Float.infinity
+                        for column in 0..<classes {
+                            if z[column] > z[predicted] { predicted = column }
+                            if column != label, z[column] > otherLargest { otherLargest = z[column] }
+                        }
+                        correct[start + row] = predicted == label
+                        margins[start + row] = z[label] - otherLargest
+                    }
+                }
+            }
+        }
+        return Evaluation(correct: correct, margins: margins)
+    }
+}

@@ -1,0 +1,51 @@
+/// Why a training run did not produce a model.
+///
+/// Prints as `diverged at epoch 3: the training loss is not finite`. Compare with the static
+/// constructors (`error == .diverged(epoch: 3)`) or ask ``isDivergence``.
+public struct TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Code: Equatable {
+        case diverged(epoch: Int)
+        case invalidConfiguration(field: String, problem: String)
+        case invalidSubset(problem: String)
+        case cancelled(epoch: Int)
+    }
+
+    private let code: Code
+
+    /// The loss became NaN or infinite during `epoch` (1-based).
+    public static func diverged(epoch: Int) -> TrainingError { TrainingError(code: .diverged(epoch: epoch)) }
+
+    /// A hyperparameter is out of range.
+    public static func invalidConfiguration(field: String, problem: String) -> TrainingError {
+        TrainingError(code: .invalidConfiguration(field: field, problem: problem))
+    }
+
+    /// The training subset is empty or names examples the data does not have.
+    public static func invalidSubset(problem: String) -> TrainingError {
+        TrainingError(code: .invalidSubset(problem: problem))
+    }
+
+    /// The surrounding task was cancelled; training stopped before `epoch`.
+    public static func cancelled(epoch: Int) -> TrainingError { TrainingError(code: .cancelled(epoch: epoch)) }
+
+    /// Whether the run diverged (an application failure of the hyperparameters, not of the machine).
+    public var isDivergence: Bool {
+        if case .diverged = code { return true }
+        return false
+    }
+
+    /// Whether the run was cancelled rather than failed.
+    public var isCancellation: Bool {
+        if case .cancelled = code { return true }
+        return false
+    }
+
+    public var description: String {
+        switch code {
+        case .diverged(let epoch): "diverged at epoch \(epoch): the training loss is not finite"
+        case .invalidConfiguration(let field, let problem): "training.\(field): \(problem)"
+        case .invalidSubset(let problem): "training subset: \(problem)"
+        case .cancelled(let epoch): "cancelled before epoch \(epoch)"
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import MnemoLearn
+import Testing
+
+@Suite struct PreparedDatasetTests {
+    /// 500 training and 200 test examples of 5 classes whose first feature is the example's index,
+    /// so every selected row can be traced back to its source.
+    let splits: DatasetSplits = {
+        func split(_ count: Int, offset: Float) -> LabeledData {
+            LabeledData(
+                features: (0..<count).flatMap { [Float($0) + offset, Float($0 % 7), 0.5] },
+                labels: (0..<count).map { Int32($0 * 3 % 5) }, dimension: 3, classCount: 5)
+        }
+        return DatasetSplits(source: "synthetic", train: split(500, offset: 0), test: split(200, offset: 0.25))
+    }()
+
+    @Test func preparationIsDeterministic() throws {
+        let first = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0.1)
+        let second = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0.1)
+        #expect(first.train == second.train)
+        #expect(first.test == second.test)
+        #expect(first.flippedIndices == second.flippedIndices)
+        #expect(first.contentHash == second.contentHash)
+        #expect(first.contentHash.count == 64)
+    }
+
+    @Test func anotherSeedSelectsOtherExamples() throws {
+        let first = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0)
+        let other = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 8, labelNoise: 0)
+        #expect(first.trainSourceIndices != other.trainSourceIndices)
+        #expect(first.testSourceIndices != other.testSourceIndices)
+        #expect(first.contentHash != other.contentHash)
+    }
+
+    @Test func selectionKeepsSourceRowsInFileOrder() throws {
+        let prepared = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 3, labelNoise: 0)
+        #expect(prepared.train.count == 120)
+        #expect(prepared.test.count == 50)
+        #expect(prepared.trainSourceIndices == prepared.trainSourceIndices.sorted())
+        #expect(Set(prepared.trainSourceIndices).count == 120)
+        #expect(prepared.train == splits.train.selecting(prepared.trainSourceIndices))
+        #expect(prepared.test == splits.test.selecting(prepared.testSourceIndices))
+        for (row, source) in prepared.trainSourceIndices.enumerated() {
+            #expect(prepared.train.features[row * 3] == Float(source))
+        }
+    }
+
+    @Test func testSelectionDoesNotReuseTheTrainingDraw() throws {
+        let twin = DatasetSplits(source: "twin", train: splits.train, test: splits.train)
+        let prepared = try PreparedDataset.make(splits: twin, trainLimit: 100, testLimit: 100, seed: 11, labelNoise: 0)
+        #expect(prepared.testSourceIndices != prepared.trainSourceIndices)
+        let all = try PreparedDataset.make(splits: twin, trainLimit: 100, testLimit: nil, seed: 11, labelNoise: 0)
+        #expect(all.trainSourceIndices == prepared.trainSourceIndices)
+        #expect(all.testSourceIndices == Array(0..<500))
+    }
+
+    @Test(arguments: [(0.1, 12), (0.05, 6), (0.07, 8), (0.5, 60)])
+    func labelNoiseFlipsExactlyFloorOfNoiseTimesN(noise: Double, expected: Int) throws {
+        let prepared = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: nil, seed: 5, labelNoise: noise)
+        #expect(prepared.flippedIndices.count == expected)
+        #expect(prepared.flippedIndices == prepared.flippedIndices.sorted())
+        #expect(prepared.originalTrainLabels == prepared.trainSourceIndices.map { splits.train.labels[$0] })
+        let flipped = Set(prepared.flippedIndices)
+        for index in 0..<prepared.train.count {
+            if flipped.contains(index) {
+                #expect(prepared.train.labels[index] != prepared.originalTrainLabels[index])
+            } else {
+                #expect(prepared.train.labels[index] == prepared.originalTrainLabels[index])
+            }
+        }
+        #expect(prepared.train.features == splits.train.selecting(prepared.trainSourceIndices).features)
+    }
+
+    @Test func noisyLabelsSpreadOverTheOtherClasses() throws {
+        let prepared = try PreparedDataset.make(splits: splits, trainLimit: nil, testLimit: nil, seed: 9, labelNoise: 0.5)
+        let offsets = prepared.flippedIndices.map {
+            (Int(prepared.train.labels[$0]) - Int(prepared.originalTrainLabels[$0]) + 5) % 5
+        }
+        #expect(Set(offsets) == [1, 2, 3, 4])
+    }
+
+    @Test func hashCoversLabels() throws {
+        let clean = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0)
+        let noisy = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0.01)
+        #expect(noisy.flippedIndices.count == 1)
+        #expect(clean.trainSourceIndices == noisy.trainSourceIndices)
+        #expect(clean.contentHash != noisy.contentHash)
+    }
+
+    @Test func noLimitKeepsEverythingInOrder() throws {
+        let prepared = try PreparedDataset.make(splits: splits, trainLimit: nil, testLimit: nil, seed: 1, labelNoise: 0)
+        #expect(prepared.train == splits.train)
+        #expect(prepared.test == splits.test)
+        #expect(prepared.flippedIndices.isEmpty)
+    }
+
+    @Test func limitBeyondTheSplitIsAnError() throws {
+        let error = #expect(throws: DatasetError.self) {
+            try PreparedDataset.make(splits: splits, trainLimit: 501, testLimit: nil, seed: 1, labelNoise: 0)
+        }
+        #expect(error?.description == "synthetic: training limit 501 is outside 1...500, the training examples available")
+    }
+
+    @Test func noiseOutOfRangeIsAnError() throws {
+        #expect(throws: DatasetError.self) {
+            try PreparedDataset.make(splits: splits, trainLimit: nil, testLimit: nil, seed: 1, labelNoise: 1)
+        }
+    }
+}
