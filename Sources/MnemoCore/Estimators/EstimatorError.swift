@@ -1,0 +1,46 @@
+/// Why an estimator input was rejected: names the field, the run or example, and the expected shape.
+public struct EstimatorError: Error, Sendable, Equatable, CustomStringConvertible {
+    private enum Kind: Sendable, Equatable {
+        case invalidClassCount(Int)
+        case labelOutOfRange(field: String, index: Int, label: Int, classCount: Int)
+        case lengthMismatch(field: String, run: Int, expected: Int, actual: Int)
+        case incompatibleMerge(field: String)
+    }
+
+    private let kind: Kind
+
+    private init(_ kind: Kind) { self.kind = kind }
+
+    /// The class count is not positive.
+    static func invalidClassCount(_ count: Int) -> Self {
+        Self(.invalidClassCount(count))
+    }
+
+    /// A label (`field` is `trainLabels` or `testLabels`) lies outside `0..<classCount`.
+    static func labelOutOfRange(field: String, index: Int, label: Int, classCount: Int) -> Self {
+        Self(.labelOutOfRange(field: field, index: index, label: label, classCount: classCount))
+    }
+
+    /// Run `run` of a block has a bit vector (`field`) of the wrong length.
+    static func lengthMismatch(field: String, run: Int, expected: Int, actual: Int) -> Self {
+        Self(.lengthMismatch(field: field, run: run, expected: expected, actual: actual))
+    }
+
+    /// Two accumulators differ in `field` and cannot be merged.
+    static func incompatibleMerge(field: String) -> Self {
+        Self(.incompatibleMerge(field: field))
+    }
+
+    public var description: String {
+        switch kind {
+        case .invalidClassCount(let count):
+            "estimator: class count \(count) must be positive"
+        case .labelOutOfRange(let field, let index, let label, let classCount):
+            "estimator: \(field)[\(index)] = \(label) is outside 0..<\(classCount)"
+        case .lengthMismatch(let field, let run, let expected, let actual):
+            "estimator: run \(run) of the block has \(actual) \(field) bits, expected \(expected)"
+        case .incompatibleMerge(let field):
+            "estimator: cannot merge accumulators with different \(field)"
+        }
+    }
+}

@@ -1,0 +1,289 @@
+import MnemoLinalg
+
+/// Streaming Feldman–Zhang aggregation for one trial: per-example counts and the influence sums `Mᵀ·C`,
+/// updated a block of runs at a time with one GEMM per class (SCIENCE.md, DESIGN.md "Estimators").
+///
+/// With M the (runs × n) 0/1 membership matrix and C the (runs × t) test-correctness matrix, influence needs
+/// `in_sum = Mᵀ·C`. Entropy and the usual reports only need same-class pairs, so by default the accumulator
+/// keeps, for each class c, the block `M[:, train_c]ᵀ · C[:, test_c]` (N_c × T_c): memory O(Σ N_c·T_c).
+/// With `fullInfluence` it keeps the whole n × t matrix instead (one GEMM per block of runs), from which the
+/// class blocks are cut.
+///
+/// Sums are products of 0/1 values accumulated by `BLAS.dgemm`: every partial sum is an integer below
+/// 2^53, so they are exact, and the results do not depend on how runs were split into blocks or merged.
+///
+/// The state is additive: it is rebuilt on start by adding the stored results (in any order, in any block
+/// sizes) and then updated as results arrive; two accumulators over disjoint runs can be merged.
+///
+/// ```swift
+/// var accumulator = try InfluenceAccumulator(trainLabels: trainLabels, testLabels: testLabels, classCount: 10)
+/// try accumulator.add(outcomes)                      // [RunOutcome], any number
+/// let mem = accumulator.memorization()               // mem[i] and its SE
+/// let blocks = accumulator.influenceBlocks()         // infl_c with trainIndices/testIndices
+/// ```
+public struct InfluenceAccumulator: Sendable, Equatable {
+    /// Which training and test examples belong to which class.
+    public let partition: ClassPartition
+    /// Whether the full n × t influence sums are kept, rather than only the same-class blocks.
+    public let fullInfluence: Bool
+    /// The number of runs added.
+    public private(set) var runs = 0
+    /// `trainInCounts[i]`: runs whose subset contained training example i (n_in).
+    public private(set) var trainInCounts: [Int]
+    /// `trainInCorrect[i]`: runs that contained training example i and classified it correctly.
+    public private(set) var trainInCorrect: [Int]
+    /// `trainCorrect[i]`: runs that classified training example i correctly, in or out of their subset.
+    public private(set) var trainCorrect: [Int]
+    /// `testCorrect[j]`: runs that classified test example j correctly.
+    public private(set) var testCorrect: [Int]
+    /// The lowest accuracy of a run on its own training subset, nil before any run with a non-empty subset.
+    /// Estimates from runs that do not fit their subsets are unreliable (CALIBRATION.md).
+    public private(set) var minimumSubsetAccuracy: Double?
+
+    /// `Σ_k M_k[i]·C_k[j]`: class blocks one after the other (block c at `blockOffsets[c]`, N_c × T_c,
+    /// row-major), or with `fullInfluence` one n × t matrix whose rows and columns are in class order.
+    private var inSums: [Double]
+    private let blockOffsets: [Int]
+
+    /// Runs per GEMM: enough for GEMM efficiency, few enough that the unpacked rows stay near 32 MB.
+    private static let unpackedElementBudget = 1 << 22
+
+    /// An empty accumulator.
+    ///
+    /// - Parameters:
+    ///   - trainLabels: the label of each training example, in `0..<classCount`.
+    ///   - testLabels: the label of each test example, in `0..<classCount`.
+    ///   - classCount: C.
+    ///   - fullInfluence: keep the full n × t influence sums (memory n·t doubles) instead of the class blocks.
+    /// - Throws: ``EstimatorError`` for a non-positive class count or a label out of range.
+    public init(trainLabels: [Int], testLabels: [Int], classCount: Int, fullInfluence: Bool = false)
+        throws(EstimatorError)
+    {
+        try self.init(
+            partition: ClassPartition(trainLabels: trainLabels, testLabels: testLabels, classCount: classCount),
+            fullInfluence: fullInfluence)
+    }
+
+    /// An empty accumulator over an existing class partition.
+    public init(partition: ClassPartition, fullInfluence: Bool = false) {
+        self.partition = partition
+        self.fullInfluence = fullInfluence
+        let n = partition.trainCount
+        let t = partition.testCount
+        trainInCounts = [Int](repeating: 0, count: n)
+        trainInCorrect = [Int](repeating: 0, count: n)
+        trainCorrect = [Int](repeating: 0, count: n)
+        testCorrect = [Int](repeating: 0, count: t)
+        var offsets = [Int]()
+        var total = 0
+        for c in 0..<partition.classCount {
+            offsets.append(total)
+            total += partition.trainIndices[c].count * partition.testIndices[c].count
+        }
+        blockOffsets = offsets
+        inSums = [Double](repeating: 0, count: fullInfluence ? n * t : total)
+    }
+
+    /// Adds one run.
+    ///
+    /// - Throws: ``EstimatorError`` when a bit vector has the wrong length; nothing is added then.
+    public mutating func add(_ run: RunOutcome) throws(EstimatorError) {
+        try add([run])
+    }
+
+    /// Adds a block of runs: per-example counts, then the influence sums by GEMM.
+    ///
+    /// - Throws: ``EstimatorError`` when a bit vector has the wrong length; nothing is added then.
+    public mutating func add(_ block: [RunOutcome]) throws(EstimatorError) {
+        let n = partition.trainCount
+        let t = partition.testCount
+        for (r, run) in block.enumerated() {
+            try Self.check(run.membership, field: "membership", run: r, expected: n)
+            try Self.check(run.trainCorrect, field: "trainCorrect", run: r, expected: n)
+            try Self.check(run.testCorrect, field: "testCorrect", run: r, expected: t)
+        }
+        let chunkSize = max(1, min(1024, Self.unpackedElementBudget / max(1, n + t)))
+        var start = 0
+        while start < block.count {
+            let end = min(block.count, start + chunkSize)
+            addChunk(block[start..<end])
+            start = end
+        }
+    }
+
+    /// Adds the runs of `other`, which must be over the same partition and keep the same kind of sums.
+    ///
+    /// - Throws: ``EstimatorError`` when the partitions or `fullInfluence` differ.
+    public mutating func merge(_ other: InfluenceAccumulator) throws(EstimatorError) {
+        guard partition == other.partition else { throw .incompatibleMerge(field: "class partition") }
+        guard fullInfluence == other.fullInfluence else { throw .incompatibleMerge(field: "fullInfluence") }
+        runs += other.runs
+        for i in trainInCounts.indices {
+            trainInCounts[i] += other.trainInCounts[i]
+            trainInCorrect[i] += other.trainInCorrect[i]
+            trainCorrect[i] += other.trainCorrect[i]
+        }
+        for j in testCorrect.indices {
+            testCorrect[j] += other.testCorrect[j]
+        }
+        for e in inSums.indices {
+            inSums[e] += other.inSums[e]
+        }
+        if let theirs = other.minimumSubsetAccuracy {
+            minimumSubsetAccuracy = min(minimumSubsetAccuracy ?? theirs, theirs)
+        }
+    }
+
+    /// Accuracy of the runs on their own subsets, pooled over runs (every subset has the same size, so this
+    /// is the mean of the per-run accuracies); NaN before any member was seen.
+    public var meanSubsetAccuracy: Double {
+        Double(trainInCorrect.reduce(0, +)) / Double(trainInCounts.reduce(0, +))
+    }
+
+    /// Mean test accuracy over runs; NaN before any run.
+    public var meanTestAccuracy: Double {
+        Double(testCorrect.reduce(0, +)) / Double(runs * partition.testCount)
+    }
+
+    /// `mem[i]` and its standard error for every training example; NaN where i was in every run or in none.
+    public func memorization() -> MemorizationEstimates {
+        var values = [Double]()
+        var errors = [Double]()
+        values.reserveCapacity(trainInCounts.count)
+        errors.reserveCapacity(trainInCounts.count)
+        for i in trainInCounts.indices {
+            let inCount = Double(trainInCounts[i])
+            let inCorrect = Double(trainInCorrect[i])
+            let outCount = Double(runs - trainInCounts[i])
+            let outCorrect = Double(trainCorrect[i] - trainInCorrect[i])
+            values.append(
+                FeldmanZhang.estimate(
+                    inCorrect: inCorrect, inCount: inCount, outCorrect: outCorrect, outCount: outCount))
+            errors.append(
+                FeldmanZhang.standardError(
+                    inCorrect: inCorrect, inCount: inCount, outCorrect: outCorrect, outCount: outCount))
+        }
+        return MemorizationEstimates(values: values, standardErrors: errors)
+    }
+
+    /// The influence of class c's training examples on class c's test examples (N_c × T_c).
+    public func influence(ofClass c: Int) -> InfluenceMatrix {
+        precondition(c >= 0 && c < partition.classCount, "class \(c) out of range 0..<\(partition.classCount)")
+        let rows = partition.trainIndices[c]
+        let columns = partition.testIndices[c]
+        var sums = Matrix<Double>(rows: rows.count, columns: columns.count)
+        if fullInfluence {
+            let t = partition.testCount
+            let rowOffset = partition.trainOffsets[c]
+            let columnOffset = partition.testOffsets[c]
+            for p in 0..<rows.count {
+                let source = (rowOffset + p) * t + columnOffset
+                sums.storage.replaceSubrange(p * columns.count..<(p + 1) * columns.count,
+                    with: inSums[source..<source + columns.count])
+            }
+        } else {
+            let offset = blockOffsets[c]
+            sums.storage = Array(inSums[offset..<offset + rows.count * columns.count])
+        }
+        return influenceMatrix(classIndex: c, trainIndices: rows, testIndices: columns, inSums: sums)
+    }
+
+    /// The same-class influence blocks of every class, in class order.
+    public func influenceBlocks() -> [InfluenceMatrix] {
+        (0..<partition.classCount).map { influence(ofClass: $0) }
+    }
+
+    /// The influence of every training example on every test example (n × t, in example order), when the
+    /// accumulator keeps full sums; nil otherwise.
+    public func fullInfluenceMatrix() -> InfluenceMatrix? {
+        guard fullInfluence else { return nil }
+        let n = partition.trainCount
+        let t = partition.testCount
+        var sums = Matrix<Double>(rows: n, columns: t)
+        sums.storage.withUnsafeMutableBufferPointer { target in
+            for (p, i) in partition.trainOrder.enumerated() {
+                for (q, j) in partition.testOrder.enumerated() {
+                    target[i * t + j] = inSums[p * t + q]
+                }
+            }
+        }
+        return influenceMatrix(classIndex: nil, trainIndices: Array(0..<n), testIndices: Array(0..<t), inSums: sums)
+    }
+
+    private func influenceMatrix(classIndex: Int?, trainIndices: [Int], testIndices: [Int], inSums: Matrix<Double>)
+        -> InfluenceMatrix
+    {
+        InfluenceMatrix(
+            classIndex: classIndex, trainIndices: trainIndices, testIndices: testIndices, runs: runs,
+            inSums: inSums, trainInCounts: trainIndices.map { trainInCounts[$0] },
+            testCorrectCounts: testIndices.map { testCorrect[$0] })
+    }
+
+    private static func check(_ bits: BitVector, field: String, run: Int, expected: Int) throws(EstimatorError) {
+        guard bits.count == expected else {
+            throw .lengthMismatch(field: field, run: run, expected: expected, actual: bits.count)
+        }
+    }
+
+    /// Unpacks the runs into 0/1 rows in class order (updating the counts on the way), then adds `Mᵀ·C`.
+    private mutating func addChunk(_ chunk: ArraySlice<RunOutcome>) {
+        let n = partition.trainCount
+        let t = partition.testCount
+        let b = chunk.count
+        var membershipRows = [Double](repeating: 0, count: b * n)
+        var correctRows = [Double](repeating: 0, count: b * t)
+        for (r, run) in chunk.enumerated() {
+            var subsetSize = 0
+            var subsetCorrect = 0
+            for (p, i) in partition.trainOrder.enumerated() {
+                let member = run.membership[i]
+                let correct = run.trainCorrect[i]
+                if member {
+                    membershipRows[r * n + p] = 1
+                    trainInCounts[i] += 1
+                    subsetSize += 1
+                }
+                if correct {
+                    trainCorrect[i] += 1
+                    if member {
+                        trainInCorrect[i] += 1
+                        subsetCorrect += 1
+                    }
+                }
+            }
+            for (q, j) in partition.testOrder.enumerated() where run.testCorrect[j] {
+                correctRows[r * t + q] = 1
+                testCorrect[j] += 1
+            }
+            if subsetSize > 0 {
+                let accuracy = Double(subsetCorrect) / Double(subsetSize)
+                minimumSubsetAccuracy = min(minimumSubsetAccuracy ?? accuracy, accuracy)
+            }
+        }
+        runs += b
+        guard n > 0, t > 0 else { return }
+        membershipRows.withUnsafeBufferPointer { membership in
+            correctRows.withUnsafeBufferPointer { correct in
+                inSums.withUnsafeMutableBufferPointer { sums in
+                    guard let m = membership.baseAddress, let c = correct.baseAddress, let s = sums.baseAddress
+                    else { return }
+                    if fullInfluence {
+                        BLAS.dgemm(
+                            .transposed, .none, m: n, n: t, k: b, a: m, lda: n, b: c, ldb: t, beta: 1, c: s, ldc: t)
+                        return
+                    }
+                    for cls in 0..<partition.classCount {
+                        let rows = partition.trainIndices[cls].count
+                        let columns = partition.testIndices[cls].count
+                        guard rows > 0, columns > 0 else { continue }
+                        BLAS.dgemm(
+                            .transposed, .none, m: rows, n: columns, k: b,
+                            a: m + partition.trainOffsets[cls], lda: n,
+                            b: c + partition.testOffsets[cls], ldb: t,
+                            beta: 1, c: s + blockOffsets[cls], ldc: columns)
+                    }
+                }
+            }
+        }
+    }
+}
