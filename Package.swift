@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "MnemoReport",
             dependencies: [
-                "MnemoCore", "MnemoStore",
+                "MnemoCore", "MnemoLinalg", "MnemoStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .target(

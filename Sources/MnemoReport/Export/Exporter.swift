@@ -1,5 +1,6 @@
 import Foundation
 import MnemoCore
+import MnemoLinalg
 import MnemoStore
 
 /// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `entropy.csv`,

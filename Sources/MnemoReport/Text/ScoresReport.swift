@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 import MnemoStore
 
 /// `mnemo scores`: the headline, the most memorized train examples, the top same-class influence
