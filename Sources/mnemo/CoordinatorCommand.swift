@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Logging
+import MnemoCore
 import MnemoCluster
 import MnemoReport
 import MnemoWire

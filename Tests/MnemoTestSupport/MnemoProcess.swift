@@ -20,8 +20,8 @@ public final class MnemoProcess: @unchecked Sendable {
     public init(_ arguments: [String], in directory: TemporaryDirectory, label: String) throws {
         stdoutURL = directory.url.appendingPathComponent("\(label).stdout")
         stderrURL = directory.url.appendingPathComponent("\(label).stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory.url

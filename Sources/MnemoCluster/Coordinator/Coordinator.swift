@@ -28,7 +28,9 @@ public final class Coordinator {
         try socket.set(.routerMandatory(true))
         try socket.set(.sendHighWaterMark(10_000))
         try socket.set(.receiveHighWaterMark(10_000))
-        try socket.set(.maxMessageSize(256 << 20))
+        try socket.set(.maxMessageSize(FrameLimits.default.maxFrameBytes))
+        try socket.set(.routerHandover(true))
+        try socket.set(.sendTimeout(.seconds(1)))
         try socket.set(.tcpKeepAlive(true))
         try socket.set(.linger(.zero))
         for endpoint in options.endpoints {
@@ -37,7 +39,7 @@ public final class Coordinator {
     }
 
     /// The endpoint actually bound last (useful with `tcp://127.0.0.1:*`).
-    public var boundEndpoint: String { socket.lastEndpoint }
+    public var boundEndpoint: String { (try? socket.lastEndpoint) ?? options.endpoints.last ?? "" }
 
     /// Counts of the sweep's tasks, summed over trials.
     public func totals() throws -> (done: Int, total: Int, open: Int) {
@@ -96,14 +98,14 @@ public final class Coordinator {
             try dispatch(routed)
         } catch let error as FrameError {
             malformedMessages += 1
-            logger.warning("dropped a bad \(routed.envelope.type) message from \(routed.identity): \(error)")
+            logger.warning("dropped a bad \(routed.envelope.type) message from \(routed.peer): \(error)")
         } catch {
-            logger.error("failed to handle \(routed.envelope.type) from \(routed.identity): \(error)")
+            logger.error("failed to handle \(routed.envelope.type) from \(routed.peer): \(error)")
         }
     }
 
     private func dispatch(_ routed: RoutedEnvelope) throws {
-        let identity = routed.identity
+        let identity = routed.peer
         let envelope = routed.envelope
         let id = identity.description
         if envelope.type == .hello {
@@ -154,11 +156,11 @@ public final class Coordinator {
         guard !records.isEmpty else { return }
         let tasks = try records.map { record in
             LeasedTask(
-                taskID: record.id, attempt: record.attempt,
+                taskId: record.id, attempt: record.attempt,
                 spec: try JSONDecoder().decode(TaskSpec.self, from: Data(record.specJSON.utf8)))
         }
         workers[id]?.credit -= tasks.count
-        workers[id]?.leased.formUnion(tasks.map(\.taskID))
+        workers[id]?.leased.formUnion(tasks.map(\.taskId))
         try send(.lease, Lease(tasks: tasks), to: worker.identity)
     }
 
@@ -169,19 +171,19 @@ public final class Coordinator {
         for outcome in batch.outcomes {
             if let failure = outcome.failure {
                 let result = try store.recordFailure(
-                    taskID: outcome.taskID, attempt: outcome.attempt, reason: failure, maxFailures: options.maxFailures)
-                try store.logEvent(kind: "task-failed", message: "\(failure) → \(result)", taskID: outcome.taskID, workerID: id)
-                logger.warning("task \(outcome.taskID.prefix(12)) failed on \(id): \(failure) (\(result))")
-                handled.append(outcome.taskID)
+                    taskID: outcome.taskId, attempt: outcome.attempt, reason: failure, maxFailures: options.maxFailures)
+                try store.logEvent(kind: "task-failed", message: "\(failure) → \(result)", taskID: outcome.taskId, workerID: id)
+                logger.warning("task \(outcome.taskId.prefix(12)) failed on \(id): \(failure) (\(result))")
+                handled.append(outcome.taskId)
                 continue
             }
             guard let (train, test) = try slices(of: outcome, in: payload) else {
-                logger.warning("result of task \(outcome.taskID.prefix(12)) from \(id) has inconsistent bit vectors; ignored")
+                logger.warning("result of task \(outcome.taskId.prefix(12)) from \(id) has inconsistent bit vectors; ignored")
                 continue
             }
             records.append(
                 ResultRecord(
-                    taskID: outcome.taskID, attempt: outcome.attempt, workerID: id, trainBits: train, testBits: test,
+                    taskID: outcome.taskId, attempt: outcome.attempt, workerID: id, trainBits: train, testBits: test,
                     subsetAccuracy: outcome.subsetAccuracy, testAccuracy: outcome.testAccuracy,
                     epochs: outcome.epochs, seconds: outcome.seconds, receivedAt: now))
         }
@@ -194,7 +196,7 @@ public final class Coordinator {
         }
         workers[id]?.leased.subtract(handled)
         if let identity = workers[id]?.identity {
-            try send(.ack, Ack(taskIDs: handled), to: identity)
+            try send(.ack, Ack(taskIds: handled), to: identity)
         }
     }
 
@@ -209,8 +211,8 @@ public final class Coordinator {
         let start = payload.startIndex + outcome.payloadOffset
         let train = Data(payload[start..<start + outcome.trainBytes])
         let test = Data(payload[start + outcome.trainBytes..<start + outcome.trainBytes + outcome.testBytes])
-        guard (try? BitVector(packed: train, count: outcome.trainCount)) != nil,
-            (try? BitVector(packed: test, count: outcome.testCount)) != nil
+        guard (try? BitVector(data: train, count: outcome.trainCount)) != nil,
+            (try? BitVector(data: test, count: outcome.testCount)) != nil
         else { return nil }
         return (train, test)
     }
@@ -245,7 +247,7 @@ public final class Coordinator {
 
     private func send<Header: Encodable>(_ type: MessageType, _ header: Header, to identity: PeerIdentity) throws {
         do {
-            try socket.send(to: identity, Envelope(type: type, header: header))
+            try socket.send(Envelope(type: type, header: header), to: identity)
         } catch let error as WireError where error.isHostUnreachable {
             logger.info("\(identity) is gone; dropping its \(type) message")
         }

@@ -29,7 +29,7 @@ public struct SweepPlan: Sendable {
     /// - Returns: how many tasks were new.
     /// - Throws: ``SweepMismatchError`` if the database already holds a different sweep of this name.
     @discardableResult
-    public func register(in store: Store, specText: String) throws -> Int {
+    public func register(in store: Store) throws -> Int {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let canonical = String(decoding: try encoder.encode(spec), as: UTF8.self)

@@ -32,13 +32,13 @@ struct TaskExecutor {
             let train = model.evaluate(data.train)
             let test = model.evaluate(data.test)
             let outcome = TaskOutcome(
-                taskID: task.taskID, attempt: task.attempt, failure: nil, trainCount: data.train.count,
+                taskId: task.taskId, attempt: task.attempt, failure: nil, trainCount: data.train.count,
                 testCount: data.test.count, payloadOffset: 0, subsetAccuracy: model.report.subsetAccuracy,
                 testAccuracy: test.accuracy, epochs: model.report.epochs, seconds: Date().timeIntervalSince(start))
             return Finished(outcome: outcome, trainBits: BitVector(train.correct).data, testBits: BitVector(test.correct).data)
         } catch {
             let outcome = TaskOutcome(
-                taskID: task.taskID, attempt: task.attempt, failure: "\(error)", trainCount: 0, testCount: 0,
+                taskId: task.taskId, attempt: task.attempt, failure: "\(error)", trainCount: 0, testCount: 0,
                 payloadOffset: 0, subsetAccuracy: 0, testAccuracy: 0, epochs: 0,
                 seconds: Date().timeIntervalSince(start))
             return Finished(outcome: outcome, trainBits: Data(), testBits: Data())

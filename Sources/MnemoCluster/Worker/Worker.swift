@@ -39,7 +39,7 @@ public final class Worker {
         socket = try ZMQSocket(context: context, kind: .dealer)
         try socket.setIdentity(PeerIdentity(options.workerID))
         try socket.set(.linger(.zero))
-        try socket.set(.maxMessageSize(256 << 20))
+        try socket.set(.maxMessageSize(FrameLimits.default.maxFrameBytes))
         try socket.set(.tcpKeepAlive(true))
         try socket.set(.reconnectInterval(.milliseconds(100)))
         try socket.set(.reconnectIntervalMax(.seconds(2)))
@@ -78,7 +78,7 @@ public final class Worker {
         let host = ProcessInfo.processInfo.hostName
         try send(
             .hello,
-            Hello(workerID: options.workerID, host: host, pid: getpid(), engineVersion: Trainer.engineVersion))
+            Hello(workerId: options.workerID, host: host, pid: getpid(), engineVersion: Trainer.engineVersion))
     }
 
     private func handle(_ frames: [Data]) throws -> Exit? {
@@ -92,15 +92,16 @@ public final class Worker {
         switch envelope.type {
         case .welcome:
             welcomed = true
-            logger.info("joined sweep \(try envelope.decodeHeader(Welcome.self).sweepName)")
+            let welcome = try envelope.decodeHeader(Welcome.self)
+            logger.info("joined sweep \(welcome.sweepName)")
             try resend(Array(unacknowledged.keys))
             try askForWork()
         case .lease:
             let lease = try envelope.decodeHeader(Lease.self)
-            held.formUnion(lease.tasks.map(\.taskID))
+            held.formUnion(lease.tasks.map(\.taskId))
             runner.enqueue(lease.tasks)
         case .ack:
-            for id in try envelope.decodeHeader(Ack.self).taskIDs {
+            for id in try envelope.decodeHeader(Ack.self).taskIds {
                 unacknowledged[id] = nil
             }
         case .reject:
@@ -131,11 +132,11 @@ public final class Worker {
         guard !finished.isEmpty else { return }
         let now = Date()
         for item in finished {
-            held.remove(item.outcome.taskID)
-            unacknowledged[item.outcome.taskID] = (item, now)
+            held.remove(item.outcome.taskId)
+            unacknowledged[item.outcome.taskId] = (item, now)
             completed += item.outcome.failure == nil ? 1 : 0
         }
-        try resend(finished.map(\.outcome.taskID))
+        try resend(finished.map(\.outcome.taskId))
         try askForWork()
     }
 
@@ -159,10 +160,10 @@ public final class Worker {
             outcomes.append(outcome)
             unacknowledged[id]?.sentAt = now
         }
-        try socket.send(Envelope(type: .result, header: ResultBatch(outcomes: outcomes), payload: payload).encode())
+        try socket.send(Envelope(type: .result, header: ResultBatch(outcomes: outcomes), payload: payload))
     }
 
     private func send<Header: Encodable>(_ type: MessageType, _ header: Header) throws {
-        try socket.send(Envelope(type: type, header: header).encode())
+        try socket.send(Envelope(type: type, header: header))
     }
 }

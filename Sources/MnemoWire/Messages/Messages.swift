@@ -2,13 +2,13 @@ import MnemoCore
 
 /// `hello`: a worker introduces itself (and again after a coordinator restart told it to).
 public struct Hello: Codable, Sendable, Equatable {
-    public var workerID: String
+    public var workerId: String
     public var host: String
     public var pid: Int32
     public var engineVersion: String
 
-    public init(workerID: String, host: String, pid: Int32, engineVersion: String) {
-        self.workerID = workerID
+    public init(workerId: String, host: String, pid: Int32, engineVersion: String) {
+        self.workerId = workerId
         self.host = host
         self.pid = pid
         self.engineVersion = engineVersion
@@ -37,12 +37,12 @@ public struct Ready: Codable, Sendable, Equatable {
 
 /// One task of a `lease`: what to train and which attempt the result must quote.
 public struct LeasedTask: Codable, Sendable, Equatable {
-    public var taskID: String
+    public var taskId: String
     public var attempt: Int
     public var spec: TaskSpec
 
-    public init(taskID: String, attempt: Int, spec: TaskSpec) {
-        self.taskID = taskID
+    public init(taskId: String, attempt: Int, spec: TaskSpec) {
+        self.taskId = taskId
         self.attempt = attempt
         self.spec = spec
     }
@@ -69,7 +69,7 @@ public struct Heartbeat: Codable, Sendable, Equatable {
 /// The outcome of one task inside a `result` message. Its correctness bits live in the payload at
 /// `[payloadOffset, payloadOffset + trainBytes + testBytes)`, train bits first.
 public struct TaskOutcome: Codable, Sendable, Equatable {
-    public var taskID: String
+    public var taskId: String
     public var attempt: Int
     /// Why the task failed (for example divergence), or nil when it produced correctness vectors.
     public var failure: String?
@@ -82,10 +82,10 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
     public var seconds: Double
 
     public init(
-        taskID: String, attempt: Int, failure: String?, trainCount: Int, testCount: Int, payloadOffset: Int,
+        taskId: String, attempt: Int, failure: String?, trainCount: Int, testCount: Int, payloadOffset: Int,
         subsetAccuracy: Double, testAccuracy: Double, epochs: Int, seconds: Double
     ) {
-        self.taskID = taskID
+        self.taskId = taskId
         self.attempt = attempt
         self.failure = failure
         self.trainCount = trainCount
@@ -114,10 +114,10 @@ public struct ResultBatch: Codable, Sendable, Equatable {
 
 /// `ack`: the coordinator has durably handled these task results (stored, or ignored as stale).
 public struct Ack: Codable, Sendable, Equatable {
-    public var taskIDs: [String]
+    public var taskIds: [String]
 
-    public init(taskIDs: [String]) {
-        self.taskIDs = taskIDs
+    public init(taskIds: [String]) {
+        self.taskIds = taskIds
     }
 }
 
