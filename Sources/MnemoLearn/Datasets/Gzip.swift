@@ -76,7 +76,8 @@ enum Gzip {
             guard bytes.count >= position + 2 else {
                 throw DatasetError(file: file, offset: position, reason: "gzip: file ends inside the extra-field length")
             }
-            position += 2 + Int(bytes[position]) | Int(bytes[position + 1]) << 8
+            let extraLength = Int(bytes[position]) | Int(bytes[position + 1]) << 8
+            position += 2 + extraLength
             guard bytes.count >= position else {
                 throw DatasetError(file: file, offset: bytes.count, reason: "gzip: file ends inside the extra field")
             }
