@@ -3,6 +3,7 @@ import ZIPFoundation
 
 /// A reader for single-member gzip files (RFC 1952): the header is parsed here, the deflate stream
 /// is inflated by ZIPFoundation, and the trailer's CRC-32 and size are checked against the output.
+/// The trailer is taken to be the file's last 8 bytes, so a multi-member file fails those checks.
 enum Gzip {
     /// Whether `data` starts with the gzip magic bytes `1f 8b`.
     static func isGzip(_ data: Data) -> Bool {
