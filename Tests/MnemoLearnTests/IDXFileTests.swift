@@ -32,7 +32,7 @@ import Testing
 
     @Test func gzipOptionalHeaderFieldsAreSkipped() throws {
         let header = Fixtures.GzipHeader(
-            extra: [1, 2, 3, 4, 5], name: "labels-idx1-ubyte", comment: "fixture", headerCRC: true)
+            extra: [UInt8](repeating: 7, count: 510), name: "labels-idx1-ubyte", comment: "fixture", headerCRC: true)
         let url = try directory.write(Fixtures.gzip(labels.encoded(), header: header), to: "labels.gz")
         #expect(try IDXFile.read(contentsOf: url) == labels)
     }

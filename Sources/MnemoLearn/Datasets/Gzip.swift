@@ -3,6 +3,7 @@ import ZIPFoundation
 
 /// A reader for single-member gzip files (RFC 1952): the header is parsed here, the deflate stream
 /// is inflated by ZIPFoundation, and the trailer's CRC-32 and size are checked against the output.
+/// The trailer is taken to be the file's last 8 bytes, so a multi-member file fails those checks.
 enum Gzip {
     /// Whether `data` starts with the gzip magic bytes `1f 8b`.
     static func isGzip(_ data: Data) -> Bool {
@@ -76,7 +77,8 @@ enum Gzip {
             guard bytes.count >= position + 2 else {
                 throw DatasetError(file: file, offset: position, reason: "gzip: file ends inside the extra-field length")
             }
-            position += 2 + Int(bytes[position]) | Int(bytes[position + 1]) << 8
+            let extraLength = Int(bytes[position]) | Int(bytes[position + 1]) << 8
+            position += 2 + extraLength
             guard bytes.count >= position else {
                 throw DatasetError(file: file, offset: bytes.count, reason: "gzip: file ends inside the extra field")
             }

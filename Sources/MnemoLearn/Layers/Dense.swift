@@ -57,8 +57,10 @@ struct Dense: Layer {
     ) {
         let width = outputWidth
         if activation == .relu {
+            // Both values are loaded unconditionally so that the loop compiles to vector selects.
             for index in 0..<(batch &* width) {
-                outputGradient[index] = output[index] > 0 ? outputGradient[index] : 0
+                let gradient = outputGradient[index]
+                outputGradient[index] = output[index] > 0 ? gradient : 0
             }
         }
         BLAS.sgemm(
