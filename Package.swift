@@ -60,7 +60,12 @@ let package = Package(
         .target(name: "MnemoTestSupport", dependencies: ["MnemoCore"], path: "Tests/MnemoTestSupport"),
         .testTarget(name: "MnemoLinalgTests", dependencies: ["MnemoLinalg"]),
         .testTarget(name: "MnemoCoreTests", dependencies: ["MnemoCore", "MnemoLinalg", "MnemoTestSupport"]),
-        .testTarget(name: "MnemoLearnTests", dependencies: ["MnemoLearn", "MnemoCore", "MnemoLinalg", "MnemoTestSupport"]),
+        .testTarget(
+            name: "MnemoLearnTests",
+            dependencies: [
+                "MnemoLearn", "MnemoCore", "MnemoLinalg", "MnemoTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
