@@ -43,6 +43,7 @@ struct FaultToleranceTests {
         let survivor = try MnemoProcess(["worker", "--connect", endpoint, "--id", "survivor"], in: dir, label: "survivor")
         #expect(eventually(timeout: 120) { Self.doneCount(db) >= 4 })
         doomed.kill(SIGKILL)
+        #expect(Self.doneCount(db) < 30, "the worker must die while tasks remain")
         #expect(coordinator.wait(timeout: 300) == 0, "\(coordinator.standardError)")
         #expect(survivor.wait(timeout: 30) == 0, "the survivor should leave on the coordinator's goodbye")
 
