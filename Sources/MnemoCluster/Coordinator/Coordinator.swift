@@ -80,6 +80,9 @@ public final class Coordinator {
             }
         }
         sayGoodbye(reason: "coordinator stopping")
+        // The workers are told to stop, so their tasks can go back to the pool now rather than at the next start.
+        let returned = try store.requeueLeasedTasks()
+        logger.info("stopped; \(returned) leased tasks returned to pending")
         return false
     }
 

@@ -32,6 +32,8 @@ public final class LocalWorkers {
     /// Starts every worker that is not running; a worker that exited is restarted while the
     /// restart budget lasts.
     public func superviseAndStart(slots: Int) throws {
+        // Children that die from the same Ctrl-C as this process are not replaced.
+        guard !StopSignal.isRaised else { return }
         for slot in 0..<slots {
             if let process = processes[slot] {
                 guard !process.isRunning else { continue }
