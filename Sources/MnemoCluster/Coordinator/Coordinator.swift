@@ -17,6 +17,8 @@ public final class Coordinator {
     private let logger: Logger
     private var workers: [String: ConnectedWorker] = [:]
     private var malformedMessages = 0
+    /// The most tasks one worker may hold at once, whatever credit it asks for.
+    static let maxCredit = 16
 
     /// Binds the coordinator's socket. The plan must already be registered in `store`.
     public init(plan: SweepPlan, store: Store, context: ZMQContext, options: CoordinatorOptions, logger: Logger) throws {
@@ -125,7 +127,7 @@ public final class Coordinator {
         workers[id]?.lastSeen = Date()
         switch envelope.type {
         case .ready:
-            workers[id]?.credit = max(0, try envelope.decodeHeader(Ready.self).credit)
+            workers[id]?.credit = min(max(0, try envelope.decodeHeader(Ready.self).credit), Self.maxCredit)
             try lease(to: id)
         case .heartbeat:
             _ = try store.extendLeases(workerID: id, deadline: Date().addingTimeInterval(options.leaseDuration.seconds))

@@ -1,24 +1,11 @@
 import Foundation
 import MnemoCore
 import MnemoLinalg
+import MnemoTestSupport
 import Testing
 
 /// Recomputes mem and the full influence matrix with NumPy from the same 0/1 matrices.
 @Suite struct NumPyCrossCheckTests {
-    static let hasNumPy: Bool = (try? runPython("import numpy")) != nil
-
-    /// Runs `python3 -c script` with `arguments`; throws when it cannot start or exits non-zero.
-    static func runPython(_ script: String, arguments: [String] = []) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
-    }
-
     static let script = """
         import sys, numpy as np
         d = sys.argv[1]
@@ -32,7 +19,7 @@ import Testing
         infl.astype("<f8").tofile(d + "/infl.bin"); mem.astype("<f8").tofile(d + "/mem.bin")
         """
 
-    @Test(.enabled(if: hasNumPy, "NumPy is not installed"))
+    @Test(.enabled(if: NumPy.isAvailable, "NumPy is not installed"))
     func fullInfluenceAndMemorizationMatchNumPy() throws {
         let trial = RandomTrial(seed: 41, trainCount: 37, testCount: 13, classCount: 3, runCount: 25)
         var accumulator = try trial.accumulator(fullInfluence: true)
@@ -48,7 +35,7 @@ import Testing
         try write(trial.runs.map(\.membership), to: "m.txt")
         try write(trial.runs.map(\.trainCorrect), to: "mc.txt")
         try write(trial.runs.map(\.testCorrect), to: "c.txt")
-        try Self.runPython(Self.script, arguments: [directory.path])
+        try NumPy.run(Self.script, arguments: [directory.path])
 
         func read(_ name: String) throws -> [Double] {
             let data = try Data(contentsOf: directory.appendingPathComponent(name))

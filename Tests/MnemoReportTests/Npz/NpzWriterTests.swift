@@ -1,5 +1,6 @@
 import Foundation
 import MnemoReport
+import MnemoTestSupport
 import Testing
 
 /// `.npy` headers and `.npz` archives, checked byte by byte and by loading them with NumPy.

@@ -1,37 +1,8 @@
 import Foundation
+import MnemoTestSupport
 
-/// Runs Python scripts against the real NumPy, to check files the way their users will read them.
-enum NumPy {
-    struct ScriptFailed: Error, CustomStringConvertible {
-        let status: Int32
-        let stderr: String
-        var description: String { "python3 exited with \(status): \(stderr)" }
-    }
-
-    /// Whether `python3` with NumPy can be run here; tests that need it are skipped otherwise.
-    static let isAvailable: Bool = (try? run("import numpy")) != nil
-
-    /// Runs `script` with `python3 -c`, passing `arguments` as `sys.argv[1...]`.
-    ///
-    /// - Returns: the script's standard output.
-    static func run(_ script: String, arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ScriptFailed(status: process.terminationStatus, stderr: String(decoding: stderr, as: UTF8.self))
-        }
-        return String(decoding: stdout, as: UTF8.self)
-    }
-
+/// Reads files back with the real NumPy, the way their users will read them.
+extension NumPy {
     /// What NumPy read for one array. Values are strings so no precision is lost on the way: integers
     /// in decimal, floats as `float.hex()` (which `Double(String)` parses exactly).
     struct LoadedArray: Decodable {
