@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "MnemoReportTests", dependencies: ["MnemoReport", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoTestSupport"]),
+            dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoWire", "MnemoTestSupport"]),
     ]
 )
 
