@@ -16,6 +16,6 @@ struct Mnemo: ParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
-            ScoresCommand.self, ExportCommand.self,
+            ScoresCommand.self, ExportCommand.self, TrainCommand.self,
         ])
 }

@@ -81,6 +81,19 @@ struct LocalRunTests {
         #expect(output.hasPrefix("ok"))
     }
 
+    @Test func trainCalibratesOneModelOnTheWholeTrainingSet() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(SweepFixture.tiny(trainLimit: 300, maxEpochs: 40), to: "tiny.yaml")
+        let run = try MnemoProcess.run(["train", sweep], in: dir, label: "train")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("examples/s · peak memory"))
+        // A 784-32-10 MLP fits 300 examples to the 0.99 target within 40 epochs.
+        #expect(run.stdout.contains("(reached the target 0.99)"), "\(run.stdout)")
+        let missing = try MnemoProcess.run(["train", sweep, "--trial", "2"], in: dir, label: "missing")
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("there is no trial 2"))
+    }
+
     @Test func anInvalidSweepFileStartsNothingAndSaysWhere() throws {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(

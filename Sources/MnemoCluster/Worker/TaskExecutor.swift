@@ -22,12 +22,7 @@ struct TaskExecutor {
         do {
             let data = try dataset(for: task.spec)
             let spec = task.spec
-            let config = TrainingConfig(
-                hiddenSizes: spec.model.hidden, learningRate: spec.training.learningRate,
-                momentum: spec.training.momentum, nesterov: spec.training.nesterov,
-                weightDecay: spec.training.weightDecay, batchSize: spec.training.batchSize,
-                maxEpochs: spec.training.maxEpochs, untilTrainAccuracy: spec.training.untilTrainAccuracy)
-            let model = try Trainer(config: config).train(
+            let model = try Trainer(config: TrainingConfig(model: spec.model, training: spec.training)).train(
                 seed: spec.trainingSeed, data: data.train, subset: spec.mask.members)
             let train = model.evaluate(data.train)
             let test = model.evaluate(data.test)
