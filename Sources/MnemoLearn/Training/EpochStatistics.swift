@@ -2,6 +2,8 @@
 public struct EpochStatistics: Codable, Sendable, Equatable {
     /// The epoch, from 1.
     public let epoch: Int
+    /// The learning rate of the epoch, from the schedule.
+    public let learningRate: Double
     /// Mean training loss over the epoch's batches, each measured before its update.
     public let meanLoss: Double
     /// Accuracy over the epoch's batches, each measured before its update (it lags the weights).

@@ -50,6 +50,7 @@ public struct Trainer: Sendable {
     /// - Throws: ``TrainingError``: divergence (a NaN or infinite batch loss), an empty or
     ///   out-of-range subset, or cancellation.
     public func train(seed: UInt64, data: LabeledData, subset: [Int]) throws(TrainingError) -> TrainedModel {
+        try config.validate(for: data)
         guard !subset.isEmpty else { throw .invalidSubset(problem: "no examples to train on") }
         if let bad = subset.first(where: { $0 < 0 || $0 >= data.count }) {
             throw .invalidSubset(problem: "example \(bad) is outside 0..<\(data.count)")
@@ -70,7 +71,11 @@ public struct Trainer: Sendable {
                 reachedTarget = accuracy >= target
             }
             history.append(
-                EpochStatistics(epoch: epoch, meanLoss: meanLoss, runningAccuracy: running, subsetAccuracy: exact))
+                EpochStatistics(
+                    epoch: epoch,
+                    learningRate: config.schedule.rate(
+                        epoch: epoch, base: config.learningRate, totalEpochs: config.maxEpochs),
+                    meanLoss: meanLoss, runningAccuracy: running, subsetAccuracy: exact))
             previousRunning = running
             if reachedTarget { break }
         }

@@ -1,9 +1,20 @@
-/// Hyperparameters of one built-in training run: an MLP trained with SGD on mini-batches.
+/// Hyperparameters of one built-in training run: an MLP or a small CNN trained with SGD on mini-batches.
+///
+/// The initializer covers the original MLP fields; the other fields have defaults that reproduce
+/// plain SGD on an MLP and are set afterwards:
+///
+/// ```swift
+/// var config = TrainingConfig(hiddenSizes: [], learningRate: 0.1, weightDecay: 5e-4, maxEpochs: 200)
+/// config.convolution = ConvolutionSpec(inputShape: ImageShape(channels: 3, height: 32, width: 32),
+///                                      channels: [32, 64, 128])
+/// config.schedule = .papers
+/// ```
 ///
 /// Encoded with the sweep file's snake-case keys (`hidden_sizes`, `learning_rate`, `max_epochs`,
 /// `until_train_accuracy`, …); `until_train_accuracy` is omitted when nil.
 public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
-    /// Widths of the ReLU hidden layers; empty for softmax regression.
+    /// Widths of the ReLU hidden layers of the MLP, or of the CNN's dense head; empty for softmax
+    /// regression (or a CNN whose pooled features feed the logits directly).
     public var hiddenSizes: [Int]
     /// SGD step size η.
     public var learningRate: Double
@@ -20,6 +31,12 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
     /// Stop as soon as accuracy on the training subset reaches this value, in (0, 1]; nil trains
     /// for `maxEpochs`.
     public var untilTrainAccuracy: Double?
+    /// How η changes over the epochs; constant by default.
+    public var schedule: LearningRateSchedule = .constant
+    /// A convolutional trunk before the dense layers; nil trains an MLP on the raw features.
+    public var convolution: ConvolutionSpec?
+    /// How the initial weights are drawn from the seed.
+    public var initialization: WeightInitialization = .pytorchDefault
 
     /// A configuration; check it with ``validate()`` (``Trainer/init(config:)`` does).
     public init(
@@ -64,6 +81,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         if let target = untilTrainAccuracy, !(target > 0 && target <= 1) {
             throw .invalidConfiguration(field: "until_train_accuracy", problem: "\(target) is outside (0, 1]")
         }
+        try schedule.validate()
+        try convolution?.validate()
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -75,5 +94,44 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         case batchSize = "batch_size"
         case maxEpochs = "max_epochs"
         case untilTrainAccuracy = "until_train_accuracy"
+        case schedule
+        case convolution
+        case initialization
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        hiddenSizes = try container.decode([Int].self, forKey: .hiddenSizes)
+        learningRate = try container.decode(Double.self, forKey: .learningRate)
+        momentum = try container.decode(Double.self, forKey: .momentum)
+        nesterov = try container.decode(Bool.self, forKey: .nesterov)
+        weightDecay = try container.decode(Double.self, forKey: .weightDecay)
+        batchSize = try container.decode(Int.self, forKey: .batchSize)
+        maxEpochs = try container.decode(Int.self, forKey: .maxEpochs)
+        untilTrainAccuracy = try container.decodeIfPresent(Double.self, forKey: .untilTrainAccuracy)
+        schedule = try container.decodeIfPresent(LearningRateSchedule.self, forKey: .schedule) ?? .constant
+        convolution = try container.decodeIfPresent(ConvolutionSpec.self, forKey: .convolution)
+        initialization =
+            try container.decodeIfPresent(WeightInitialization.self, forKey: .initialization) ?? .pytorchDefault
+    }
+}
+
+extension TrainingConfig {
+    /// The layers this configuration describes for inputs of `inputWidth` features and `classCount` classes.
+    func model(inputWidth: Int, classCount: Int) -> Sequential {
+        if let convolution {
+            Sequential.convolutional(convolution, hiddenWidths: hiddenSizes, classCount: classCount)
+        } else {
+            Sequential.multilayerPerceptron(inputWidth: inputWidth, hiddenWidths: hiddenSizes, classCount: classCount)
+        }
+    }
+
+    /// Checks that `data` fits the model: the CNN's input shape must hold exactly one example.
+    func validate(for data: LabeledData) throws(TrainingError) {
+        if let shape = convolution?.inputShape, shape.count != data.dimension {
+            throw .invalidConfiguration(
+                field: "convolution.input_shape",
+                problem: "\(shape) images have \(shape.count) values, the data's examples \(data.dimension)")
+        }
     }
 }

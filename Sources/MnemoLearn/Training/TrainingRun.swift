@@ -13,14 +13,14 @@ final class TrainingRun {
     private let subset: [Int]
     private let seed: UInt64
     private let batchSize: Int
+    private let config: TrainingConfig
     /// The subset in the current epoch's batch order.
     private var order: [Int]
 
     init(config: TrainingConfig, seed: UInt64, data: LabeledData, subset: [Int]) {
-        model = Sequential.multilayerPerceptron(
-            inputWidth: data.dimension, hiddenWidths: config.hiddenSizes, classCount: data.classCount)
+        model = config.model(inputWidth: data.dimension, classCount: data.classCount)
         var rng = CounterRNG(key: seed, stream: RandomStream.trainingBase)
-        parameters = FloatBuffer(model.initialParameters(rng: &rng))
+        parameters = FloatBuffer(model.initialParameters(rng: &rng, scheme: config.initialization))
         gradients = FloatBuffer(count: model.parameterCount)
         optimizer = SGD(
             parameterCount: model.parameterCount, learningRate: Float(config.learningRate),
@@ -30,13 +30,17 @@ final class TrainingRun {
         self.data = data
         self.subset = subset
         self.seed = seed
+        self.config = config
         order = subset
     }
 
-    /// Trains one epoch (1-based); returns its mean batch loss and running accuracy.
+    /// Trains one epoch (1-based) at the schedule's learning rate; returns its mean batch loss and
+    /// running accuracy.
     ///
     /// - Throws: ``TrainingError/diverged(epoch:)`` at the first batch whose loss is not finite.
     func epoch(_ epoch: Int) throws(TrainingError) -> (meanLoss: Double, runningAccuracy: Double) {
+        optimizer.learningRate = Float(
+            config.schedule.rate(epoch: epoch, base: config.learningRate, totalEpochs: config.maxEpochs))
         var shuffle = CounterRNG(key: seed, stream: RandomStream.trainingBase &+ UInt64(epoch))
         for (position, index) in shuffle.permutation(of: subset.count).enumerated() {
             order[position] = subset[index]
