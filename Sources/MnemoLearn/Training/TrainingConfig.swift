@@ -37,6 +37,17 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
     public var convolution: ConvolutionSpec?
     /// How the initial weights are drawn from the seed.
     public var initialization: WeightInitialization = .pytorchDefault
+    /// What each step minimises: plain loss, SAM, the sharp-minima objective or SharpReg.
+    public var objective: Objective = .standard
+    /// λ₁ of the penalty `λ₁ Σ|w|` added to the objective (every parameter, biases included).
+    public var l1Penalty: Double = 0
+    /// λ₂ of the penalty `λ₂ Σw²` added to the objective (gradient `2λ₂w`; unlike `weightDecay`,
+    /// which the optimizer adds as `λ·w`).
+    public var l2Penalty: Double = 0
+    /// Stochastic weight averaging; nil trains without it.
+    public var weightAveraging: WeightAveraging?
+    /// PAST tuning after training; nil skips it.
+    public var sparsityTuning: SparsityTuning?
 
     /// A configuration; check it with ``validate()`` (``Trainer/init(config:)`` does).
     public init(
@@ -81,8 +92,18 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         if let target = untilTrainAccuracy, !(target > 0 && target <= 1) {
             throw .invalidConfiguration(field: "until_train_accuracy", problem: "\(target) is outside (0, 1]")
         }
+        guard maxEpochs + (sparsityTuning?.epochs ?? 0) <= TrainingStream.epochLimit else {
+            throw .invalidConfiguration(
+                field: "max_epochs", problem: "\(maxEpochs) epochs (with tuning) exceed \(TrainingStream.epochLimit)")
+        }
         try schedule.validate()
         try convolution?.validate()
+        try objective.validate()
+        for (field, value) in [("l1_penalty", l1Penalty), ("l2_penalty", l2Penalty)] where !(value.isFinite && value >= 0) {
+            throw .invalidConfiguration(field: field, problem: "\(value) is not a non-negative number")
+        }
+        try weightAveraging?.validate(maxEpochs: maxEpochs)
+        try sparsityTuning?.validate()
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -97,6 +118,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         case schedule
         case convolution
         case initialization
+        case objective
+        case l1Penalty = "l1_penalty"
+        case l2Penalty = "l2_penalty"
+        case weightAveraging = "swa"
+        case sparsityTuning = "past"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -113,6 +139,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         convolution = try container.decodeIfPresent(ConvolutionSpec.self, forKey: .convolution)
         initialization =
             try container.decodeIfPresent(WeightInitialization.self, forKey: .initialization) ?? .pytorchDefault
+        objective = try container.decodeIfPresent(Objective.self, forKey: .objective) ?? .standard
+        l1Penalty = try container.decodeIfPresent(Double.self, forKey: .l1Penalty) ?? 0
+        l2Penalty = try container.decodeIfPresent(Double.self, forKey: .l2Penalty) ?? 0
+        weightAveraging = try container.decodeIfPresent(WeightAveraging.self, forKey: .weightAveraging)
+        sparsityTuning = try container.decodeIfPresent(SparsityTuning.self, forKey: .sparsityTuning)
     }
 }
 
