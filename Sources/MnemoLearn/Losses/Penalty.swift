@@ -18,16 +18,6 @@ final class Penalty {
     /// Whether the penalty is zero everywhere (so steps can skip it).
     var isZero: Bool { l1 == 0 && l2 == 0 && !adaptiveActive }
 
-    /// The penalty at `parameters`.
-    func value(parameters w: UnsafePointer<Float>, count: Int) -> Double {
-        var total = 0.0
-        for index in 0..<count {
-            let weight = l1 + (adaptiveActive ? adaptive.pointer[index] : 0)
-            total += Double(weight * abs(w[index]) + l2 * w[index] * w[index])
-        }
-        return total
-    }
-
     /// Adds the penalty's gradient at `parameters` to `gradients`.
     func addGradient(parameters w: UnsafePointer<Float>, gradients g: UnsafeMutablePointer<Float>, count: Int) {
         let twiceL2 = 2 * l2

@@ -63,12 +63,15 @@ public struct Trainer: Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let trained = subset
+        let (trained, validation) = split(subset, seed: seed)
         let nonMembers = try sparsityNonMembers(data: data, trained: trained)
         let run = TrainingRun(config: config, seed: seed, data: data, trained: trained)
         let lossLimit = 20 * max(1, Foundation.log(Double(data.classCount)))
+        let checkpoint = FloatBuffer(count: validation.isEmpty ? 0 : run.model.parameterCount)
+        var best: (epoch: Int, accuracy: Double)?
         var history: [EpochStatistics] = []
         var reachedTarget = false
+        var stoppedEarly = false
         var previousRunning = 0.0
         var learningRate = config.learningRate
         var finalAccuracy: Double?
@@ -86,13 +89,32 @@ public struct Trainer: Sendable {
                 exact = accuracy
                 reachedTarget = accuracy >= target
             }
+            var validationAccuracy: Double?
+            if !validation.isEmpty {
+                let accuracy = run.accuracy(of: validation)
+                validationAccuracy = accuracy
+                if accuracy > best?.accuracy ?? -1 {
+                    best = (epoch, accuracy)
+                    checkpoint.pointer.update(from: run.evaluatedParameters.pointer, count: checkpoint.count)
+                }
+            }
             finalAccuracy = exact
             history.append(
                 EpochStatistics(
                     epoch: epoch, learningRate: learningRate, meanLoss: meanLoss, runningAccuracy: running,
-                    subsetAccuracy: exact))
+                    subsetAccuracy: exact, validationAccuracy: validationAccuracy))
             previousRunning = running
             if reachedTarget { break }
+            if let patience = config.validation?.patience, let best, epoch - best.epoch >= patience {
+                stoppedEarly = true
+                break
+            }
+        }
+        var selectedEpoch = history.count
+        if let best, best.epoch != history.count {
+            run.restore(checkpoint)
+            selectedEpoch = best.epoch
+            finalAccuracy = history[best.epoch - 1].subsetAccuracy
         }
         if let tuning = config.sparsityTuning {
             run.adoptEvaluatedParameters()
@@ -116,8 +138,23 @@ public struct Trainer: Sendable {
         let report = TrainingReport(
             epochs: history.count, subsetAccuracy: accuracy, reachedTarget: reachedTarget,
             seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18, history: history,
-            averagedSnapshots: evaluated === run.parameters ? 0 : run.average?.snapshots ?? 0)
+            averagedSnapshots: evaluated === run.parameters ? 0 : run.average?.snapshots ?? 0,
+            selectedEpoch: selectedEpoch, validationAccuracy: best?.accuracy, validationIndices: validation,
+            stoppedEarly: stoppedEarly)
         return TrainedModel(config: config, parameters: evaluated.array, report: report, model: run.model)
+    }
+
+    /// The subset's trained and held-out validation examples (no validation without a split).
+    private func split(_ subset: [Int], seed: UInt64) -> (trained: [Int], validation: [Int]) {
+        guard let validation = config.validation, subset.count >= 2 else { return (subset, []) }
+        var rng = CounterRNG(key: seed, stream: TrainingStream.validation)
+        let count = min(validation.heldOutCount(subsetSize: subset.count), subset.count - 1)
+        var heldOut = [Bool](repeating: false, count: subset.count)
+        for position in rng.permutation(of: subset.count).prefix(count) { heldOut[position] = true }
+        return (
+            subset.indices.filter { !heldOut[$0] }.map { subset[$0] },
+            subset.indices.filter { heldOut[$0] }.map { subset[$0] }
+        )
     }
 
     /// The learning rate of main-loop epoch `epoch`.

@@ -48,6 +48,11 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
     public var weightAveraging: WeightAveraging?
     /// PAST tuning after training; nil skips it.
     public var sparsityTuning: SparsityTuning?
+    /// A validation split with best-checkpoint selection and optional early stopping; nil trains
+    /// on the whole subset and returns the last weights.
+    public var validation: ValidationSplit?
+    /// Random crops and flips of the training images (CNN only); nil trains on the images as given.
+    public var augmentation: ImageAugmentation?
 
     /// A configuration; check it with ``validate()`` (``Trainer/init(config:)`` does).
     public init(
@@ -104,6 +109,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         }
         try weightAveraging?.validate(maxEpochs: maxEpochs)
         try sparsityTuning?.validate()
+        try validation?.validate()
+        try augmentation?.validate(convolution: convolution)
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -123,6 +130,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         case l2Penalty = "l2_penalty"
         case weightAveraging = "swa"
         case sparsityTuning = "past"
+        case validation
+        case augmentation
     }
 
     public init(from decoder: any Decoder) throws {
@@ -144,6 +153,8 @@ public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
         l2Penalty = try container.decodeIfPresent(Double.self, forKey: .l2Penalty) ?? 0
         weightAveraging = try container.decodeIfPresent(WeightAveraging.self, forKey: .weightAveraging)
         sparsityTuning = try container.decodeIfPresent(SparsityTuning.self, forKey: .sparsityTuning)
+        validation = try container.decodeIfPresent(ValidationSplit.self, forKey: .validation)
+        augmentation = try container.decodeIfPresent(ImageAugmentation.self, forKey: .augmentation)
     }
 }
 

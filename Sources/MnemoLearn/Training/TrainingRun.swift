@@ -18,6 +18,7 @@ final class TrainingRun {
     let trained: [Int]
     let seed: UInt64
     private let batchSize: Int
+    private let augmenter: ImageAugmenter?
     /// PAST's gradients of the member and non-member mean losses, and of one chunk of examples.
     let memberGradient: FloatBuffer
     let nonMemberGradient: FloatBuffer
@@ -45,6 +46,11 @@ final class TrainingRun {
         nonMemberGradient = FloatBuffer(count: tuning ? count : 0)
         chunkGradient = FloatBuffer(count: tuning ? count : 0)
         batchSize = min(config.batchSize, trained.count)
+        if let convolution = config.convolution, let augmentation = config.augmentation {
+            augmenter = ImageAugmenter(shape: convolution.inputShape, settings: augmentation)
+        } else {
+            augmenter = nil
+        }
         workspace = Workspace(model: model, capacity: max(batchSize, TrainedModel.evaluationBatch), training: true)
         self.data = data
         self.trained = trained
@@ -65,6 +71,12 @@ final class TrainingRun {
         averageAdopted = true
     }
 
+    /// Makes `checkpoint` the current and evaluated weights.
+    func restore(_ checkpoint: FloatBuffer) {
+        parameters.pointer.update(from: checkpoint.pointer, count: parameters.count)
+        averageAdopted = true
+    }
+
     /// Trains one epoch (from 1) at `learningRate`; returns its mean batch loss (at the weights
     /// before each update, without penalties) and running accuracy.
     ///
@@ -82,6 +94,8 @@ final class TrainingRun {
         let (parameters, gradients) = (parameters.pointer, gradients.pointer)
         let (width, classes, count, batchSize) = (data.dimension, data.classCount, model.parameterCount, batchSize)
         let penalized = !penalty.isZero
+        let augmenter = augmenter
+        var augmentation = CounterRNG(key: seed, stream: TrainingStream.augmentation(epoch: epoch))
         order.withUnsafeBufferPointer { order in
             data.features.withUnsafeBufferPointer { features in
                 data.labels.withUnsafeBufferPointer { labels in
@@ -90,6 +104,7 @@ final class TrainingRun {
                         workspace.gather(
                             UnsafeBufferPointer(rebasing: order[start..<(start + batch)]),
                             from: features.baseAddress!, labels: labels.baseAddress!, width: width)
+                        augmenter?.apply(to: workspace.input.pointer, count: batch, rng: &augmentation)
                         let result = objective.compute(
                             batch: batch, classes: classes, workspace: workspace, parameters: parameters,
                             gradients: gradients)
