@@ -1,5 +1,3 @@
-import Foundation
-import MnemoCore
 import MnemoLinalg
 
 /// A fully connected layer `y = f(x · W + b)` with the activation `f` fused in.
@@ -20,19 +18,14 @@ struct Dense: Layer {
 
     var parameterCount: Int { inputWidth * outputWidth + outputWidth }
 
-    private var weightCount: Int { inputWidth * outputWidth }
-
-    /// Kaiming-uniform with a = √5, PyTorch's `nn.Linear` default: weights and biases uniform in
-    /// ±1/√inputWidth, drawn weights first (row-major), then biases.
-    func initialize(_ parameters: UnsafeMutableBufferPointer<Float>, rng: inout CounterRNG) {
-        let bound = 1 / Float(inputWidth).squareRoot()
-        for index in parameters.indices {
-            parameters[index] = (2 * rng.nextUnitFloat() - 1) * bound
-        }
-    }
+    var weightCount: Int { inputWidth * outputWidth }
+    var fanIn: Int { inputWidth }
+    var fanOut: Int { outputWidth }
+    var scratchCount: Int { 0 }
 
     func forward(
-        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int, parameters: UnsafePointer<Float>
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int, parameters: UnsafePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>
     ) {
         BLAS.sgemm(
             .none, .none, m: batch, n: outputWidth, k: inputWidth,
@@ -53,7 +46,8 @@ struct Dense: Layer {
     func backward(
         input: UnsafePointer<Float>, output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>?, batch: Int,
-        parameters: UnsafePointer<Float>, parameterGradient: UnsafeMutablePointer<Float>
+        parameters: UnsafePointer<Float>, parameterGradient: UnsafeMutablePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>
     ) {
         let width = outputWidth
         if activation == .relu {

@@ -43,13 +43,37 @@ struct Sequential: Sendable {
         return Sequential(layers: layers)
     }
 
+    /// A small CNN for `convolution.inputShape` images: per entry of `convolution.channels` a 3 × 3
+    /// convolution with ReLU, a 2 × 2 max-pool between consecutive convolutions, a global average
+    /// pool after the last one, then the MLP head `hiddenWidths` → `classCount`.
+    static func convolutional(
+        _ convolution: ConvolutionSpec, hiddenWidths: [Int], classCount: Int
+    ) -> Sequential {
+        var layers: [any Layer] = []
+        var shape = convolution.inputShape
+        for (index, channels) in convolution.channels.enumerated() {
+            if index > 0 {
+                let pool = MaxPool(input: shape)
+                layers.append(pool)
+                shape = pool.output
+            }
+            let layer = Convolution(input: shape, outputChannels: channels)
+            layers.append(layer)
+            shape = layer.output
+        }
+        layers.append(GlobalAveragePool(input: shape))
+        let head = multilayerPerceptron(inputWidth: shape.channels, hiddenWidths: hiddenWidths, classCount: classCount)
+        return Sequential(layers: layers + head.layers)
+    }
+
     /// Initial parameters, each layer drawing from `rng` in turn.
-    func initialParameters(rng: inout CounterRNG) -> [Float] {
+    func initialParameters(rng: inout CounterRNG, scheme: WeightInitialization = .pytorchDefault) -> [Float] {
         var parameters = [Float](repeating: 0, count: parameterCount)
         parameters.withUnsafeMutableBufferPointer { buffer in
             for (layer, offset) in zip(layers, parameterOffsets) {
                 layer.initialize(
-                    UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + layer.parameterCount)]), rng: &rng)
+                    UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + layer.parameterCount)]), rng: &rng,
+                    scheme: scheme)
             }
         }
         return parameters
@@ -63,7 +87,9 @@ struct Sequential: Sendable {
         var current = input
         for (index, layer) in layers.enumerated() {
             let output = workspace.activations[index].pointer
-            layer.forward(input: current, output: output, batch: batch, parameters: parameters + parameterOffsets[index])
+            layer.forward(
+                input: current, output: output, batch: batch, parameters: parameters + parameterOffsets[index],
+                scratch: workspace.scratch.pointer)
             current = UnsafePointer(output)
         }
         return workspace.activations[layers.count - 1].pointer
@@ -82,7 +108,7 @@ struct Sequential: Sendable {
                 outputGradient: workspace.gradients[index].pointer,
                 inputGradient: index == 0 ? nil : workspace.gradients[index - 1].pointer, batch: batch,
                 parameters: parameters + parameterOffsets[index],
-                parameterGradient: gradients + parameterOffsets[index])
+                parameterGradient: gradients + parameterOffsets[index], scratch: workspace.scratch.pointer)
         }
     }
 }

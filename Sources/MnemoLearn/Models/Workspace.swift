@@ -12,6 +12,8 @@ final class Workspace {
     let activations: [FloatBuffer]
     /// ∂loss/∂output of layer l, same shapes; empty for an inference-only workspace.
     let gradients: [FloatBuffer]
+    /// Scratch memory shared by the layers (each uses it only within one call).
+    let scratch: FloatBuffer
 
     /// Scratch memory for `model` and batches of up to `capacity` rows.
     init(model: Sequential, capacity: Int, training: Bool) {
@@ -22,6 +24,7 @@ final class Workspace {
         labels.initialize(repeating: 0, count: capacity)
         activations = model.layers.map { FloatBuffer(count: capacity * $0.outputWidth) }
         gradients = training ? model.layers.map { FloatBuffer(count: capacity * $0.outputWidth) } : []
+        scratch = FloatBuffer(count: model.layers.map(\.scratchCount).max() ?? 0)
     }
 
     deinit {

@@ -4,6 +4,9 @@ public struct Evaluation: Sendable, Equatable {
     public let correct: [Bool]
     /// True-class logit minus the largest other logit; positive when clearly correct.
     public let margins: [Float]
+    /// The softmax probability of the example's label (the confidence attacks' score; the loss is
+    /// its negative log).
+    public let probabilities: [Float]
 
     /// Number of correctly classified examples.
     public var correctCount: Int { correct.reduce(0) { $0 + ($1 ? 1 : 0) } }

@@ -1,10 +1,12 @@
-import MnemoLinalg
+import Foundation
 
-/// A trained MLP: its configuration, its parameters and how training went.
+/// A trained model: its configuration, its parameters and how training went.
 public struct TrainedModel: Sendable {
     /// The configuration it was trained with.
     public let config: TrainingConfig
-    /// The flat parameter vector: per layer, weights (`inputWidth × outputWidth`, row-major) then biases.
+    /// The flat parameter vector the model is evaluated with (the SWA mean, when averaging): per
+    /// layer, weights (dense: `inputWidth × outputWidth` row-major; convolution:
+    /// `outputChannels × inputChannels × 3 × 3`) then biases.
     public let parameters: [Float]
     /// How training went.
     public let report: TrainingReport
@@ -20,7 +22,8 @@ public struct TrainedModel: Sendable {
         let classes = data.classCount
         var correct = [Bool](repeating: false, count: data.count)
         var margins = [Float](repeating: 0, count: data.count)
-        guard data.count > 0 else { return Evaluation(correct: correct, margins: margins) }
+        var probabilities = [Float](repeating: 0, count: data.count)
+        guard data.count > 0 else { return Evaluation(correct: correct, margins: margins, probabilities: probabilities) }
         let workspace = Workspace(model: model, capacity: min(Self.evaluationBatch, data.count), training: false)
         parameters.withUnsafeBufferPointer { parameters in
             data.features.withUnsafeBufferPointer { features in
@@ -38,12 +41,15 @@ public struct TrainedModel: Sendable {
                             if z[column] > z[predicted] { predicted = column }
                             if column != label, z[column] > otherLargest { otherLargest = z[column] }
                         }
+                        var total: Float = 0
+                        for column in 0..<classes { total += Foundation.exp(z[column] - z[predicted]) }
                         correct[start + row] = predicted == label
                         margins[start + row] = z[label] - otherLargest
+                        probabilities[start + row] = Foundation.exp(z[label] - z[predicted]) / total
                     }
                 }
             }
         }
-        return Evaluation(correct: correct, margins: margins)
+        return Evaluation(correct: correct, margins: margins, probabilities: probabilities)
     }
 }

@@ -1,13 +1,15 @@
 import Foundation
 import MnemoCore
 
-/// The built-in, deterministic training engine: an MLP (or softmax regression) trained with SGD on
+/// The built-in, deterministic training engine: an MLP, softmax regression or small CNN trained with
+/// SGD (optionally SAM, the sharp-minima objective or SharpReg, penalties, SWA and PAST tuning) on
 /// mini-batches of a subset of the training examples.
 ///
-/// Randomness, all from the run's `seed`:
+/// Randomness, all from the run's `seed` (streams in `TrainingStream`):
 /// - initial weights: `CounterRNG(key: seed, stream: RandomStream.trainingBase)`;
 /// - the batch order of epoch e (from 1): `CounterRNG(key: seed, stream: RandomStream.trainingBase + e)`,
-///   a permutation of the subset.
+///   a permutation of the trained examples;
+/// - PAST's member/non-member samples and the other draws: streams of their own.
 ///
 /// With one BLAS thread the same seed, data and subset give bit-identical weights.
 ///
@@ -19,7 +21,7 @@ import MnemoCore
 /// ```
 public struct Trainer: Sendable {
     /// Names the numerics of this engine; part of every task id, so a change here must bump it.
-    public static let engineVersion = "mnemo-learn-1"
+    public static let engineVersion = "mnemo-learn-2"
 
     /// The validated configuration.
     public let config: TrainingConfig
@@ -34,51 +36,148 @@ public struct Trainer: Sendable {
 
     /// Trains a model on the examples `subset` of `data`.
     ///
-    /// Stops after `maxEpochs`, or at the end of the first epoch whose weights reach
+    /// Epoch e runs at the schedule's rate (or, from SWA's start epoch, SWA's constant rate if it has
+    /// one). Stops after `maxEpochs`, or at the end of the first epoch whose weights reach
     /// `untilTrainAccuracy` on the subset. That accuracy is measured exactly (a forward pass over
     /// the subset) at the end of each epoch whose running accuracy r (measured on the batches as
     /// they were trained) satisfies r + max(0.02, r − r_previous) ≥ target: the running mean lags
     /// the end-of-epoch weights by about half an epoch's progress, so this skips the pass only on
-    /// epochs that cannot be close, which saves most of its cost.
+    /// epochs that cannot be close, which saves most of its cost. With SWA, the weights evaluated
+    /// (for the target and in the returned model) are the mean of the snapshots once there is one.
+    /// PAST tuning, if configured, then runs its epochs from those weights.
     ///
     /// Checks `Task.isCancelled` between epochs.
     ///
     /// - Parameters:
-    ///   - seed: the run's seed (initial weights and batch order).
-    ///   - data: all training examples.
+    ///   - seed: the run's seed (initial weights, batch order, PAST samples).
+    ///   - data: all training examples; those outside `subset` serve as PAST's non-members.
     ///   - subset: indices into `data` of the examples to train on.
-    /// - Throws: ``TrainingError``: divergence (a NaN or infinite batch loss), an empty or
-    ///   out-of-range subset, or cancellation.
+    /// - Throws: ``TrainingError``: divergence (a NaN or infinite batch loss, or an epoch's mean
+    ///   loss above 20 × max(1, ln classes)), an empty or out-of-range subset, a configuration that
+    ///   does not fit the data, or cancellation.
     public func train(seed: UInt64, data: LabeledData, subset: [Int]) throws(TrainingError) -> TrainedModel {
+        try config.validate(for: data)
         guard !subset.isEmpty else { throw .invalidSubset(problem: "no examples to train on") }
         if let bad = subset.first(where: { $0 < 0 || $0 >= data.count }) {
             throw .invalidSubset(problem: "example \(bad) is outside 0..<\(data.count)")
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let run = TrainingRun(config: config, seed: seed, data: data, subset: subset)
+        let (trained, validation) = split(subset, seed: seed)
+        let nonMembers = try sparsityNonMembers(data: data, trained: trained)
+        let run = TrainingRun(config: config, seed: seed, data: data, trained: trained)
+        let lossLimit = 20 * max(1, Foundation.log(Double(data.classCount)))
+        let checkpoint = FloatBuffer(count: validation.isEmpty ? 0 : run.model.parameterCount)
+        var best: (epoch: Int, accuracy: Double)?
         var history: [EpochStatistics] = []
         var reachedTarget = false
+        var stoppedEarly = false
         var previousRunning = 0.0
+        var learningRate = config.learningRate
+        var finalAccuracy: Double?
         for epoch in 1...config.maxEpochs {
             if Task.isCancelled { throw .cancelled(epoch: epoch) }
-            let (meanLoss, running) = try run.epoch(epoch)
+            learningRate = rate(epoch: epoch)
+            let (meanLoss, running) = try run.epoch(epoch, learningRate: Float(learningRate))
+            guard meanLoss <= lossLimit else { throw .exploded(epoch: epoch, meanLoss: meanLoss, limit: lossLimit) }
+            if let averaging = config.weightAveraging, epoch >= averaging.startEpoch {
+                run.average?.add(run.parameters.pointer)
+            }
             var exact: Double?
             if let target = config.untilTrainAccuracy, running + max(0.02, running - previousRunning) >= target {
-                let accuracy = run.subsetAccuracy()
+                let accuracy = run.accuracy(of: trained)
                 exact = accuracy
                 reachedTarget = accuracy >= target
             }
+            var validationAccuracy: Double?
+            if !validation.isEmpty {
+                let accuracy = run.accuracy(of: validation)
+                validationAccuracy = accuracy
+                if accuracy > best?.accuracy ?? -1 {
+                    best = (epoch, accuracy)
+                    checkpoint.pointer.update(from: run.evaluatedParameters.pointer, count: checkpoint.count)
+                }
+            }
+            finalAccuracy = exact
             history.append(
-                EpochStatistics(epoch: epoch, meanLoss: meanLoss, runningAccuracy: running, subsetAccuracy: exact))
+                EpochStatistics(
+                    epoch: epoch, learningRate: learningRate, meanLoss: meanLoss, runningAccuracy: running,
+                    subsetAccuracy: exact, validationAccuracy: validationAccuracy))
             previousRunning = running
             if reachedTarget { break }
+            if let patience = config.validation?.patience, let best, epoch - best.epoch >= patience {
+                stoppedEarly = true
+                break
+            }
         }
-        let finalAccuracy = history[history.count - 1].subsetAccuracy ?? run.subsetAccuracy()
+        var selectedEpoch = history.count
+        if let best, best.epoch != history.count {
+            run.restore(checkpoint)
+            selectedEpoch = best.epoch
+            finalAccuracy = history[best.epoch - 1].subsetAccuracy
+        }
+        if let tuning = config.sparsityTuning {
+            run.adoptEvaluatedParameters()
+            let tuningRate = tuning.learningRate ?? learningRate
+            for _ in 1...tuning.epochs {
+                let epoch = history.count + 1
+                if Task.isCancelled { throw .cancelled(epoch: epoch) }
+                let gap = run.updateSparsityWeights(tuning, nonMembers: nonMembers, epoch: epoch)
+                let (meanLoss, running) = try run.epoch(epoch, learningRate: Float(tuningRate))
+                guard meanLoss <= lossLimit else { throw .exploded(epoch: epoch, meanLoss: meanLoss, limit: lossLimit) }
+                history.append(
+                    EpochStatistics(
+                        epoch: epoch, learningRate: tuningRate, meanLoss: meanLoss, runningAccuracy: running,
+                        subsetAccuracy: nil, lossGap: gap))
+            }
+            finalAccuracy = nil
+        }
+        let accuracy = finalAccuracy ?? run.accuracy(of: trained)
         let elapsed = (clock.now - start).components
+        let evaluated = run.evaluatedParameters
         let report = TrainingReport(
-            epochs: history.count, subsetAccuracy: finalAccuracy, reachedTarget: reachedTarget,
-            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18, history: history)
-        return TrainedModel(config: config, parameters: run.parameters.array, report: report, model: run.model)
+            epochs: history.count, subsetAccuracy: accuracy, reachedTarget: reachedTarget,
+            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18, history: history,
+            averagedSnapshots: evaluated === run.parameters ? 0 : run.average?.snapshots ?? 0,
+            selectedEpoch: selectedEpoch, validationAccuracy: best?.accuracy, validationIndices: validation,
+            stoppedEarly: stoppedEarly)
+        return TrainedModel(config: config, parameters: evaluated.array, report: report, model: run.model)
+    }
+
+    /// The subset's trained and held-out validation examples (no validation without a split).
+    private func split(_ subset: [Int], seed: UInt64) -> (trained: [Int], validation: [Int]) {
+        guard let validation = config.validation, subset.count >= 2 else { return (subset, []) }
+        var rng = CounterRNG(key: seed, stream: TrainingStream.validation)
+        let count = min(validation.heldOutCount(subsetSize: subset.count), subset.count - 1)
+        var heldOut = [Bool](repeating: false, count: subset.count)
+        for position in rng.permutation(of: subset.count).prefix(count) { heldOut[position] = true }
+        return (
+            subset.indices.filter { !heldOut[$0] }.map { subset[$0] },
+            subset.indices.filter { heldOut[$0] }.map { subset[$0] }
+        )
+    }
+
+    /// The learning rate of main-loop epoch `epoch`.
+    private func rate(epoch: Int) -> Double {
+        if let averaging = config.weightAveraging, let rate = averaging.learningRate, epoch >= averaging.startEpoch {
+            return rate
+        }
+        return config.schedule.rate(epoch: epoch, base: config.learningRate, totalEpochs: config.maxEpochs)
+    }
+
+    /// PAST's non-members: every example of `data` not trained on (empty without PAST).
+    ///
+    /// - Throws: ``TrainingError/invalidConfiguration(field:problem:)`` when PAST is configured and
+    ///   every example is trained on.
+    private func sparsityNonMembers(data: LabeledData, trained: [Int]) throws(TrainingError) -> [Int] {
+        guard config.sparsityTuning != nil else { return [] }
+        var member = [Bool](repeating: false, count: data.count)
+        for index in trained { member[index] = true }
+        let others = data.labels.indices.filter { !member[$0] }
+        guard !others.isEmpty else {
+            throw .invalidConfiguration(
+                field: "past", problem: "PAST needs non-members, but every example of the data is trained on")
+        }
+        return others
     }
 }

@@ -1,53 +1,101 @@
 import MnemoCore
 
-/// The mutable state of one training run: parameters, gradients, optimizer and scratch memory,
-/// all allocated once.
+/// The mutable state of one training run: parameters, gradients, optimizer, objective, penalties,
+/// weight average and scratch memory, all allocated once.
 final class TrainingRun {
     let model: Sequential
     let parameters: FloatBuffer
-    private let gradients: FloatBuffer
+    let gradients: FloatBuffer
     private let optimizer: any Optimizer
-    private let loss: any Loss = SoftmaxCrossEntropy()
-    private let workspace: Workspace
-    private let data: LabeledData
-    private let subset: [Int]
-    private let seed: UInt64
+    private let objective: ObjectiveGradient
+    let penalty: Penalty
+    /// SWA's running mean, when the configuration averages.
+    let average: WeightAverage?
+    let loss: any Loss = SoftmaxCrossEntropy()
+    let workspace: Workspace
+    let data: LabeledData
+    /// The examples trained on.
+    let trained: [Int]
+    let seed: UInt64
     private let batchSize: Int
-    /// The subset in the current epoch's batch order.
+    private let augmenter: ImageAugmenter?
+    /// PAST's gradients of the member and non-member mean losses, and of one chunk of examples.
+    let memberGradient: FloatBuffer
+    let nonMemberGradient: FloatBuffer
+    let chunkGradient: FloatBuffer
+    /// Whether the SWA mean was copied into the weights (after which the weights are evaluated).
+    private var averageAdopted = false
+    /// The trained examples in the current epoch's batch order.
     private var order: [Int]
 
-    init(config: TrainingConfig, seed: UInt64, data: LabeledData, subset: [Int]) {
-        model = Sequential.multilayerPerceptron(
-            inputWidth: data.dimension, hiddenWidths: config.hiddenSizes, classCount: data.classCount)
-        var rng = CounterRNG(key: seed, stream: RandomStream.trainingBase)
-        parameters = FloatBuffer(model.initialParameters(rng: &rng))
-        gradients = FloatBuffer(count: model.parameterCount)
+    init(config: TrainingConfig, seed: UInt64, data: LabeledData, trained: [Int]) {
+        model = config.model(inputWidth: data.dimension, classCount: data.classCount)
+        var rng = CounterRNG(key: seed, stream: TrainingStream.initialization)
+        parameters = FloatBuffer(model.initialParameters(rng: &rng, scheme: config.initialization))
+        let count = model.parameterCount
+        gradients = FloatBuffer(count: count)
         optimizer = SGD(
-            parameterCount: model.parameterCount, learningRate: Float(config.learningRate),
+            parameterCount: count, learningRate: Float(config.learningRate),
             momentum: Float(config.momentum), nesterov: config.nesterov, weightDecay: Float(config.weightDecay))
-        batchSize = min(config.batchSize, subset.count)
+        objective = ObjectiveGradient(model: model, objective: config.objective)
+        let tuning = config.sparsityTuning != nil
+        penalty = Penalty(
+            l1: Float(config.l1Penalty), l2: Float(config.l2Penalty), parameterCount: count, adaptive: tuning)
+        average = config.weightAveraging.map { _ in WeightAverage(parameterCount: count) }
+        memberGradient = FloatBuffer(count: tuning ? count : 0)
+        nonMemberGradient = FloatBuffer(count: tuning ? count : 0)
+        chunkGradient = FloatBuffer(count: tuning ? count : 0)
+        batchSize = min(config.batchSize, trained.count)
+        if let convolution = config.convolution, let augmentation = config.augmentation {
+            augmenter = ImageAugmenter(shape: convolution.inputShape, settings: augmentation)
+        } else {
+            augmenter = nil
+        }
         workspace = Workspace(model: model, capacity: max(batchSize, TrainedModel.evaluationBatch), training: true)
         self.data = data
-        self.subset = subset
+        self.trained = trained
         self.seed = seed
-        order = subset
+        order = trained
     }
 
-    /// Trains one epoch (1-based); returns its mean batch loss and running accuracy.
+    /// The weights the model is evaluated with: the SWA mean once it holds a snapshot, else the
+    /// current weights.
+    var evaluatedParameters: FloatBuffer {
+        if let average, average.snapshots > 0, !averageAdopted { average.average } else { parameters }
+    }
+
+    /// Continues training from the evaluated weights (the SWA mean, if any).
+    func adoptEvaluatedParameters() {
+        guard let average, average.snapshots > 0, !averageAdopted else { return }
+        parameters.pointer.update(from: average.average.pointer, count: parameters.count)
+        averageAdopted = true
+    }
+
+    /// Makes `checkpoint` the current and evaluated weights.
+    func restore(_ checkpoint: FloatBuffer) {
+        parameters.pointer.update(from: checkpoint.pointer, count: parameters.count)
+        averageAdopted = true
+    }
+
+    /// Trains one epoch (from 1) at `learningRate`; returns its mean batch loss (at the weights
+    /// before each update, without penalties) and running accuracy.
     ///
     /// - Throws: ``TrainingError/diverged(epoch:)`` at the first batch whose loss is not finite.
-    func epoch(_ epoch: Int) throws(TrainingError) -> (meanLoss: Double, runningAccuracy: Double) {
-        var shuffle = CounterRNG(key: seed, stream: RandomStream.trainingBase &+ UInt64(epoch))
-        for (position, index) in shuffle.permutation(of: subset.count).enumerated() {
-            order[position] = subset[index]
+    func epoch(_ epoch: Int, learningRate: Float) throws(TrainingError) -> (meanLoss: Double, runningAccuracy: Double) {
+        optimizer.learningRate = learningRate
+        var shuffle = CounterRNG(key: seed, stream: TrainingStream.shuffle(epoch: epoch))
+        for (position, index) in shuffle.permutation(of: trained.count).enumerated() {
+            order[position] = trained[index]
         }
         var lossSum = 0.0
         var correct = 0
         var diverged = false
-        let (model, workspace, loss, optimizer) = (model, workspace, loss, optimizer)
+        let (workspace, objective, optimizer, penalty) = (workspace, objective, optimizer, penalty)
         let (parameters, gradients) = (parameters.pointer, gradients.pointer)
-        let logitGradient = workspace.gradients[workspace.gradients.count - 1].pointer
         let (width, classes, count, batchSize) = (data.dimension, data.classCount, model.parameterCount, batchSize)
+        let penalized = !penalty.isZero
+        let augmenter = augmenter
+        var augmentation = CounterRNG(key: seed, stream: TrainingStream.augmentation(epoch: epoch))
         order.withUnsafeBufferPointer { order in
             data.features.withUnsafeBufferPointer { features in
                 data.labels.withUnsafeBufferPointer { labels in
@@ -56,19 +104,17 @@ final class TrainingRun {
                         workspace.gather(
                             UnsafeBufferPointer(rebasing: order[start..<(start + batch)]),
                             from: features.baseAddress!, labels: labels.baseAddress!, width: width)
-                        let input = UnsafePointer(workspace.input.pointer)
-                        let logits = model.forward(input, batch: batch, parameters: parameters, workspace: workspace)
-                        let result = loss.evaluate(
-                            logits: logits, labels: workspace.labels, batch: batch, classes: classes,
-                            gradient: logitGradient)
+                        augmenter?.apply(to: workspace.input.pointer, count: batch, rng: &augmentation)
+                        let result = objective.compute(
+                            batch: batch, classes: classes, workspace: workspace, parameters: parameters,
+                            gradients: gradients)
                         guard result.sum.isFinite else {
                             diverged = true
                             return
                         }
                         lossSum += result.sum
                         correct += result.correct
-                        model.backward(
-                            input, batch: batch, parameters: parameters, gradients: gradients, workspace: workspace)
+                        if penalized { penalty.addGradient(parameters: parameters, gradients: gradients, count: count) }
                         optimizer.step(parameters: parameters, gradients: gradients, count: count)
                     }
                 }
@@ -78,29 +124,37 @@ final class TrainingRun {
         return (lossSum / Double(order.count), Double(correct) / Double(order.count))
     }
 
-    /// Exact accuracy of the current weights on the subset.
-    func subsetAccuracy() -> Double {
-        var correct = 0
-        let (model, workspace, loss) = (model, workspace, loss)
-        let parameters = UnsafePointer(parameters.pointer)
-        let (width, classes, capacity) = (data.dimension, data.classCount, workspace.capacity)
-        subset.withUnsafeBufferPointer { subset in
+    /// Runs the evaluated weights over `indices` of the data in chunks of the workspace's capacity,
+    /// calling `body` with each chunk's logits (labels gathered in the workspace) and size.
+    func forEachChunk(
+        of indices: [Int], parameters: UnsafePointer<Float>, _ body: (UnsafeMutablePointer<Float>, Int) -> Void
+    ) {
+        let (model, workspace) = (model, workspace)
+        let (width, capacity) = (data.dimension, workspace.capacity)
+        indices.withUnsafeBufferPointer { indices in
             data.features.withUnsafeBufferPointer { features in
                 data.labels.withUnsafeBufferPointer { labels in
-                    for start in stride(from: 0, to: subset.count, by: capacity) {
-                        let batch = min(capacity, subset.count - start)
+                    for start in stride(from: 0, to: indices.count, by: capacity) {
+                        let batch = min(capacity, indices.count - start)
                         workspace.gather(
-                            UnsafeBufferPointer(rebasing: subset[start..<(start + batch)]),
+                            UnsafeBufferPointer(rebasing: indices[start..<(start + batch)]),
                             from: features.baseAddress!, labels: labels.baseAddress!, width: width)
                         let logits = model.forward(
                             workspace.input.pointer, batch: batch, parameters: parameters, workspace: workspace)
-                        correct += loss.evaluate(
-                            logits: logits, labels: workspace.labels, batch: batch, classes: classes, gradient: nil
-                        ).correct
+                        body(logits, batch)
                     }
                 }
             }
         }
-        return Double(correct) / Double(subset.count)
+    }
+
+    /// Exact accuracy of the evaluated weights on `indices` of the data.
+    func accuracy(of indices: [Int]) -> Double {
+        var correct = 0
+        let (loss, labels, classes) = (loss, workspace.labels, data.classCount)
+        forEachChunk(of: indices, parameters: evaluatedParameters.pointer) { logits, batch in
+            correct += loss.evaluate(logits: logits, labels: labels, batch: batch, classes: classes, gradient: nil).correct
+        }
+        return Double(correct) / Double(indices.count)
     }
 }

@@ -28,4 +28,29 @@ enum SyntheticData {
         let labels = (0..<count).map { _ in Int32(rng.nextIndex(below: classes)) }
         return LabeledData(features: features, labels: labels, dimension: dimension, classCount: classes)
     }
+
+    /// Noisy images of `shape` (at least 4 × 4) whose class (i mod 4) is the form of a bright
+    /// stroke at a random position: a horizontal bar, a vertical bar, a diagonal or a 2 × 2 square.
+    /// Translation-invariant, so a CNN with global pooling can learn it.
+    static func strokes(count: Int, shape: ImageShape, seed: UInt64) -> LabeledData {
+        var rng = CounterRNG(key: seed, stream: 79)
+        let forms: [[(Int, Int)]] = [
+            [(0, 0), (0, 1), (0, 2), (0, 3)], [(0, 0), (1, 0), (2, 0), (3, 0)],
+            [(0, 0), (1, 1), (2, 2), (3, 3)], [(0, 0), (0, 1), (1, 0), (1, 1)],
+        ]
+        var features: [Float] = []
+        for index in 0..<count {
+            var image = (0..<shape.count).map { _ in 0.3 * rng.nextUnitFloat() }
+            let top = rng.nextIndex(below: shape.height - 3)
+            let left = rng.nextIndex(below: shape.width - 3)
+            for channel in 0..<shape.channels {
+                for (dy, dx) in forms[index % 4] {
+                    image[(channel * shape.height + top + dy) * shape.width + left + dx] += 0.7
+                }
+            }
+            features += image
+        }
+        return LabeledData(
+            features: features, labels: (0..<count).map { Int32($0 % 4) }, dimension: shape.count, classCount: 4)
+    }
 }
