@@ -19,7 +19,8 @@ import Testing
         #expect(moved.contentHash == splits.contentHash)
         var features = splits.train.features
         features[3] = features[3].nextUp
-        let nudged = DatasetSplits(source: "a", train: splits.train.relabeled([0, 1]).replacingFeatures(features), test: splits.test)
+        let nudged = DatasetSplits(
+            source: "a", train: splits.train.relabeled([0, 1]).replacingFeatures(features), test: splits.test)
         #expect(nudged.contentHash != splits.contentHash)
         let relabeled = DatasetSplits(source: "a", train: splits.train.relabeled([1, 1]), test: splits.test)
         #expect(relabeled.contentHash != splits.contentHash)

@@ -19,7 +19,8 @@ import Testing
             text, file: "t.csv", format: CSVFormat(hasHeader: true, labelColumn: .index(1)), classCount: 3)
         #expect(indexed == named)
         let last = try LabeledData.parseCSV(
-            Data("1;2;1\n3;4;2\n".utf8), file: "t.csv", format: CSVFormat(delimiter: ";", labelColumn: .last, labelBase: 1),
+            Data("1;2;1\n3;4;2\n".utf8), file: "t.csv",
+            format: CSVFormat(delimiter: ";", labelColumn: .last, labelBase: 1),
             classCount: 2)
         #expect(last.labels == [0, 1])
         #expect(last.features == [1, 2, 3, 4])
@@ -68,7 +69,8 @@ import Testing
         #expect(throws: DatasetError.self) {
             try LabeledData.parseCSV(Data(), file: "t.csv", format: CSVFormat(), classCount: 3)
         }
-        let trailing = try LabeledData.parseCSV(Data("1,0\n2,1\n\n\n".utf8), file: "t.csv", format: CSVFormat(), classCount: 3)
+        let trailing = try LabeledData.parseCSV(
+            Data("1,0\n2,1\n\n\n".utf8), file: "t.csv", format: CSVFormat(), classCount: 3)
         #expect(trailing.count == 2)
     }
 
@@ -93,7 +95,8 @@ import Testing
     }
 
     @Test func texasTextPairsFeatureAndLabelFiles() throws {
-        let features = (0..<3).map { row in (0..<Texas100.featureCount).map { String(($0 * 7 + row) % 5 == 0 ? 1 : 0) } }
+        let features = (0..<3).map { row in (0..<Texas100.featureCount).map { String(($0 * 7 + row) % 5 == 0 ? 1 : 0) }
+        }
         let featureURL = try directory.write(DatasetFixtures.csv(features), to: "feats")
         let labelURL = try directory.write(Data("100\n1\n37\n".utf8), to: "labels")
         let data = try Texas100.readText(features: featureURL, labels: labelURL)

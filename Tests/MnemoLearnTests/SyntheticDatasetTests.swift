@@ -30,7 +30,8 @@ import Testing
             #expect(sizes[mode] == data.trainSize(ofMode: mode))
             #expect(data.isRare(mode: mode) == (mode % 5 >= 2))
         }
-        for (index, mode) in data.testModes.enumerated() where !data.duplicatePairs.contains(where: { $0.test == index }) {
+        for (index, mode) in data.testModes.enumerated()
+        where !data.duplicatePairs.contains(where: { $0.test == index }) {
             #expect(data.splits.test.labels[index] == data.modeClass(mode))
         }
     }
@@ -38,7 +39,8 @@ import Testing
     @Test func examplesLieNearestTheirOwnModeCentre() throws {
         // With spread 0.3 and centres of scale 1 in 16 dimensions, an example is far closer to the
         // mean of its own mode's training examples than to any other mode's.
-        let data = try SyntheticDataset.generate(SyntheticSpec(classCount: 3, dimension: 16, rareModesPerClass: 0), seed: 2)
+        let data = try SyntheticDataset.generate(
+            SyntheticSpec(classCount: 3, dimension: 16, rareModesPerClass: 0), seed: 2)
         let train = data.splits.train
         var centres = [[Float]](repeating: [Float](repeating: 0, count: 16), count: 6)
         for (index, mode) in data.trainModes.enumerated() {
@@ -58,8 +60,9 @@ import Testing
         let (train, test) = (data.splits.train, data.splits.test)
         #expect(data.duplicatePairs.count == 6)
         for pair in data.duplicatePairs {
-            #expect(Array(train.features[(pair.train * 16)..<(pair.train * 16 + 16)])
-                == Array(test.features[(pair.test * 16)..<(pair.test * 16 + 16)]))
+            #expect(
+                Array(train.features[(pair.train * 16)..<(pair.train * 16 + 16)])
+                    == Array(test.features[(pair.test * 16)..<(pair.test * 16 + 16)]))
             #expect(train.labels[pair.train] == pair.label)
             #expect(test.labels[pair.test] == pair.label)
             #expect(pair.label != pair.originalLabel)
@@ -88,7 +91,9 @@ import Testing
         plain.labelNoise = 0
         let clean = try SyntheticDataset.generate(plain, seed: 4)
         let planted = try SyntheticDataset.generate(spec, seed: 4)
-        #expect(Array(planted.splits.train.features.prefix(clean.splits.train.features.count)) == clean.splits.train.features)
+        #expect(
+            Array(planted.splits.train.features.prefix(clean.splits.train.features.count))
+                == clean.splits.train.features)
         #expect(planted.splits.test.features == clean.splits.test.features)
         #expect(clean.duplicatePairs.isEmpty && clean.flippedIndices.isEmpty)
     }
@@ -104,7 +109,9 @@ import Testing
     }
 
     @Test func specDecodesFromSnakeCaseKeys() throws {
-        let json = Data(#"{"class_count":3,"dimension":8,"common_modes_per_class":1,"common_mode_size":4,"rare_modes_per_class":2,"rare_mode_size":2,"common_test_size":1,"rare_test_size":1,"mode_scale":1,"spread":0.1,"duplicates":1,"label_noise":0}"#.utf8)
+        let json = Data(
+            #"{"class_count":3,"dimension":8,"common_modes_per_class":1,"common_mode_size":4,"rare_modes_per_class":2,"rare_mode_size":2,"common_test_size":1,"rare_test_size":1,"mode_scale":1,"spread":0.1,"duplicates":1,"label_noise":0}"#
+                .utf8)
         let decoded = try JSONDecoder().decode(SyntheticSpec.self, from: json)
         #expect(decoded.rareModeSize == 2)
         #expect(try JSONDecoder().decode(SyntheticSpec.self, from: JSONEncoder().encode(spec)) == spec)

@@ -26,13 +26,15 @@ struct MnemoBench {
         let peer = try options.peerResults.map { url in
             try JSONDecoder().decode(PeerResult.File.self, from: Data(contentsOf: url))
         }
-        let models = options.models.isEmpty ? BenchmarkModel.all : BenchmarkModel.all.filter { options.models.contains($0.name) }
+        let models =
+            options.models.isEmpty ? BenchmarkModel.all : BenchmarkModel.all.filter { options.models.contains($0.name) }
         print("Data: \(dataName), \(options.examples) examples, batch \(options.batchSize), 1 BLAS thread; ")
         print("median of \(options.trials) trials, each timing \(options.epochs) epochs.")
         if let peer { print("Peer: PyTorch \(peer.torch), \(peer.threads) thread(s), same data and batch.") }
         print("")
-        print("| model | params | engine s/epoch | engine examples/s | sgemm-only s/epoch | engine ÷ sgemm time |"
-              + " PyTorch examples/s | engine ÷ PyTorch speed | target |")
+        print(
+            "| model | params | engine s/epoch | engine examples/s | sgemm-only s/epoch | engine ÷ sgemm time |"
+                + " PyTorch examples/s | engine ÷ PyTorch speed | target |")
         print("|---|---|---|---|---|---|---|---|---|")
         for model in models {
             let layers = model.layers(inputWidth: data.dimension, classCount: data.classCount)
@@ -46,7 +48,8 @@ struct MnemoBench {
                     ).epochSeconds())
                 gemm.append(
                     (0..<options.epochs).map { _ in
-                        GemmTiming(layers: layers, examples: options.examples, batchSize: options.batchSize).epochSeconds()
+                        GemmTiming(layers: layers, examples: options.examples, batchSize: options.batchSize)
+                            .epochSeconds()
                     }.reduce(0, +) / Double(options.epochs))
             }
             let engineSeconds = median(engine)
@@ -70,18 +73,23 @@ struct MnemoBench {
     /// The first `examples` Fashion-MNIST training images, or uniform noise of the same shape when
     /// the dataset is not installed.
     static func trainingData(_ options: BenchmarkOptions) throws -> (LabeledData, String) {
-        if let splits = try? FashionMNIST.load(directory: options.dataDirectory), splits.train.count >= options.examples {
+        if let splits = try? FashionMNIST.load(directory: options.dataDirectory), splits.train.count >= options.examples
+        {
             return (splits.train.selecting(Array(0..<options.examples)), "Fashion-MNIST")
         }
         var rng = CounterRNG(key: 1, stream: 0)
         let features = (0..<(options.examples * 784)).map { _ in rng.nextUnitFloat() }
         let labels = (0..<options.examples).map { _ in Int32(rng.nextIndex(below: 10)) }
-        return (LabeledData(features: features, labels: labels, dimension: 784, classCount: 10), "synthetic 784-feature noise")
+        return (
+            LabeledData(features: features, labels: labels, dimension: 784, classCount: 10),
+            "synthetic 784-feature noise"
+        )
     }
 
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func format(_ value: Double, digits: Int) -> String {

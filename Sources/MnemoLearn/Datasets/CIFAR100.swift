@@ -16,7 +16,8 @@ public enum CIFAR100 {
     /// - Throws: ``DatasetError`` naming the missing or corrupt file and the offset of the problem.
     public static func load(directory: URL, coarse: Bool = false) throws(DatasetError) -> DatasetSplits {
         let layout: CIFARLayout = coarse ? .cifar100Coarse : .cifar100Fine
-        let train = try LabeledData.readCIFAR(batches: [directory.appendingPathComponent(trainFileName)], layout: layout)
+        let train = try LabeledData.readCIFAR(
+            batches: [directory.appendingPathComponent(trainFileName)], layout: layout)
         let test = try LabeledData.readCIFAR(batches: [directory.appendingPathComponent(testFileName)], layout: layout)
         return DatasetSplits(source: directory.path, train: train, test: test)
     }

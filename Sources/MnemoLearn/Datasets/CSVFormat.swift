@@ -30,7 +30,9 @@ public struct CSVFormat: Sendable, Equatable {
     public var labelBase: Int
 
     /// A format; the delimiter must be ASCII and not a digit, sign, dot or space.
-    public init(delimiter: Character = ",", hasHeader: Bool = false, labelColumn: LabelColumn = .first, labelBase: Int = 0) {
+    public init(
+        delimiter: Character = ",", hasHeader: Bool = false, labelColumn: LabelColumn = .first, labelBase: Int = 0
+    ) {
         precondition(
             delimiter.isASCII && !delimiter.isNumber && !"+-. \r\n".contains(delimiter), "unusable delimiter")
         self.delimiter = delimiter

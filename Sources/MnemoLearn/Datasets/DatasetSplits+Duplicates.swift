@@ -8,7 +8,8 @@ extension DatasetSplits {
     /// index order; each then draws its new label from the same `rng`.
     ///
     /// - Returns: the new splits and the planted pairs, in increasing test index.
-    public func plantingDuplicates(count: Int, rng: inout CounterRNG) -> (splits: DatasetSplits, pairs: [DuplicatePair]) {
+    public func plantingDuplicates(count: Int, rng: inout CounterRNG) -> (splits: DatasetSplits, pairs: [DuplicatePair])
+    {
         precondition(count >= 0 && count <= test.count, "duplicate count outside 0...\(test.count)")
         precondition(count == 0 || train.classCount >= 2, "relabelled duplicates need at least 2 classes")
         guard count > 0 else { return (self, []) }
@@ -18,7 +19,8 @@ extension DatasetSplits {
         for (position, index) in chosen.enumerated() {
             let label = LabelNoise.otherClass(than: testLabels[index], classCount: test.classCount, rng: &rng)
             pairs.append(
-                DuplicatePair(train: train.count + position, test: index, label: label, originalLabel: testLabels[index]))
+                DuplicatePair(
+                    train: train.count + position, test: index, label: label, originalLabel: testLabels[index]))
             testLabels[index] = label
         }
         let copies = test.selecting(chosen)

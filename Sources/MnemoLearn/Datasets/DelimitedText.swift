@@ -49,7 +49,9 @@ struct DelimitedText {
             var contentEnd = lineEnd
             if contentEnd > lineStart, bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
             if contentEnd == lineStart {
-                if (position..<bytes.count).allSatisfy({ bytes[$0] == UInt8(ascii: "\n") || bytes[$0] == UInt8(ascii: "\r") }) {
+                if (position..<bytes.count).allSatisfy({
+                    bytes[$0] == UInt8(ascii: "\n") || bytes[$0] == UInt8(ascii: "\r")
+                }) {
                     break
                 }
                 throw DatasetError(file: file, offset: lineStart, line: line, reason: "blank line")
@@ -72,7 +74,8 @@ struct DelimitedText {
             }
             if columns == nil {
                 columns = fieldCount
-                labelIndex = try resolveLabelColumn(fieldCount: fieldCount, header: header, line: line, offset: lineStart)
+                labelIndex = try resolveLabelColumn(
+                    fieldCount: fieldCount, header: header, line: line, offset: lineStart)
                 table.dimension = fieldCount - (labelIndex == nil ? 0 : 1)
             }
             guard fieldCount == columns else {
@@ -133,7 +136,8 @@ struct DelimitedText {
             guard let header, let index = header.firstIndex(of: name) else {
                 throw DatasetError(
                     file: file, offset: 0, line: 1,
-                    reason: header == nil ? "a named label column needs a header line" : "no column named \(name.debugDescription)")
+                    reason: header == nil
+                        ? "a named label column needs a header line" : "no column named \(name.debugDescription)")
             }
             return index
         }

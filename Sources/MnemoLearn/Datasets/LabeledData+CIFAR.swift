@@ -31,7 +31,8 @@ extension LabeledData {
     ) throws(DatasetError) {
         let recordLength = layout.recordLength
         guard !content.isEmpty else {
-            throw DatasetError(file: file, offset: 0, reason: "empty file: a CIFAR batch holds \(recordLength)-byte records")
+            throw DatasetError(
+                file: file, offset: 0, reason: "empty file: a CIFAR batch holds \(recordLength)-byte records")
         }
         let (records, remainder) = content.count.quotientAndRemainder(dividingBy: recordLength)
         guard remainder == 0 else {

@@ -52,7 +52,8 @@ extension LabeledData {
         ).parse(DatasetFile.contents(of: labels))
         guard labelTable.dimension == 0 else {
             throw DatasetError(
-                file: labels.path, offset: 0, line: 1, reason: "\(labelTable.dimension + 1) fields: expected one label a line")
+                file: labels.path, offset: 0, line: 1,
+                reason: "\(labelTable.dimension + 1) fields: expected one label a line")
         }
         let count = featureTable.features.count / featureTable.dimension
         guard labelTable.labels.count == count else {

@@ -78,7 +78,8 @@ extension LabeledData {
             let valid = labelBase..<(labelBase + classCount)
             for row in 0..<count {
                 let value = labels.value(at: row)
-                guard value == value.rounded(), value >= Double(valid.lowerBound), value < Double(valid.upperBound) else {
+                guard value == value.rounded(), value >= Double(valid.lowerBound), value < Double(valid.upperBound)
+                else {
                     throw DatasetError(
                         file: file, offset: labels.payloadOffset + row * size,
                         reason: "label \(value) of row \(row) is outside \(valid.lowerBound)...\(valid.upperBound - 1)")

@@ -37,7 +37,8 @@ public enum NumpyArchive {
             } catch let error as DatasetError {
                 throw error
             } catch {
-                throw DatasetError(file: memberFile, reason: "cannot extract the member, corrupt or truncated: \(error)")
+                throw DatasetError(
+                    file: memberFile, reason: "cannot extract the member, corrupt or truncated: \(error)")
             }
             arrays[name] = try NumpyArray.parse(content, file: memberFile)
         }

@@ -56,7 +56,8 @@ public struct NumpyArray: Sendable, Equatable {
     public init(shape: [Int], float32 values: [Float]) {
         self.init(
             elementType: .float32, shape: shape,
-            payload: values.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) } })
+            payload: values.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value.bitPattern >> (8 * $0)) } }
+        )
     }
 
     /// A `<i8` array of `values` with `shape`.
@@ -85,7 +86,8 @@ public struct NumpyArray: Sendable, Equatable {
         }
         guard Array(bytes[0..<6]) == magic else {
             let found = bytes[0..<6].map { String(format: "%02x", $0) }.joined(separator: " ")
-            throw DatasetError(file: file, offset: 0, reason: "bad magic number \(found): a .npy file starts with 93 NUMPY")
+            throw DatasetError(
+                file: file, offset: 0, reason: "bad magic number \(found): a .npy file starts with 93 NUMPY")
         }
         let major = bytes[6]
         guard (1...3).contains(major) else {
@@ -158,17 +160,21 @@ public struct NumpyArray: Sendable, Equatable {
 
     /// Element `index` (in C order) as a `Double`; booleans are 0 or 1.
     func value(at index: Int) -> Double {
-        let start = index * elementType.size
-        func raw(_ size: Int) -> UInt64 {
-            (0..<size).reduce(UInt64(0)) { $0 | UInt64(payload[start + $1]) << (8 * UInt64($1)) }
-        }
-        switch elementType {
-        case .float32: return Double(Float(bitPattern: UInt32(raw(4))))
-        case .float64: return Double(bitPattern: raw(8))
-        case .uint8: return Double(payload[start])
-        case .bool: return payload[start] == 0 ? 0 : 1
-        case .int32: return Double(Int32(bitPattern: UInt32(raw(4))))
-        case .int64: return Double(Int64(bitPattern: raw(8)))
+        payload.withUnsafeBytes { Self.value(in: $0, at: index, type: elementType) }
+    }
+
+    private static func value(in raw: UnsafeRawBufferPointer, at index: Int, type: ElementType) -> Double {
+        let offset = index &* type.size
+        switch type {
+        case .float32:
+            return Double(
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))))
+        case .float64:
+            return Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+        case .uint8: return Double(raw[offset])
+        case .bool: return raw[offset] == 0 ? 0 : 1
+        case .int32: return Double(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+        case .int64: return Double(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
         }
     }
 
@@ -179,21 +185,12 @@ public struct NumpyArray: Sendable, Equatable {
     ///   and column (row = index along the first dimension).
     public func floatValues(file: String) throws(DatasetError) -> [Float] {
         let total = count
-        var values = [Float](repeating: 0, count: total)
-        switch elementType {
-        case .float32:
-            values.withUnsafeMutableBytes { target in
-                payload.withUnsafeBytes { source in target.copyMemory(from: source) }
+        let type = elementType
+        let values = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            payload.withUnsafeBytes { raw in
+                for index in 0..<total { buffer[index] = Float(Self.value(in: raw, at: index, type: type)) }
             }
-            #if !_endian(little)
-                values = values.map { Float(bitPattern: $0.bitPattern.byteSwapped) }
-            #endif
-        case .uint8:
-            for index in 0..<total { values[index] = Float(payload[index]) }
-        case .bool:
-            for index in 0..<total { values[index] = payload[index] == 0 ? 0 : 1 }
-        case .float64, .int32, .int64:
-            for index in 0..<total { values[index] = Float(value(at: index)) }
+            initialized = total
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             let rowLength = shape.dropFirst().reduce(1, *)

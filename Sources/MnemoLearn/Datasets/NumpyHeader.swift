@@ -12,7 +12,8 @@ struct NumpyHeader {
     ///   malformed field.
     init(_ text: String, file: String, offset: Int) throws(DatasetError) {
         func fail(_ reason: String) -> DatasetError {
-            DatasetError(file: file, offset: offset, reason: "malformed .npy header \(text.debugDescription): \(reason)")
+            DatasetError(
+                file: file, offset: offset, reason: "malformed .npy header \(text.debugDescription): \(reason)")
         }
         func valueText(_ key: String) throws(DatasetError) -> Substring {
             guard let keyRange = text.range(of: "'\(key)'") ?? text.range(of: "\"\(key)\""),
