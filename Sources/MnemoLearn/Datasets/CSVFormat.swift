@@ -6,9 +6,9 @@
 /// let format = CSVFormat(delimiter: ",", hasHeader: true, labelColumn: .last, labelBase: 1)
 /// let data = try LabeledData.readCSV(url, format: format, classCount: 10)
 /// ```
-public struct CSVFormat: Sendable, Equatable {
+public struct CSVFormat: Sendable, Equatable, Hashable {
     /// Which field holds the label.
-    public enum LabelColumn: Sendable, Equatable {
+    public enum LabelColumn: Sendable, Equatable, Hashable {
         /// The first field.
         case first
         /// The last field.

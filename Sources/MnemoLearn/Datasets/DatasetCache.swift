@@ -33,12 +33,19 @@ public final class DatasetCache: @unchecked Sendable {
         return splits
     }
 
+    /// The splits of `source`, loaded on first use.
+    ///
+    /// - Parameter seed: the sweep seed, for sources whose splits depend on it (part of the key then).
+    /// - Throws: ``DatasetError`` from ``DatasetSource/load(seed:)``; failures are not cached.
+    public func splits(for source: DatasetSource, seed: UInt64) throws(DatasetError) -> DatasetSplits {
+        let key = source.isSeeded ? "\(source.cacheKey)#seed=\(seed)" : source.cacheKey
+        return try splits(key: key) { () throws(DatasetError) in try source.load(seed: seed) }
+    }
+
     /// The Fashion-MNIST splits in `directory`, loaded on first use.
     ///
     /// - Throws: ``DatasetError`` from ``FashionMNIST/load(directory:)``; failures are not cached.
     public func fashionMNIST(directory: URL = FashionMNIST.defaultDirectory) throws(DatasetError) -> DatasetSplits {
-        try splits(key: "fashion-mnist:" + directory.standardizedFileURL.path) { () throws(DatasetError) in
-            try FashionMNIST.load(directory: directory)
-        }
+        try splits(for: .fashionMNIST(directory: directory), seed: 0)
     }
 }

@@ -70,6 +70,18 @@ public struct PreparedDataset: Sendable {
             contentHash: DatasetSplits(source: splits.source, train: train, test: test).contentHash)
     }
 
+    /// Prepares a sweep's dataset from `source`, loading the splits through `cache`.
+    ///
+    /// - Throws: ``DatasetError`` from loading or from ``make(splits:trainLimit:testLimit:seed:labelNoise:)``.
+    public static func make(
+        source: DatasetSource, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
+        cache: DatasetCache = .shared
+    ) throws(DatasetError) -> PreparedDataset {
+        try make(
+            splits: cache.splits(for: source, seed: seed), trainLimit: trainLimit, testLimit: testLimit, seed: seed,
+            labelNoise: labelNoise)
+    }
+
     /// Prepares a sweep's Fashion-MNIST dataset, loading the splits through `cache`.
     ///
     /// - Throws: ``DatasetError`` from loading or from ``make(splits:trainLimit:testLimit:seed:labelNoise:)``.
@@ -78,8 +90,8 @@ public struct PreparedDataset: Sendable {
         cache: DatasetCache = .shared
     ) throws(DatasetError) -> PreparedDataset {
         try make(
-            splits: cache.fashionMNIST(directory: directory), trainLimit: trainLimit, testLimit: testLimit,
-            seed: seed, labelNoise: labelNoise)
+            source: .fashionMNIST(directory: directory), trainLimit: trainLimit, testLimit: testLimit, seed: seed,
+            labelNoise: labelNoise, cache: cache)
     }
 
     private static func selection(
