@@ -74,6 +74,15 @@ import Testing
         #expect(trailing.count == 2)
     }
 
+    @Test func gzippedTextReadsLikePlainText() throws {
+        let text = DatasetFixtures.csv([["2", "0.25", "1"], ["0", "-3", "8"]])
+        let plain = try directory.write(text, to: "d.csv")
+        let gzipped = try directory.write(Fixtures.gzip(text), to: "d.csv.gz")
+        let expected = try LabeledData.readCSV(plain, format: CSVFormat(), classCount: 3)
+        #expect(try LabeledData.readCSV(gzipped, format: CSVFormat(), classCount: 3) == expected)
+        #expect(expected.features == [0.25, 1, -3, 8])
+    }
+
     @Test func purchaseTextCountsLabelsFromOne() throws {
         let rows = (0..<5).map { row in [String(row * 20 + 1)] + (0..<600).map { String(($0 + row) % 3 == 0 ? 1 : 0) } }
         let url = try directory.write(DatasetFixtures.csv(rows), to: Purchase100.textFileName)
