@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the PyTorch peer and mnemo-bench one after the other in the same run, with one thread each,
+# Runs mnemo-bench with the PyTorch peer in the same run (their trials alternate), one thread each,
 # and writes the resulting table into Benchmarks/README.md between the results markers, with the
 # command that produced it. Arguments (--examples N --epochs N --trials N --batch N --data DIR
-# --model NAME) go to both. Creates the peer's virtual environment on first use (several GB).
+# --model NAME) go to mnemo-bench, which passes them on to the peer. Creates the peer's virtual
+# environment on first use (several GB).
 # SCRATCH_PATH chooses the SwiftPM build folder (default .build).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,11 +14,11 @@ venv="${MNEMO_PEER_VENV:-$root/Benchmarks/peers/.venv}"
 [[ -x "$venv/bin/python" ]] || Benchmarks/peers/setup_venv.sh
 
 swift build -c release --scratch-path "$scratch" --product mnemo-bench
-peer_json="$(mktemp)"
-trap 'rm -f "$peer_json"' EXIT
-"$venv/bin/python" Benchmarks/peers/pytorch_peer.py "$@" --json "$peer_json"
-table="$("$scratch/release/mnemo-bench" "$@" --peer "$peer_json")"
+table="$("$scratch/release/mnemo-bench" "$@" --peer-python "$venv/bin/python" \
+    --peer-script Benchmarks/peers/pytorch_peer.py)"
 echo "$table"
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
 
 readme=Benchmarks/README.md
 {
@@ -27,13 +28,12 @@ readme=Benchmarks/README.md
     echo
     echo "$table"
     echo "<!-- results:end -->"
-} > "$peer_json.table"
-python3 - "$readme" "$peer_json.table" <<'PY'
+} > "$tmp"
+python3 - "$readme" "$tmp" <<'PY'
 import sys
 readme, table = sys.argv[1], open(sys.argv[2]).read()
 text = open(readme).read()
 begin, end = text.index("<!-- results:begin -->"), text.index("<!-- results:end -->") + len("<!-- results:end -->\n")
 open(readme, "w").write(text[:begin] + table + text[end:])
 PY
-rm -f "$peer_json.table"
 echo "wrote $readme"

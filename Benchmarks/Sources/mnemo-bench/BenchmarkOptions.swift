@@ -12,14 +12,17 @@ struct BenchmarkOptions {
     var batchSize = 128
     /// Fashion-MNIST folder; synthetic data of the same shape when it is missing.
     var dataDirectory = URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist")
-    /// JSON written by `peers/pytorch_peer.py`, whose figures join the table.
-    var peerResults: URL?
+    /// The Python of the PyTorch peer's environment; with ``peerScript``, a peer trial runs after
+    /// each engine trial.
+    var peerPython: URL?
+    /// `peers/pytorch_peer.py`.
+    var peerScript = URL(fileURLWithPath: "Benchmarks/peers/pytorch_peer.py")
     /// Which models to run (names as in the table); all when empty.
     var models: [String] = []
 
     static let usage = """
-        usage: mnemo-bench [--examples N] [--epochs N] [--trials N] [--batch N] [--data DIR] [--peer FILE.json]
-                           [--model NAME]...
+        usage: mnemo-bench [--examples N] [--epochs N] [--trials N] [--batch N] [--data DIR] [--peer-python PYTHON]
+                           [--peer-script FILE] [--model NAME]...
         Times training epochs of the built-in engine with one BLAS thread, and the same sgemm calls alone.
         """
 
@@ -45,7 +48,8 @@ struct BenchmarkOptions {
             case "--trials": options.trials = try positive(flag)
             case "--batch": options.batchSize = try positive(flag)
             case "--data": options.dataDirectory = URL(fileURLWithPath: try value(flag))
-            case "--peer": options.peerResults = URL(fileURLWithPath: try value(flag))
+            case "--peer-python": options.peerPython = URL(fileURLWithPath: try value(flag))
+            case "--peer-script": options.peerScript = URL(fileURLWithPath: try value(flag))
             case "--model": options.models.append(try value(flag))
             default: throw UsageError(message: "unknown argument \(flag)")
             }

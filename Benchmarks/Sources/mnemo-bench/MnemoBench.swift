@@ -23,23 +23,18 @@ struct MnemoBench {
         }
         BLAS.setThreads(1)
         let (data, dataName) = try trainingData(options)
-        let peer = try options.peerResults.map { url in
-            try JSONDecoder().decode(PeerResult.File.self, from: Data(contentsOf: url))
-        }
+        let peer = options.peerPython.map { PeerRunner(python: $0, script: options.peerScript) }
         let models =
             options.models.isEmpty ? BenchmarkModel.all : BenchmarkModel.all.filter { options.models.contains($0.name) }
         print("Data: \(dataName), \(options.examples) examples, batch \(options.batchSize), 1 BLAS thread; ")
         print("median of \(options.trials) trials, each timing \(options.epochs) epochs.")
-        if let peer { print("Peer: PyTorch \(peer.torch), \(peer.threads) thread(s), same data and batch.") }
-        print("")
-        print(
-            "| model | params | engine s/epoch | engine examples/s | sgemm-only s/epoch | engine ÷ sgemm time |"
-                + " PyTorch examples/s | engine ÷ PyTorch speed | target |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        var rows: [String] = []
+        var torchVersion: String?
         for model in models {
             let layers = model.layers(inputWidth: data.dimension, classCount: data.classCount)
             var engine: [Double] = []
             var gemm: [Double] = []
+            var peerSeconds: [Double] = []
             for _ in 0..<options.trials {
                 engine.append(
                     try EngineTiming(
@@ -51,19 +46,34 @@ struct MnemoBench {
                         GemmTiming(layers: layers, examples: options.examples, batchSize: options.batchSize)
                             .epochSeconds()
                     }.reduce(0, +) / Double(options.epochs))
+                if let peer {
+                    let (result, torch) = try peer.run(model: model, options: options)
+                    peerSeconds.append(result.secondsPerEpoch)
+                    torchVersion = torch
+                }
             }
             let engineSeconds = median(engine)
             let gemmSeconds = median(gemm)
             let speed = Double(options.examples) / engineSeconds
-            let peerResult = peer?.results.first { $0.model == model.name }
-            let peerSpeed = peerResult.map { format($0.examplesPerSecond, digits: 0) } ?? "–"
-            let ratio = peerResult.map { format(speed / $0.examplesPerSecond, digits: 2) + "×" } ?? "–"
-            print(
+            let peerSpeed = peerSeconds.isEmpty ? nil : Double(options.examples) / median(peerSeconds)
+            let peerText = peerSpeed.map { format($0, digits: 0) } ?? "–"
+            let ratio = peerSpeed.map { format(speed / $0, digits: 2) + "×" } ?? "–"
+            rows.append(
                 "| \(model.name) | \(model.parameterCount(inputWidth: data.dimension, classCount: data.classCount)) "
                     + "| \(format(engineSeconds, digits: 3)) | \(format(speed, digits: 0)) "
                     + "| \(format(gemmSeconds, digits: 3)) | \(format(engineSeconds / gemmSeconds, digits: 2)) "
-                    + "| \(peerSpeed) | \(ratio) | ≥ \(format(model.target, digits: 2))× |")
+                    + "| \(peerText) | \(ratio) | ≥ \(format(model.target, digits: 2))× |")
         }
+        if let torchVersion {
+            print("Peer: PyTorch \(torchVersion), 1 thread, same data, batch, optimizer and epochs; its trials")
+            print("alternate with the engine's.")
+        }
+        print("")
+        print(
+            "| model | params | engine s/epoch | engine examples/s | sgemm-only s/epoch | engine ÷ sgemm time |"
+                + " PyTorch examples/s | engine ÷ PyTorch speed | target |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        rows.forEach { print($0) }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("")

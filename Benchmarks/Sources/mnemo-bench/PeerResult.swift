@@ -15,10 +15,9 @@ struct PeerResult: Decodable {
         case examplesPerSecond = "examples_per_second"
     }
 
-    /// The results file: the peer's versions and one entry per model.
+    /// The results file: the torch version and one entry per model.
     struct File: Decodable {
         let torch: String
-        let threads: Int
         let results: [PeerResult]
     }
 }
