@@ -34,6 +34,11 @@ import Testing
         #expect(error?.line == 3)
         #expect(error?.offset == 12)
         #expect(error?.description == "t.csv: line 3 (offset 12): 2 fields, but the first row has 3")
+        let long = #expect(throws: DatasetError.self) {
+            try LabeledData.parseCSV(Data("1,0\n2,1,5\n".utf8), file: "t.csv", format: CSVFormat(), classCount: 4)
+        }
+        #expect(long?.reason == "3 fields, but the first row has 2")
+        #expect(long?.line == 2)
     }
 
     @Test func nanFeatureAndBadNumbersAreReported() throws {

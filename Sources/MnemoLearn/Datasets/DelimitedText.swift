@@ -38,8 +38,6 @@ struct DelimitedText {
         var columns: Int?
         var labelIndex: Int?
         var header: [String]?
-        var fieldStarts: [Int] = []
-        fieldStarts.reserveCapacity(1024)
         while position < bytes.count {
             line += 1
             let lineStart = position
@@ -56,36 +54,37 @@ struct DelimitedText {
                 }
                 throw DatasetError(file: file, offset: lineStart, line: line, reason: "blank line")
             }
-            fieldStarts.removeAll(keepingCapacity: true)
-            fieldStarts.append(lineStart)
-            for index in lineStart..<contentEnd where bytes[index] == delimiter {
-                fieldStarts.append(index + 1)
-            }
-            let fieldCount = fieldStarts.count
-            func field(_ index: Int) -> Range<Int> {
-                fieldStarts[index]..<(index + 1 < fieldCount ? fieldStarts[index + 1] - 1 : contentEnd)
-            }
             if hasHeader, header == nil {
-                header = (0..<fieldCount).map { index in
-                    String(decoding: UnsafeBufferPointer(rebasing: bytes[field(index)]), as: UTF8.self)
+                header = fieldRanges(bytes, lineStart..<contentEnd).map { range in
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
                         .trimmingCharacters(in: .whitespaces)
                 }
                 continue
             }
             if columns == nil {
+                let fieldCount = fieldRanges(bytes, lineStart..<contentEnd).count
                 columns = fieldCount
                 labelIndex = try resolveLabelColumn(
                     fieldCount: fieldCount, header: header, line: line, offset: lineStart)
                 table.dimension = fieldCount - (labelIndex == nil ? 0 : 1)
+                table.features.reserveCapacity(table.dimension * (bytes.count / (contentEnd - lineStart + 1) + 1))
             }
-            guard fieldCount == columns else {
-                throw DatasetError(
-                    file: file, offset: lineStart, line: line,
-                    reason: "\(fieldCount) fields, but the first row has \(columns!)")
-            }
-            for index in 0..<fieldCount {
-                let range = field(index)
-                guard let value = Self.number(bytes, range) else {
+            // Fields are parsed as they are found: one pass, no per-line allocation.
+            let expected = columns!
+            var index = 0
+            var fieldStart = lineStart
+            var tooMany = false
+            while true {
+                var fieldEnd = fieldStart
+                while fieldEnd < contentEnd, bytes[fieldEnd] != delimiter { fieldEnd += 1 }
+                guard index < expected else {
+                    tooMany = true
+                    break
+                }
+                let range = fieldStart..<fieldEnd
+                // Binary features (Purchase, Texas) are single digits: skip the general parser for them.
+                let digit = fieldEnd == fieldStart + 1 ? bytes[fieldStart] &- UInt8(ascii: "0") : 10
+                guard let value = digit < 10 ? Double(digit) : Self.number(bytes, range) else {
                     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
                     throw DatasetError(
                         file: file, offset: range.lowerBound, line: line,
@@ -110,12 +109,33 @@ struct DelimitedText {
                     }
                     table.features.append(Float(value))
                 }
+                index += 1
+                if fieldEnd == contentEnd { break }
+                fieldStart = fieldEnd + 1
+            }
+            if tooMany || index != expected {
+                let found = fieldRanges(bytes, lineStart..<contentEnd).count
+                throw DatasetError(
+                    file: file, offset: lineStart, line: line,
+                    reason: "\(found) fields, but the first row has \(expected)")
             }
         }
         guard columns != nil else {
             throw DatasetError(file: file, offset: bytes.count, reason: "no data rows")
         }
         return table
+    }
+
+    /// The ranges of the fields of one line's content.
+    private func fieldRanges(_ bytes: UnsafeBufferPointer<UInt8>, _ content: Range<Int>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var start = content.lowerBound
+        for index in content where bytes[index] == delimiter {
+            ranges.append(start..<index)
+            start = index + 1
+        }
+        ranges.append(start..<content.upperBound)
+        return ranges
     }
 
     private func resolveLabelColumn(
