@@ -55,6 +55,30 @@ import Testing
         }
     }
 
+    @Test func rareTestExamplesNeedTheirOwnTrainingExample() throws {
+        // The long tail's point: a 1-nearest-neighbour rule labels a rare mode's test examples right
+        // with its training example, and mostly wrong without it (chance is 1/4 here).
+        let data = try SyntheticDataset.generate(
+            SyntheticSpec(classCount: 4, dimension: 16, rareModesPerClass: 10, rareTestSize: 2), seed: 3)
+        let (train, test) = (data.splits.train, data.splits.test)
+        func nearestLabel(_ testIndex: Int, excludingMode mode: Int?) -> Int32 {
+            var best = (distance: Float.infinity, label: Int32(-1))
+            for index in 0..<train.count where data.trainModes[index] != mode {
+                let distance = (0..<16).reduce(Float(0)) {
+                    $0 + pow(train.features[index * 16 + $1] - test.features[testIndex * 16 + $1], 2)
+                }
+                if distance < best.distance { best = (distance, train.labels[index]) }
+            }
+            return best.label
+        }
+        let rare = data.testModes.indices.filter { data.isRare(mode: data.testModes[$0]) }
+        let withExample = rare.filter { nearestLabel($0, excludingMode: nil) == test.labels[$0] }.count
+        let without = rare.filter { nearestLabel($0, excludingMode: data.testModes[$0]) == test.labels[$0] }.count
+        #expect(rare.count == 80)
+        #expect(withExample == rare.count)
+        #expect(Double(without) / Double(rare.count) < 0.5)
+    }
+
     @Test func duplicatesAreExactCopiesSharingAnAtypicalLabel() throws {
         let data = try SyntheticDataset.generate(spec, seed: 8)
         let (train, test) = (data.splits.train, data.splits.test)
