@@ -56,6 +56,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .executableTarget(
+            name: "mnemo-bench", dependencies: ["MnemoLearn", "MnemoLinalg", "MnemoCore"],
+            path: "Benchmarks/Sources/mnemo-bench"),
 
         .target(name: "MnemoTestSupport", dependencies: ["MnemoCore"], path: "Tests/MnemoTestSupport"),
         .testTarget(name: "MnemoLinalgTests", dependencies: ["MnemoLinalg"]),

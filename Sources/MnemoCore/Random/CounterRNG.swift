@@ -65,6 +65,10 @@ public enum RandomStream {
     public static let datasetSelection: UInt64 = 1
     /// Planted label noise.
     public static let labelNoise: UInt64 = 2
+    /// The train/test split of a dataset published as one set.
+    public static let datasetSplit: UInt64 = 3
+    /// Generated synthetic datasets and what is planted in them.
+    public static let syntheticData: UInt64 = 4
     /// Model weight initialisation and batch order of a task: `trainingBase + task seed`.
     public static let trainingBase: UInt64 = 0x2000_0000
 }

@@ -21,17 +21,7 @@ public struct IDXFile: Sendable, Equatable {
     /// - Throws: ``DatasetError`` if the file is missing, unreadable, not gzip/IDX, or its length
     ///   disagrees with its dimensions.
     public static func read(contentsOf url: URL, itemName: String = "items") throws(DatasetError) -> IDXFile {
-        let file = url.path
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw DatasetError(file: file, reason: "no such file")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw DatasetError(file: file, reason: "cannot read the file: \(error.localizedDescription)")
-        }
-        return try parse(data, file: file, itemName: itemName)
+        try parse(DatasetFile.bytes(of: url), file: url.path, itemName: itemName)
     }
 
     /// Parses IDX content, decompressing it first if it starts with the gzip magic.

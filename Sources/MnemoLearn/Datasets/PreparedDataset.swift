@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import MnemoCore
 
@@ -27,7 +26,7 @@ public struct PreparedDataset: Sendable {
     public let flippedIndices: [Int]
     /// The training labels before noise.
     public let originalTrainLabels: [Int32]
-    /// Lowercase hex SHA-256 over the dimensions, features and labels of ``train`` and ``test``.
+    /// ``DatasetSplits/contentHash`` of ``train`` and ``test``.
     public let contentHash: String
 
     /// Where the test selection starts in the dataset-selection stream.
@@ -61,19 +60,26 @@ public struct PreparedDataset: Sendable {
         let cleanTrain = splits.train.selecting(trainIndices)
         let test = splits.test.selecting(testIndices)
 
-        let flipCount = Int((labelNoise * Double(cleanTrain.count) + 1e-9).rounded(.down))
         var noise = CounterRNG(key: seed, stream: RandomStream.labelNoise)
-        let flipped = noise.permutation(of: cleanTrain.count).prefix(flipCount).sorted()
-        var labels = cleanTrain.labels
-        for index in flipped {
-            let other = Int32(noise.nextIndex(below: cleanTrain.classCount - 1))
-            labels[index] = other < labels[index] ? other : other + 1
-        }
+        let (labels, flipped) = LabelNoise.plant(
+            in: cleanTrain.labels, fraction: labelNoise, classCount: cleanTrain.classCount, rng: &noise)
         let train = cleanTrain.relabeled(labels)
         return PreparedDataset(
             train: train, test: test, trainSourceIndices: trainIndices, testSourceIndices: testIndices,
             flippedIndices: flipped, originalTrainLabels: cleanTrain.labels,
-            contentHash: contentHash(train: train, test: test))
+            contentHash: DatasetSplits(source: splits.source, train: train, test: test).contentHash)
+    }
+
+    /// Prepares a sweep's dataset from `source`, loading the splits through `cache`.
+    ///
+    /// - Throws: ``DatasetError`` from loading or from ``make(splits:trainLimit:testLimit:seed:labelNoise:)``.
+    public static func make(
+        source: DatasetSource, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
+        cache: DatasetCache = .shared
+    ) throws(DatasetError) -> PreparedDataset {
+        try make(
+            splits: cache.splits(for: source, seed: seed), trainLimit: trainLimit, testLimit: testLimit, seed: seed,
+            labelNoise: labelNoise)
     }
 
     /// Prepares a sweep's Fashion-MNIST dataset, loading the splits through `cache`.
@@ -84,8 +90,8 @@ public struct PreparedDataset: Sendable {
         cache: DatasetCache = .shared
     ) throws(DatasetError) -> PreparedDataset {
         try make(
-            splits: cache.fashionMNIST(directory: directory), trainLimit: trainLimit, testLimit: testLimit,
-            seed: seed, labelNoise: labelNoise)
+            source: .fashionMNIST(directory: directory), trainLimit: trainLimit, testLimit: testLimit, seed: seed,
+            labelNoise: labelNoise, cache: cache)
     }
 
     private static func selection(
@@ -98,26 +104,5 @@ public struct PreparedDataset: Sendable {
         }
         var rng = rng
         return rng.permutation(of: count).prefix(limit).sorted()
-    }
-
-    /// SHA-256 over a version tag, then for train and test: count, dimension and class count as
-    /// little-endian 64-bit integers, the features as little-endian IEEE floats and the labels as
-    /// little-endian 32-bit integers.
-    private static func contentHash(train: LabeledData, test: LabeledData) -> String {
-        var hasher = SHA256()
-        hasher.update(data: Data("mnemo-dataset-v1".utf8))
-        for split in [train, test] {
-            for value in [split.count, split.dimension, split.classCount] {
-                withUnsafeBytes(of: UInt64(value).littleEndian) { hasher.update(bufferPointer: $0) }
-            }
-            #if _endian(little)
-                split.features.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-                split.labels.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            #else
-                split.features.map(\.bitPattern.littleEndian).withUnsafeBytes { hasher.update(bufferPointer: $0) }
-                split.labels.map(\.littleEndian).withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            #endif
-        }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
