@@ -19,6 +19,13 @@ public struct SweepSession: Sendable {
     ///   the file at fault.
     public static func open(sweepFile: String, databasePath: String?, logger: Logger) throws -> SweepSession {
         let spec = try SweepParser.parse(contentsOf: sweepFile)
+        for trial in spec.trials {
+            do {
+                _ = try TrainingConfig(model: trial.model, training: trial.training)
+            } catch {
+                throw SweepFileError(file: sweepFile, line: nil, column: nil, path: "", expected: "trial \(trial.index) (\(trial.name)): \(error)")
+            }
+        }
         let path = databasePath ?? defaultDatabasePath(for: sweepFile)
         let started = Date()
         let data = try PreparedDataset.make(

@@ -19,8 +19,8 @@ struct NodeReader {
         }
     }
 
-    /// The node as a mapping whose keys must all be in `allowed`.
-    func mapping(allowed: [String]) throws(SweepFileError) -> MappingReader {
+    /// The node as a mapping whose keys must all be in `allowed` (any key when nil).
+    func mapping(allowed: [String]?) throws(SweepFileError) -> MappingReader {
         guard case .mapping(let mapping) = node else { throw error("expected a mapping, \(found())") }
         var entries: [(String, NodeReader)] = []
         for (keyNode, valueNode) in mapping {
@@ -28,7 +28,7 @@ struct NodeReader {
                 throw NodeReader(node: keyNode, path: path, file: file).error("keys must be strings")
             }
             let childPath = path.isEmpty ? key : "\(path).\(key)"
-            guard allowed.contains(key) else {
+            if let allowed, !allowed.contains(key) {
                 throw NodeReader(node: keyNode, path: childPath, file: file).error(
                     "unknown key '\(key)'; allowed here: \(allowed.joined(separator: ", "))")
             }

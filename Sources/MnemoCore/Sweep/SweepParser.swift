@@ -42,8 +42,11 @@ public enum SweepParser {
         }
         let seed = try top.required("seed").integer(in: 0...Int.max, what: "a non-negative integer")
         let dataset = try parseDataset(top.required("dataset"))
-        let model = try parseModel(top.required("model"))
-        let training = try parseTraining(top.required("training"))
+        let (model, convolution) = try parseModel(top.required("model"))
+        var training = try parseTraining(top.required("training"))
+        if let convolution {
+            training.engineOptions = try EngineOptions.merging(convolution, into: training.engineOptions)
+        }
         let estimator = try parseEstimator(top.required("estimator"))
         let grid = try top.optional("grid").map(parseGrid) ?? []
         return SweepSpec(
@@ -63,21 +66,36 @@ public enum SweepParser {
             labelNoise: try map.optional("label_noise")?.number(in: 0...0.9, what: "a fraction in [0, 0.9]") ?? 0)
     }
 
-    private static func parseModel(_ reader: NodeReader) throws(SweepFileError) -> ModelSpec {
-        let map = try reader.mapping(allowed: ["kind", "hidden"])
-        let kind = try map.required("kind").string(matching: "one of: mlp, softmax") { ["mlp", "softmax"].contains($0) }
+    private static func parseModel(_ reader: NodeReader) throws(SweepFileError) -> (ModelSpec, NodeReader?) {
+        let map = try reader.mapping(allowed: ["kind", "hidden", "convolution"])
+        let kind = try map.required("kind").string(matching: "one of: mlp, softmax, cnn") {
+            ["mlp", "softmax", "cnn"].contains($0)
+        }
         let hidden = try map.optional("hidden")?.widths() ?? []
+        let convolution = map.optional("convolution")
+        if kind == "cnn" {
+            guard let convolution else {
+                throw map.error(at: "kind", "a cnn needs a convolution section, e.g. convolution: {input_shape: [1, 28, 28], channels: [16, 32]}")
+            }
+            return (ModelSpec(kind: kind, hidden: hidden), convolution)
+        }
+        if convolution != nil {
+            throw map.error(at: "convolution", "only kind: cnn takes a convolution section")
+        }
         if kind == "softmax", !hidden.isEmpty {
             throw map.error(at: "hidden", "softmax regression has no hidden layers; use kind: mlp or drop hidden")
         }
         if kind == "mlp", hidden.isEmpty {
             throw map.error(at: "hidden", "an mlp needs at least one hidden width, e.g. hidden: [256]")
         }
-        return ModelSpec(kind: kind, hidden: hidden)
+        return (ModelSpec(kind: kind, hidden: hidden), nil)
     }
 
     private static func parseTraining(_ reader: NodeReader) throws(SweepFileError) -> TrainingSpec {
-        let map = try reader.mapping(allowed: GridKey.allCases.filter { $0 != .hidden }.map(\.rawValue))
+        let map = try reader.mapping(
+            allowed: GridKey.allCases.filter { $0 != .hidden }.map(\.rawValue) + TrainingSpec.engineOptionKeys)
+        let options = try EngineOptions.canonicalJSON(
+            map.entries.filter { TrainingSpec.engineOptionKeys.contains($0.0) })
         return TrainingSpec(
             batchSize: try map.optional("batch_size")?.integer(in: 1...65_536, what: "an integer in 1...65536") ?? 128,
             learningRate: try map.required("learning_rate").number(in: 1e-9...100, what: "a positive number"),
@@ -86,7 +104,8 @@ public enum SweepParser {
             weightDecay: try map.optional("weight_decay")?.number(in: 0...1, what: "a number in [0, 1]") ?? 0,
             maxEpochs: try map.required("max_epochs").integer(in: 1...100_000, what: "a positive integer"),
             untilTrainAccuracy: try map.optional("until_train_accuracy")?.number(
-                in: 0...1, what: "an accuracy in [0, 1]"))
+                in: 0...1, what: "an accuracy in [0, 1]"),
+            engineOptions: options)
     }
 
     private static func parseEstimator(_ reader: NodeReader) throws(SweepFileError) -> EstimatorSpec {

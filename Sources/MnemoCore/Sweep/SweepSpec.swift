@@ -56,11 +56,12 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
     public static let fashionMNISTDefaultPath = "/usr/share/datasets/fashion-mnist"
 }
 
-/// The model section: an MLP with ReLU hidden layers, or softmax regression (no hidden layers).
+/// The model section: an MLP with ReLU hidden layers, softmax regression (no hidden layers), or a
+/// small CNN (its `convolution` settings travel in ``TrainingSpec/engineOptions``).
 public struct ModelSpec: Codable, Sendable, Equatable {
-    /// `mlp` or `softmax`.
+    /// `mlp`, `softmax` or `cnn`.
     public var kind: String
-    /// Hidden layer widths; empty for softmax regression.
+    /// Hidden layer widths (of the dense head, for a CNN); empty for softmax regression.
     public var hidden: [Int]
 
     public init(kind: String, hidden: [Int]) {
@@ -80,10 +81,15 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
     public var maxEpochs: Int
     /// Stop as soon as accuracy on the run's own subset reaches this (memorization needs fitted models).
     public var untilTrainAccuracy: Double?
+    /// The engine's further settings (`schedule`, `objective`, `swa`, `past`, `validation`,
+    /// `augmentation`, `l1_penalty`, `l2_penalty`, `initialization`, and the model's `convolution`) as
+    /// canonical JSON with the sweep file's keys; the training engine decodes and validates them.
+    /// Empty when the file sets none.
+    public var engineOptions: String
 
     public init(
         batchSize: Int, learningRate: Double, momentum: Double, nesterov: Bool, weightDecay: Double,
-        maxEpochs: Int, untilTrainAccuracy: Double?
+        maxEpochs: Int, untilTrainAccuracy: Double?, engineOptions: String = ""
     ) {
         self.batchSize = batchSize
         self.learningRate = learningRate
@@ -92,7 +98,14 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
         self.weightDecay = weightDecay
         self.maxEpochs = maxEpochs
         self.untilTrainAccuracy = untilTrainAccuracy
+        self.engineOptions = engineOptions
     }
+
+    /// Training keys that are passed through to the engine as ``engineOptions``.
+    public static let engineOptionKeys = [
+        "schedule", "objective", "swa", "past", "validation", "augmentation", "l1_penalty", "l2_penalty",
+        "initialization",
+    ]
 }
 
 /// The Feldman–Zhang estimator section: M subsets per trial, each ⌊ratio·n⌋ examples.

@@ -1,0 +1,54 @@
+import Foundation
+import Yams
+
+/// Turns the engine's settings in a sweep file into canonical JSON (sorted keys), the form in which
+/// they travel inside task specs to the training engine, which decodes and validates them.
+enum EngineOptions {
+    /// Canonical JSON of `entries` (key → YAML node), or "" when there are none.
+    static func canonicalJSON(_ entries: [(String, NodeReader)]) throws(SweepFileError) -> String {
+        guard !entries.isEmpty else { return "" }
+        var object: [String: Any] = [:]
+        for (key, reader) in entries {
+            object[key] = try plain(reader)
+        }
+        return encode(object)
+    }
+
+    /// Adds the model's `convolution` section to existing options.
+    static func merging(_ convolution: NodeReader, into options: String) throws(SweepFileError) -> String {
+        var object = (options.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(options.utf8))) as? [String: Any] ?? [:]
+        object["convolution"] = try plain(convolution)
+        return encode(object)
+    }
+
+    private static func encode(_ object: [String: Any]) -> String {
+        // Plain dictionaries, arrays, strings, numbers and booleans always serialize.
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A YAML node as JSON-compatible values: mappings, lists, numbers, booleans and strings.
+    private static func plain(_ reader: NodeReader) throws(SweepFileError) -> Any {
+        switch reader.node {
+        case .mapping:
+            var object: [String: Any] = [:]
+            for (key, value) in try reader.mapping(allowed: nil).entries {
+                object[key] = try plain(value)
+            }
+            return object
+        case .sequence:
+            var array: [Any] = []
+            for item in try reader.sequence(what: "a list") {
+                array.append(try plain(item))
+            }
+            return array
+        case .scalar(let scalar):
+            if let bool = reader.node.bool { return bool }
+            if let int = reader.node.int { return int }
+            if let double = reader.node.float, double.isFinite { return double }
+            return scalar.string
+        case .alias:
+            throw reader.error("YAML aliases are not supported in engine settings")
+        }
+    }
+}
