@@ -1,3 +1,4 @@
+import Foundation
 import MnemoCore
 import MnemoLearn
 import Testing
@@ -32,6 +33,41 @@ import Testing
             try TrainingConfig(model: model, training: training(options))
         } throws: { error in
             "\(error)" == message
+        }
+    }
+}
+
+@Suite struct DatasetSourceSweepTests {
+    static func dataset(_ lines: String) throws -> DatasetSpec {
+        try SweepParser.parse(
+            yaml: """
+                name: d
+                seed: 1
+                dataset:
+                \(lines)
+                model: {kind: softmax}
+                training: {learning_rate: 0.1, max_epochs: 1}
+                estimator: {subsets: 2}
+                """, file: "d.yaml"
+        ).dataset
+    }
+
+    @Test func eachFamilyMapsToItsSource() throws {
+        #expect(DatasetSource(try Self.dataset("  name: fashion-mnist")) == .fashionMNIST(directory: URL(fileURLWithPath: "/usr/share/datasets/fashion-mnist")))
+        #expect(DatasetSource(try Self.dataset("  name: cifar100\n  path: /data/c100\n  coarse_labels: true")) == .cifar100(directory: URL(fileURLWithPath: "/data/c100"), coarse: true))
+        #expect(DatasetSource(try Self.dataset("  name: purchase100\n  path: /data/p.npz\n  test_count: 500")) == .purchase100(file: URL(fileURLWithPath: "/data/p.npz"), testCount: 500))
+    }
+
+    @Test(arguments: [
+        ("  name: cifar10", "d.yaml:4:9: dataset.name: cifar10 needs a path to its files"),
+        ("  name: texas100\n  path: /t", "d.yaml:4:9: dataset.name: texas100 comes as one set: give test_count, the examples held out for test"),
+        ("  name: cifar10\n  path: /c\n  coarse_labels: true", "d.yaml:6:18: dataset.coarse_labels: only cifar100 has coarse labels"),
+    ])
+    func incompleteSectionsAreRejected(lines: String, message: String) {
+        #expect {
+            try Self.dataset(lines)
+        } throws: { error in
+            (error as? SweepFileError)?.description == message
         }
     }
 }

@@ -27,9 +27,7 @@ public struct CalibrationRun: Sendable {
                 expected: "the sweep has trials 0...\(trials.count - 1); there is no trial \(trialIndex)")
         }
         let trial = trials[trialIndex]
-        let data = try PreparedDataset.make(
-            directory: URL(fileURLWithPath: spec.dataset.path), trainLimit: spec.dataset.trainLimit,
-            testLimit: spec.dataset.testLimit, seed: spec.seed, labelNoise: spec.dataset.labelNoise)
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed)
         let seed = CounterRNG.value(key: spec.seed, stream: RandomStream.trainingBase, counter: 0)
         let model = try Trainer(config: TrainingConfig(model: trial.model, training: trial.training)).train(
             seed: seed, data: data.train, subset: Array(0..<data.train.count))

@@ -42,9 +42,7 @@ struct TaskExecutor {
 
     private mutating func dataset(for spec: TaskSpec) throws -> PreparedDataset {
         if let cached = prepared[spec.datasetHash] { return cached }
-        let data = try PreparedDataset.make(
-            directory: URL(fileURLWithPath: spec.dataset.path), trainLimit: spec.dataset.trainLimit,
-            testLimit: spec.dataset.testLimit, seed: spec.sweepSeed, labelNoise: spec.dataset.labelNoise)
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed)
         guard data.contentHash == spec.datasetHash else {
             throw DatasetMismatchError(path: spec.dataset.path, expected: spec.datasetHash, found: data.contentHash)
         }

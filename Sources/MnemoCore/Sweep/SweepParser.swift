@@ -55,15 +55,34 @@ public enum SweepParser {
     }
 
     private static func parseDataset(_ reader: NodeReader) throws(SweepFileError) -> DatasetSpec {
-        let map = try reader.mapping(allowed: ["name", "path", "train_limit", "test_limit", "label_noise"])
-        let name = try map.required("name").string(matching: "one of: fashion-mnist") { $0 == "fashion-mnist" }
-        let path = try map.optional("path")?.string(matching: "a folder path") { !$0.isEmpty }
+        let map = try reader.mapping(
+            allowed: ["name", "path", "train_limit", "test_limit", "label_noise", "test_count", "coarse_labels"])
+        let families = DatasetSpec.families
+        let name = try map.required("name").string(matching: "one of: \(families.joined(separator: ", "))") {
+            families.contains($0)
+        }
+        let path = try map.optional("path")?.string(matching: "a file or folder path") { !$0.isEmpty }
+        guard let path = path ?? (name == "fashion-mnist" ? DatasetSpec.fashionMNISTDefaultPath : nil) else {
+            throw map.error(at: "name", "\(name) needs a path to its files")
+        }
+        let testCount = try map.optional("test_count")?.integer(in: 1...Int.max, what: "a positive integer")
+        let isOneSet = ["purchase100", "texas100"].contains(name)
+        if isOneSet, testCount == nil {
+            throw map.error(at: "name", "\(name) comes as one set: give test_count, the examples held out for test")
+        }
+        if !isOneSet, testCount != nil {
+            throw map.error(at: "test_count", "only purchase100 and texas100 are split by test_count")
+        }
+        let coarse = try map.optional("coarse_labels")?.flag() ?? false
+        if coarse, name != "cifar100" {
+            throw map.error(at: "coarse_labels", "only cifar100 has coarse labels")
+        }
         return DatasetSpec(
-            name: name,
-            path: path ?? DatasetSpec.fashionMNISTDefaultPath,
+            name: name, path: path,
             trainLimit: try map.optional("train_limit")?.integer(in: 1...Int.max, what: "a positive integer"),
             testLimit: try map.optional("test_limit")?.integer(in: 1...Int.max, what: "a positive integer"),
-            labelNoise: try map.optional("label_noise")?.number(in: 0...0.9, what: "a fraction in [0, 0.9]") ?? 0)
+            labelNoise: try map.optional("label_noise")?.number(in: 0...0.9, what: "a fraction in [0, 0.9]") ?? 0,
+            testCount: testCount, coarseLabels: coarse)
     }
 
     private static func parseModel(_ reader: NodeReader) throws(SweepFileError) -> (ModelSpec, NodeReader?) {

@@ -33,9 +33,10 @@ public struct SweepSpec: Codable, Sendable, Equatable {
 
 /// The dataset section of a sweep.
 public struct DatasetSpec: Codable, Sendable, Equatable {
-    /// Dataset family; `fashion-mnist` (IDX files) for now.
+    /// Dataset family: one of ``DatasetSpec/families``.
     public var name: String
-    /// Folder holding the files; defaults to where the Debian package installs them.
+    /// The folder (Fashion-MNIST, CIFAR, Texas-100 text) or file (Purchase-100, `.npz` forms) holding
+    /// the data; Fashion-MNIST defaults to where the Debian package installs it.
     public var path: String
     /// How many training examples to use (a deterministic selection); nil means all.
     public var trainLimit: Int?
@@ -43,14 +44,26 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
     public var testLimit: Int?
     /// Fraction of training labels flipped to another class, recorded so detection can be scored.
     public var labelNoise: Double
+    /// Purchase-100 and Texas-100 come as one set: how many examples a seeded split holds out for test.
+    public var testCount: Int?
+    /// CIFAR-100: the 20 coarse labels instead of the 100 fine ones.
+    public var coarseLabels: Bool
 
-    public init(name: String, path: String, trainLimit: Int?, testLimit: Int?, labelNoise: Double) {
+    public init(
+        name: String, path: String, trainLimit: Int?, testLimit: Int?, labelNoise: Double, testCount: Int? = nil,
+        coarseLabels: Bool = false
+    ) {
         self.name = name
         self.path = path
         self.trainLimit = trainLimit
         self.testLimit = testLimit
         self.labelNoise = labelNoise
+        self.testCount = testCount
+        self.coarseLabels = coarseLabels
     }
+
+    /// The dataset families a sweep file may name.
+    public static let families = ["fashion-mnist", "cifar10", "cifar100", "purchase100", "texas100"]
 
     /// Where `dataset-fashion-mnist` installs its IDX files.
     public static let fashionMNISTDefaultPath = "/usr/share/datasets/fashion-mnist"
