@@ -15,6 +15,7 @@ import Testing
     static let cases = [
         Case(name: "convolution 2×5×4 → 3", layer: Convolution(input: ImageShape(channels: 2, height: 5, width: 4), outputChannels: 3)),
         Case(name: "max-pool 2×5×4", layer: MaxPool(input: ImageShape(channels: 2, height: 5, width: 4))),
+        Case(name: "max-pool 2×4×6", layer: MaxPool(input: ImageShape(channels: 2, height: 4, width: 6))),
         Case(name: "global average pool 3×4×4", layer: GlobalAveragePool(input: ImageShape(channels: 3, height: 4, width: 4))),
     ]
 

@@ -73,14 +73,16 @@ import Testing
         #expect(abs(result.sum / Double(batch) - loss(parameters, workspace)) < 1e-6)
         penalty.addGradient(parameters: parameters, gradients: gradients.pointer, count: count)
         let analytic = gradients.array
-        let epsilon = objective.epsilon.array
+        let epsilon = zip(objective.perturbed.array, parameters).map { Double($0) - Double($1) }
         let (a, b) = testCase.objective.coefficients
         let reference = GradientCheckTests()
         let adaptive = penalty.adaptive.array.map(Double.init)
         /// The objective in Double, from the loop-by-loop reference MLP, with ε fixed.
         func objectiveValue(_ w: [Double]) -> Double {
             var value = Double(a) * reference.referenceLoss([5], w)
-            if !epsilon.isEmpty { value += Double(b) * reference.referenceLoss([5], zip(w, epsilon).map { $0 + Double($1) }) }
+            if testCase.objective.rho != nil {
+                value += Double(b) * reference.referenceLoss([5], zip(w, epsilon).map { $0 + $1 })
+            }
             for (index, weight) in w.enumerated() {
                 let l1 = Double(testCase.l1) + (testCase.adaptive ? adaptive[index] : 0)
                 value += l1 * abs(weight) + Double(testCase.l2) * weight * weight
@@ -113,7 +115,7 @@ import Testing
         let samDirection = FloatBuffer(count: parameters.count)
         _ = plain.compute(batch: batch, classes: 3, workspace: workspace, parameters: parameters, gradients: gradient.pointer)
         _ = sam.compute(batch: batch, classes: 3, workspace: workspace, parameters: parameters, gradients: samDirection.pointer)
-        let epsilon = sam.epsilon.array.map(Double.init)
+        let epsilon = zip(sam.perturbed.array, parameters).map { Double($0) - Double($1) }
         let g = gradient.array.map(Double.init)
         let epsilonNorm = epsilon.map { $0 * $0 }.reduce(0, +).squareRoot()
         let gradientNorm = g.map { $0 * $0 }.reduce(0, +).squareRoot()

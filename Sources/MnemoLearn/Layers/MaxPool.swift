@@ -46,8 +46,9 @@ struct MaxPool: Layer {
         scratch: UnsafeMutablePointer<Float>
     ) {
         guard let dx else { return }
-        dx.update(repeating: 0, count: batch &* inputWidth)
         let (width, outHeight, outWidth) = (input.width, output.height, output.width)
+        // The windows tile the image except an odd last row or column, which gets no gradient.
+        if input.height % 2 == 1 || width % 2 == 1 { dx.update(repeating: 0, count: batch &* inputWidth) }
         for plane in 0..<(batch &* input.channels) {
             let source = x + plane &* (input.height &* width)
             let target = dx + plane &* (input.height &* width)
@@ -59,7 +60,11 @@ struct MaxPool: Layer {
                     if source[corner + 1] > source[best] { best = corner + 1 }
                     if source[corner + width] > source[best] { best = corner + width }
                     if source[corner + width + 1] > source[best] { best = corner + width + 1 }
-                    target[best] += gradient[row &* outWidth &+ column]
+                    let g = gradient[row &* outWidth &+ column]
+                    target[corner] = best == corner ? g : 0
+                    target[corner + 1] = best == corner + 1 ? g : 0
+                    target[corner + width] = best == corner + width ? g : 0
+                    target[corner + width + 1] = best == corner + width + 1 ? g : 0
                 }
             }
         }

@@ -1,13 +1,13 @@
-/// Computes an ``Objective``'s step direction on one gathered batch; owns the buffers the
-/// sharpness-aware objectives need (w + ε, ε and ∇L(w + ε)), allocated once per run.
+/// Computes an ``Objective``'s step direction on one gathered batch; owns the two buffers the
+/// sharpness-aware objectives need (w + ε and ∇L(w + ε)), allocated once per run.
 final class ObjectiveGradient {
     let model: Sequential
     let objective: Objective
     private let loss: any Loss = SoftmaxCrossEntropy()
-    private let perturbed: FloatBuffer
+    /// w + ε of the last batch, the point where the second gradient was taken (empty for the
+    /// standard objective).
+    let perturbed: FloatBuffer
     private let perturbedGradient: FloatBuffer
-    /// ε of the last batch (empty for the standard objective).
-    let epsilon: FloatBuffer
 
     init(model: Sequential, objective: Objective) {
         self.model = model
@@ -15,7 +15,6 @@ final class ObjectiveGradient {
         let count = objective.rho == nil ? 0 : model.parameterCount
         perturbed = FloatBuffer(count: count)
         perturbedGradient = FloatBuffer(count: count)
-        epsilon = FloatBuffer(count: count)
     }
 
     /// Writes the step direction `a·∇L(w) + b·∇L(w + ε)` for the batch gathered in `workspace`
@@ -40,11 +39,8 @@ final class ObjectiveGradient {
         var squares = 0.0
         for index in 0..<count { squares += Double(gradients[index]) * Double(gradients[index]) }
         let scale = Float(rho / (squares.squareRoot() + 1e-12))
-        let (e, shifted) = (epsilon.pointer, perturbed.pointer)
-        for index in 0..<count {
-            e[index] = scale * gradients[index]
-            shifted[index] = parameters[index] + e[index]
-        }
+        let shifted = perturbed.pointer
+        for index in 0..<count { shifted[index] = parameters[index] + scale * gradients[index] }
         let perturbedLogits = model.forward(input, batch: batch, parameters: shifted, workspace: workspace)
         let second = loss.evaluate(
             logits: perturbedLogits, labels: workspace.labels, batch: batch, classes: classes, gradient: logitGradient)

@@ -44,7 +44,9 @@ public struct Trainer: Sendable {
     /// the end-of-epoch weights by about half an epoch's progress, so this skips the pass only on
     /// epochs that cannot be close, which saves most of its cost. With SWA, the weights evaluated
     /// (for the target and in the returned model) are the mean of the snapshots once there is one.
-    /// PAST tuning, if configured, then runs its epochs from those weights.
+    /// With a validation split, the weights kept are those of the best validation epoch (which may
+    /// predate reaching `untilTrainAccuracy`), and `patience` may stop training early. PAST tuning,
+    /// if configured, then runs its epochs from the kept weights.
     ///
     /// Checks `Task.isCancelled` between epochs.
     ///

@@ -11,7 +11,9 @@
 /// ```
 ///
 /// Encoded with the sweep file's snake-case keys (`hidden_sizes`, `learning_rate`, `max_epochs`,
-/// `until_train_accuracy`, …); `until_train_accuracy` is omitted when nil.
+/// `until_train_accuracy`, `schedule`, `convolution`, `initialization`, `objective`, `l1_penalty`,
+/// `l2_penalty`, `swa`, `past`, `validation`, `augmentation`); nil fields are omitted, and missing
+/// keys after `until_train_accuracy` decode to their defaults, so older encodings still decode.
 public struct TrainingConfig: Codable, Sendable, Equatable, Hashable {
     /// Widths of the ReLU hidden layers of the MLP, or of the CNN's dense head; empty for softmax
     /// regression (or a CNN whose pooled features feed the logits directly).
