@@ -20,10 +20,21 @@ public struct SweepSession: Sendable {
     public static func open(sweepFile: String, databasePath: String?, logger: Logger) throws -> SweepSession {
         let spec = try SweepParser.parse(contentsOf: sweepFile)
         for trial in spec.trials {
+            let config: TrainingConfig
             do {
-                _ = try TrainingConfig(model: trial.model, training: trial.training)
+                config = try TrainingConfig(model: trial.model, training: trial.training)
             } catch {
-                throw SweepFileError(file: sweepFile, line: nil, column: nil, path: "", expected: "trial \(trial.index) (\(trial.name)): \(error)")
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "",
+                    expected: "trial \(trial.index) (\(trial.name)): \(error)")
+            }
+            // Masks are recomputed from (seed, subset), never sent back: a validation split carved out of
+            // the subset would make held-out examples count as members and bias every estimate.
+            guard config.validation == nil else {
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "training.validation",
+                    expected: "a validation split holds out members of each subset, which the estimators would count "
+                        + "as trained on; use it with `mnemo train`, not in subset runs")
             }
         }
         let path = databasePath ?? defaultDatabasePath(for: sweepFile)
