@@ -53,4 +53,15 @@ public struct SparsityTuning: Codable, Sendable, Hashable {
         case learningRate = "learning_rate"
         case sampleSize = "sample_size"
     }
+
+    /// Decodes the sweep file's `past` section; `learning_rate` and `sample_size` may be left out.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            alpha: try container.decode(Double.self, forKey: .alpha),
+            lambda: try container.decode(Double.self, forKey: .lambda),
+            epochs: try container.decode(Int.self, forKey: .epochs),
+            learningRate: try container.decodeIfPresent(Double.self, forKey: .learningRate),
+            sampleSize: try container.decodeIfPresent(Int.self, forKey: .sampleSize) ?? 1000)
+    }
 }
