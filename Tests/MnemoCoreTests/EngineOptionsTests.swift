@@ -52,3 +52,27 @@ import Testing
         }
     }
 }
+
+@Suite struct EngineGridTests {
+    @Test func aGridCanVaryTheObjectiveAndSWA() throws {
+        let yaml = """
+            name: optimizers
+            seed: 1
+            dataset: {name: fashion-mnist}
+            model: {kind: mlp, hidden: [64]}
+            training: {learning_rate: 0.1, max_epochs: 5, l2_penalty: 0.001}
+            estimator: {subsets: 2}
+            grid:
+              objective: [{kind: standard}, {kind: sam, rho: 0.05}]
+              swa: [null, {start_epoch: 3}]
+            """
+        let trials = try SweepParser.parse(yaml: yaml, file: "o.yaml").trials
+        #expect(trials.map(\.training.engineOptions) == [
+            #"{"l2_penalty":0.001,"objective":{"kind":"standard"}}"#,
+            #"{"l2_penalty":0.001,"objective":{"kind":"standard"},"swa":{"start_epoch":3}}"#,
+            #"{"l2_penalty":0.001,"objective":{"kind":"sam","rho":0.05}}"#,
+            #"{"l2_penalty":0.001,"objective":{"kind":"sam","rho":0.05},"swa":{"start_epoch":3}}"#,
+        ])
+        #expect(trials[3].name == #"objective={"kind":"sam","rho":0.05},swa={"start_epoch":3}"#)
+    }
+}

@@ -3,7 +3,7 @@ import Yams
 
 /// Turns the engine's settings in a sweep file into canonical JSON (sorted keys), the form in which
 /// they travel inside task specs to the training engine, which decodes and validates them.
-enum EngineOptions {
+public enum EngineOptions {
     /// Canonical JSON of `entries` (key → YAML node), or "" when there are none.
     static func canonicalJSON(_ entries: [(String, NodeReader)]) throws(SweepFileError) -> String {
         guard !entries.isEmpty else { return "" }
@@ -16,14 +16,30 @@ enum EngineOptions {
 
     /// Adds the model's `convolution` section to existing options.
     static func merging(_ convolution: NodeReader, into options: String) throws(SweepFileError) -> String {
-        var object = (options.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(options.utf8))) as? [String: Any] ?? [:]
-        object["convolution"] = try plain(convolution)
-        return encode(object)
+        setting("convolution", to: try plain(convolution), in: options)
     }
 
-    private static func encode(_ object: [String: Any]) -> String {
-        // Plain dictionaries, arrays, strings, numbers and booleans always serialize.
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    /// Canonical JSON of one value (a grid entry), `null` included.
+    static func canonicalJSON(of reader: NodeReader) throws(SweepFileError) -> String {
+        encode(try plain(reader))
+    }
+
+    /// `options` with `key` set to the JSON `value` (a grid entry); `null` removes the key.
+    public static func setting(_ key: String, toJSON value: String, in options: String) -> String {
+        let parsed = try? JSONSerialization.jsonObject(with: Data(value.utf8), options: .fragmentsAllowed)
+        return setting(key, to: parsed ?? NSNull(), in: options)
+    }
+
+    private static func setting(_ key: String, to value: Any, in options: String) -> String {
+        let existing = options.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(options.utf8))
+        var object = existing as? [String: Any] ?? [:]
+        object[key] = value is NSNull ? nil : value
+        return object.isEmpty ? "" : encode(object)
+    }
+
+    private static func encode(_ value: Any) -> String {
+        // Plain dictionaries, arrays, strings, numbers, booleans and null always serialize.
+        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -43,6 +59,7 @@ enum EngineOptions {
             }
             return array
         case .scalar(let scalar):
+            if reader.node.null != nil { return NSNull() }
             if let bool = reader.node.bool { return bool }
             if let int = reader.node.int { return int }
             if let double = reader.node.float, double.isFinite { return double }

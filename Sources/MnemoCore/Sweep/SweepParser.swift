@@ -112,7 +112,8 @@ public enum SweepParser {
 
     private static func parseTraining(_ reader: NodeReader) throws(SweepFileError) -> TrainingSpec {
         let map = try reader.mapping(
-            allowed: GridKey.allCases.filter { $0 != .hidden }.map(\.rawValue) + TrainingSpec.engineOptionKeys)
+            allowed: GridKey.allCases.filter { $0 != .hidden && !$0.isEngineOption }.map(\.rawValue)
+                + TrainingSpec.engineOptionKeys)
         let options = try EngineOptions.canonicalJSON(
             map.entries.filter { TrainingSpec.engineOptionKeys.contains($0.0) })
         return TrainingSpec(
@@ -143,6 +144,10 @@ public enum SweepParser {
             if items.isEmpty { throw valuesReader.error("a grid axis needs at least one value") }
             var values: [GridValue] = []
             for item in items {
+                if key.isEngineOption {
+                    values.append(.engine(try EngineOptions.canonicalJSON(of: item)))
+                    continue
+                }
                 switch key {
                 case .learningRate: values.append(.number(try item.number(in: 1e-9...100, what: "a positive number")))
                 case .momentum: values.append(.number(try item.number(in: 0...0.999_999, what: "a number in [0, 1)")))
@@ -152,6 +157,7 @@ public enum SweepParser {
                 case .batchSize: values.append(.integer(try item.integer(in: 1...65_536, what: "an integer in 1...65536")))
                 case .maxEpochs: values.append(.integer(try item.integer(in: 1...100_000, what: "a positive integer")))
                 case .hidden: values.append(.widths(try item.widths()))
+                default: preconditionFailure("engine settings are handled above")
                 }
             }
             axes.append(GridAxis(key: key, values: values))

@@ -153,6 +153,17 @@ public enum GridKey: String, Codable, Sendable, CaseIterable {
     case maxEpochs = "max_epochs"
     case untilTrainAccuracy = "until_train_accuracy"
     case hidden
+    case schedule
+    case objective
+    case swa
+    case past
+    case augmentation
+    case initialization
+    case l1Penalty = "l1_penalty"
+    case l2Penalty = "l2_penalty"
+
+    /// Whether the key is one of the engine's further settings (see ``TrainingSpec/engineOptions``).
+    public var isEngineOption: Bool { TrainingSpec.engineOptionKeys.contains(rawValue) }
 }
 
 /// One value of a grid axis.
@@ -161,6 +172,8 @@ public enum GridValue: Codable, Sendable, Equatable, CustomStringConvertible {
     case integer(Int)
     case flag(Bool)
     case widths([Int])
+    /// An engine setting as canonical JSON (`null` removes the setting).
+    case engine(String)
 
     public var description: String {
         switch self {
@@ -168,6 +181,7 @@ public enum GridValue: Codable, Sendable, Equatable, CustomStringConvertible {
         case .integer(let value): return "\(value)"
         case .flag(let value): return "\(value)"
         case .widths(let value): return value.map(String.init).joined(separator: "-")
+        case .engine(let json): return json
         }
     }
 }

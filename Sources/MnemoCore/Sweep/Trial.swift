@@ -40,7 +40,9 @@ extension SweepSpec {
         case (.maxEpochs, .integer(let v)): training.maxEpochs = v
         case (.hidden, .widths(let v)):
             model.hidden = v
-            model.kind = v.isEmpty ? "softmax" : "mlp"
+            if model.kind != "cnn" { model.kind = v.isEmpty ? "softmax" : "mlp" }
+        case (_, .engine(let json)) where key.isEngineOption:
+            training.engineOptions = EngineOptions.setting(key.rawValue, toJSON: json, in: training.engineOptions)
         default:
             preconditionFailure("the parser pairs each grid key with its value kind; \(key) got \(value)")
         }
