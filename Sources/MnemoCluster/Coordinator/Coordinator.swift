@@ -131,6 +131,10 @@ public final class Coordinator {
             try lease(to: id)
         case .heartbeat:
             _ = try store.extendLeases(workerID: id, deadline: Date().addingTimeInterval(options.leaseDuration.seconds))
+            if let worker = workers[id], worker.lastSeen.timeIntervalSince(worker.lastRecorded) >= 5 {
+                try store.upsertWorker(id: id, host: worker.host, pid: Int(worker.pid), seenAt: worker.lastSeen)
+                workers[id]?.lastRecorded = worker.lastSeen
+            }
             try send(.heartbeat, Heartbeat(running: []), to: identity)
         case .result:
             try ingest(try envelope.decodeHeader(ResultBatch.self), payload: envelope.payload ?? Data(), from: id)
@@ -143,9 +147,12 @@ public final class Coordinator {
 
     private func welcome(_ hello: Hello, identity: PeerIdentity) throws {
         let id = identity.description
-        try store.upsertWorker(id: id, host: hello.host, pid: Int(hello.pid))
+        let now = Date()
+        try store.upsertWorker(id: id, host: hello.host, pid: Int(hello.pid), seenAt: now)
         try store.logEvent(kind: "worker-joined", message: "\(hello.host) pid \(hello.pid)", workerID: id)
-        workers[id] = ConnectedWorker(id: id, identity: identity, credit: 0, lastSeen: Date(), leased: [])
+        workers[id] = ConnectedWorker(
+            id: id, identity: identity, host: hello.host, pid: hello.pid, credit: 0, lastSeen: now, lastRecorded: now,
+            leased: [])
         logger.info("worker \(id) joined from \(hello.host) (pid \(hello.pid))")
         try send(
             .welcome,
