@@ -74,7 +74,7 @@ public final class Coordinator {
                 try tick()
                 let totals = try totals()
                 progress?.update(done: totals.done, total: totals.total, workers: workers.count)
-                if totals.open == 0, options.exitWhenComplete {
+                if totals.open == 0 {
                     progress?.update(done: totals.done, total: totals.total, workers: workers.count, force: true)
                     sayGoodbye(reason: "sweep complete")
                     return true

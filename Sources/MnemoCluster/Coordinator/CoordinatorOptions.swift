@@ -11,8 +11,6 @@ public struct CoordinatorOptions: Sendable {
     public var leaseDuration: Duration = .seconds(30)
     /// Application failures (for example divergence) before a task is quarantined.
     public var maxFailures: Int = 3
-    /// Leave the loop when every task is done or quarantined (false: keep serving, for tests of joins).
-    public var exitWhenComplete: Bool = true
 
     public init(endpoints: [String]) {
         self.endpoints = endpoints

@@ -82,13 +82,15 @@ public final class Worker {
     }
 
     private func handle(_ frames: [Data]) throws -> Exit? {
-        let envelope: Envelope
         do {
-            envelope = try Envelope.decode(frames)
-        } catch {
+            return try dispatch(try Envelope.decode(frames))
+        } catch let error as FrameError {
             logger.warning("dropped a malformed message from the coordinator: \(error)")
             return nil
         }
+    }
+
+    private func dispatch(_ envelope: Envelope) throws -> Exit? {
         switch envelope.type {
         case .welcome:
             welcomed = true
