@@ -76,3 +76,21 @@ import Testing
         #expect(trials[3].name == #"objective={"kind":"sam","rho":0.05},swa={"start_epoch":3}"#)
     }
 }
+
+@Suite struct StoredSpecCompatibilityTests {
+    @Test func specsStoredBeforeTheEngineSettingsStillDecode() throws {
+        // A spec as the first schema stored it: no test_count, coarse_labels or engine settings.
+        let json = """
+            {"dataset":{"labelNoise":0.05,"name":"fashion-mnist","path":"/usr/share/datasets/fashion-mnist",\
+            "testLimit":1000,"trainLimit":4000},"estimator":{"ratio":0.7,"subsets":48},"grid":[],\
+            "model":{"hidden":[512],"kind":"mlp"},"name":"quickstart","seed":20261128,\
+            "training":{"batchSize":128,"learningRate":0.1,"maxEpochs":100,"momentum":0.9,"nesterov":true,\
+            "untilTrainAccuracy":0.995,"weightDecay":0}}
+            """
+        let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(json.utf8))
+        #expect(spec.dataset.coarseLabels == false)
+        #expect(spec.dataset.testCount == nil)
+        #expect(spec.training.engineOptions.isEmpty)
+        #expect(try JSONDecoder().decode(SweepSpec.self, from: JSONEncoder().encode(spec)) == spec)
+    }
+}

@@ -185,3 +185,43 @@ public enum GridValue: Codable, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+// Databases keep each sweep's spec as JSON; these decoders read specs stored before a field existed,
+// giving the field the default a sweep file gets when it leaves the field out.
+
+extension DatasetSpec {
+    enum CodingKeys: String, CodingKey {
+        case name, path, trainLimit, testLimit, labelNoise, testCount, coarseLabels
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            path: try container.decode(String.self, forKey: .path),
+            trainLimit: try container.decodeIfPresent(Int.self, forKey: .trainLimit),
+            testLimit: try container.decodeIfPresent(Int.self, forKey: .testLimit),
+            labelNoise: try container.decode(Double.self, forKey: .labelNoise),
+            testCount: try container.decodeIfPresent(Int.self, forKey: .testCount),
+            coarseLabels: try container.decodeIfPresent(Bool.self, forKey: .coarseLabels) ?? false)
+    }
+}
+
+extension TrainingSpec {
+    enum CodingKeys: String, CodingKey {
+        case batchSize, learningRate, momentum, nesterov, weightDecay, maxEpochs, untilTrainAccuracy, engineOptions
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            batchSize: try container.decode(Int.self, forKey: .batchSize),
+            learningRate: try container.decode(Double.self, forKey: .learningRate),
+            momentum: try container.decode(Double.self, forKey: .momentum),
+            nesterov: try container.decode(Bool.self, forKey: .nesterov),
+            weightDecay: try container.decode(Double.self, forKey: .weightDecay),
+            maxEpochs: try container.decode(Int.self, forKey: .maxEpochs),
+            untilTrainAccuracy: try container.decodeIfPresent(Double.self, forKey: .untilTrainAccuracy),
+            engineOptions: try container.decodeIfPresent(String.self, forKey: .engineOptions) ?? "")
+    }
+}
