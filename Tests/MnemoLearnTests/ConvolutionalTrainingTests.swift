@@ -58,21 +58,11 @@ import Testing
             return result.sum / 4
         }
         _ = loss(parameters, gradient: true)
-        let analytic = gradients.array
-        let step: Float = 1e-3
-        var difference = 0.0
-        var norm = 0.0
-        for index in parameters.indices {
-            var plus = parameters
-            plus[index] += step
-            var minus = parameters
-            minus[index] -= step
-            let numeric = (loss(plus, gradient: false) - loss(minus, gradient: false)) / Double(plus[index] - minus[index])
-            difference += (Double(analytic[index]) - numeric) * (Double(analytic[index]) - numeric)
-            norm += numeric * numeric
+        let check = centralDifferenceError(parameters: parameters, analytic: gradients.array) {
+            loss($0, gradient: false)
         }
-        #expect(norm > 0)
-        #expect((difference / norm).squareRoot() < 1e-2)
+        #expect(check.numericNorm > 0)
+        #expect(check.relativeError < 1e-2)
     }
 
     @Test func inputShapeMustMatchTheData() throws {
