@@ -178,7 +178,8 @@ public struct InfluenceAccumulator: Sendable, Equatable {
             let columnOffset = partition.testOffsets[c]
             for p in 0..<rows.count {
                 let source = (rowOffset + p) * t + columnOffset
-                sums.storage.replaceSubrange(p * columns.count..<(p + 1) * columns.count,
+                sums.storage.replaceSubrange(
+                    p * columns.count..<(p + 1) * columns.count,
                     with: inSums[source..<source + columns.count])
             }
         } else {

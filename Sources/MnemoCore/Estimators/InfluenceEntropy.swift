@@ -45,19 +45,15 @@ public struct InfluenceEntropy: Sendable, Equatable {
         Foundation.log(Double(max(count, 1)))
     }
 
-    /// S_j of every test example from a trial's same-class blocks, with `|infl| < z·SE` set to zero when `z` is
-    /// given.
-    static func sameClassInfluences(of accumulator: InfluenceAccumulator, thresholdZ z: Double?) -> [[Double]] {
-        var columns = [[Double]](repeating: [], count: accumulator.partition.testCount)
-        for block in accumulator.influenceBlocks() {
+    /// One vector per test example, over the rows of its class block: `entry(block, row, column)` for each row
+    /// of the block column that holds the test example (its S_j, or the matching standard errors).
+    static func sameClassColumns(
+        of blocks: [InfluenceMatrix], testCount: Int, _ entry: (InfluenceMatrix, Int, Int) -> Double
+    ) -> [[Double]] {
+        var columns = [[Double]](repeating: [], count: testCount)
+        for block in blocks {
             for (column, test) in block.testIndices.enumerated() {
-                var influences = block.column(column)
-                if let z {
-                    for row in influences.indices where abs(influences[row]) < z * block.standardError(row: row, column: column) {
-                        influences[row] = 0
-                    }
-                }
-                columns[test] = influences
+                columns[test] = block.trainIndices.indices.map { entry(block, $0, column) }
             }
         }
         return columns

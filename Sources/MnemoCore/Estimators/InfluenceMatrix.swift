@@ -86,9 +86,4 @@ public struct InfluenceMatrix: Sendable, Equatable {
         }
         return errors
     }
-
-    /// The influences of every row on test column `column`: S_j of the entropy (SCIENCE.md).
-    public func column(_ column: Int) -> [Double] {
-        (0..<values.rows).map { values[$0, column] }
-    }
 }

@@ -130,7 +130,7 @@ private struct TopSelection {
         var parent = start
         while true {
             var worst = parent
-            for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count {
+            for child in (2 * parent + 1)...(2 * parent + 2) where child < heap.count {
                 if heap[worst].ranksBefore(heap[child]) { worst = child }
             }
             guard worst != parent else { return }

@@ -1,3 +1,5 @@
+import MnemoLinalg
+
 /// The SAM paper's influence entropy, on raw influence estimates, with its five buckets (App. C.1).
 ///
 /// Buckets, 1 = lowest entropy (most memorization) … 5:
@@ -14,6 +16,14 @@ public struct RawInfluenceEntropy: Sendable, Equatable {
         case belowMaximum(Double)
         /// The same value for every class.
         case absolute(Double)
+
+        /// The threshold for a test example whose class allows entropies up to `maximum` (ln N_c).
+        public func value(maximum: Double) -> Double {
+            switch self {
+            case .belowMaximum(let margin): maximum - margin
+            case .absolute(let value): value
+            }
+        }
     }
 
     /// The entropy of every test example.
@@ -21,7 +31,10 @@ public struct RawInfluenceEntropy: Sendable, Equatable {
 
     /// The raw influence entropy of a trial's test examples over its same-class blocks.
     public init(_ accumulator: InfluenceAccumulator) {
-        self.init(influences: InfluenceEntropy.sameClassInfluences(of: accumulator, thresholdZ: nil))
+        self.init(
+            influences: InfluenceEntropy.sameClassColumns(
+                of: accumulator.influenceBlocks(), testCount: accumulator.partition.testCount
+            ) { $0.values[$1, $2] })
     }
 
     /// The raw influence entropy of test examples given their same-class influence vectors S_j.
@@ -38,13 +51,9 @@ public struct RawInfluenceEntropy: Sendable, Equatable {
         var buckets = [Int](repeating: 0, count: entropy.values.count)
         var rest = [Int]()
         for j in buckets.indices {
-            let cut = switch threshold {
-            case .belowMaximum(let margin): entropy.maxima[j] - margin
-            case .absolute(let value): value
-            }
             if entropy.isAllZero[j] {
                 buckets[j] = 5
-            } else if entropy.values[j] > cut {
+            } else if entropy.values[j] > threshold.value(maximum: entropy.maxima[j]) {
                 buckets[j] = 4
             } else {
                 rest.append(j)

@@ -1,3 +1,5 @@
+import MnemoLinalg
+
 /// Influence entropy after a significance threshold, with quantile buckets: a scheme of its own, never
 /// mixed with ``RawInfluenceEntropy``'s.
 ///
@@ -17,8 +19,14 @@ public struct ThresholdedInfluenceEntropy: Sendable, Equatable {
 
     /// The thresholded influence entropy of a trial's test examples over its same-class blocks.
     public init(_ accumulator: InfluenceAccumulator, z: Double = 2) {
-        self.z = z
-        entropy = InfluenceEntropy(influences: InfluenceEntropy.sameClassInfluences(of: accumulator, thresholdZ: z))
+        let blocks = accumulator.influenceBlocks()
+        let testCount = accumulator.partition.testCount
+        self.init(
+            influences: InfluenceEntropy.sameClassColumns(of: blocks, testCount: testCount) { $0.values[$1, $2] },
+            standardErrors: InfluenceEntropy.sameClassColumns(of: blocks, testCount: testCount) {
+                $0.standardError(row: $1, column: $2)
+            },
+            z: z)
     }
 
     /// The thresholded influence entropy of test examples given their same-class influence vectors S_j and the
@@ -36,7 +44,8 @@ public struct ThresholdedInfluenceEntropy: Sendable, Equatable {
     ///
     /// - Parameter quantiles: ascending probabilities in (0, 1) at which the entropies are cut.
     public func buckets(quantiles: [Double] = [0.25, 0.5, 0.75]) -> [Int] {
-        precondition(quantiles == quantiles.sorted() && quantiles.allSatisfy { $0 > 0 && $0 < 1 },
+        precondition(
+            quantiles == quantiles.sorted() && quantiles.allSatisfy { $0 > 0 && $0 < 1 },
             "quantiles must ascend within (0, 1)")
         let significant = entropy.values.indices.filter { !entropy.isAllZero[$0] }
         let sorted = significant.map { entropy.values[$0] }.sorted()

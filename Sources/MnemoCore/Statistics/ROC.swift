@@ -8,7 +8,8 @@ public enum ROC {
     /// let auc = ROC.auc(positives: memOfFlipped, negatives: memOfClean)
     /// ```
     public static func auc(positives: [Double], negatives: [Double]) -> Double {
-        let scored = positives.filter { !$0.isNaN }.map { ($0, true) } + negatives.filter { !$0.isNaN }.map { ($0, false) }
+        let scored =
+            positives.filter { !$0.isNaN }.map { ($0, true) } + negatives.filter { !$0.isNaN }.map { ($0, false) }
         let positiveCount = scored.count { $0.1 }
         let negativeCount = scored.count - positiveCount
         guard positiveCount > 0, negativeCount > 0 else { return .nan }

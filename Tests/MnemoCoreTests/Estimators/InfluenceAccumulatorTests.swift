@@ -194,6 +194,7 @@ import Testing
         #expect(accumulator.topInfluencePairs(count: all.count + 5).count == all.count)
         #expect(accumulator.topInfluencePairs(count: 0).isEmpty)
         let test = 7
-        #expect(accumulator.topInfluencers(ofTest: test, count: 4) == Array(ranked.filter { $0.test == test }.prefix(4)))
+        #expect(
+            accumulator.topInfluencers(ofTest: test, count: 4) == Array(ranked.filter { $0.test == test }.prefix(4)))
     }
 }

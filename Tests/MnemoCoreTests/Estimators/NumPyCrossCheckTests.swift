@@ -40,7 +40,9 @@ import Testing
         func read(_ name: String) throws -> [Double] {
             let data = try Data(contentsOf: directory.appendingPathComponent(name))
             return data.withUnsafeBytes { raw in
-                (0..<data.count / 8).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+                (0..<data.count / 8).map {
+                    Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
+                }
             }
         }
         let numpyInfluence = try read("infl.bin")

@@ -12,7 +12,8 @@ import Testing
         let trainLabels = (0..<n).map { $0 % classCount }
         // The planted test example shares the planted training example's class (57 % 4 = 1).
         let testLabels = (0..<t).map { $0 == planted.test ? trainLabels[planted.train] : $0 % classCount }
-        var accumulator = try InfluenceAccumulator(trainLabels: trainLabels, testLabels: testLabels, classCount: classCount)
+        var accumulator = try InfluenceAccumulator(
+            trainLabels: trainLabels, testLabels: testLabels, classCount: classCount)
         let runs = (0..<100).map { k in
             let mask = SubsetMask(seed: 51, subset: k, count: n, ratio: 0.7)
             let trainCorrect = mask.isMember.map { $0 || rng.nextUnitDouble() < 0.7 }
