@@ -23,7 +23,7 @@ trap 'rm -f "$tmp"' EXIT
 readme=Benchmarks/README.md
 {
     echo "<!-- results:begin -->"
-    echo "Produced on $(date -u +%Y-%m-%d) by \`Benchmarks/run.sh $*\` on $(nproc) cores of"
+    echo "Produced on $(date -u +%Y-%m-%d) by \`Benchmarks/run.sh $*\` on $(getconf _NPROCESSORS_ONLN) cores of"
     echo "\`$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')\`:"
     echo
     echo "$table"
