@@ -74,20 +74,9 @@ import Testing
             run.parameters.pointer.update(from: parameters, count: parameters.count)
             return run.meanGradient(of: indices, into: unused.pointer)
         }
-        let step: Float = 1e-2
-        var difference = 0.0
-        var norm = 0.0
-        for index in original.indices {
-            var plus = original
-            plus[index] += step
-            var minus = original
-            minus[index] -= step
-            let numeric = (meanLoss(plus) - meanLoss(minus)) / Double(plus[index] - minus[index])
-            difference += (Double(analytic[index]) - numeric) * (Double(analytic[index]) - numeric)
-            norm += numeric * numeric
-        }
-        #expect(norm > 0)
-        #expect((difference / norm).squareRoot() < 1e-3)
+        let check = centralDifferenceError(parameters: original, analytic: analytic, step: 1e-2, loss: meanLoss)
+        #expect(check.numericNorm > 0)
+        #expect(check.relativeError < 1e-3)
     }
 
     @Test func pastNeedsNonMembers() throws {
