@@ -11,7 +11,8 @@ extension Mnemo {
             abstract: "Train one model of a sweep trial on the whole training set and report its cost.",
             discussion: """
                 The quick way to calibrate a sweep (epochs, accuracy, examples/s, memory) before launching
-                thousands of subset runs. Example:
+                thousands of subset runs. Prints one line per epoch to standard error while it trains.
+                Example:
                   mnemo train sweeps/quickstart.yaml --trial 0
                 """)
 
@@ -32,7 +33,10 @@ extension Mnemo {
         func run() throws {
             BLAS.setThreads(threads)
             let spec = try SweepParser.parse(contentsOf: sweepFile)
-            print(try CalibrationRun.execute(spec: spec, sweepFile: sweepFile, trialIndex: trial).text)
+            let run = try CalibrationRun.execute(spec: spec, sweepFile: sweepFile, trialIndex: trial) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            print(run.text)
         }
     }
 }

@@ -54,10 +54,13 @@ public struct Trainer: Sendable {
     ///   - seed: the run's seed (initial weights, batch order, PAST samples).
     ///   - data: all training examples; those outside `subset` serve as PAST's non-members.
     ///   - subset: indices into `data` of the examples to train on.
+    ///   - onEpoch: called after every epoch (PAST tuning epochs included) with what it measured.
     /// - Throws: ``TrainingError``: divergence (a NaN or infinite batch loss, or an epoch's mean
     ///   loss above 20 × max(1, ln classes)), an empty or out-of-range subset, a configuration that
     ///   does not fit the data, or cancellation.
-    public func train(seed: UInt64, data: LabeledData, subset: [Int]) throws(TrainingError) -> TrainedModel {
+    public func train(
+        seed: UInt64, data: LabeledData, subset: [Int], onEpoch: (EpochStatistics) -> Void = { _ in }
+    ) throws(TrainingError) -> TrainedModel {
         try config.validate(for: data)
         guard !subset.isEmpty else { throw .invalidSubset(problem: "no examples to train on") }
         if let bad = subset.first(where: { $0 < 0 || $0 >= data.count }) {
@@ -105,6 +108,7 @@ public struct Trainer: Sendable {
                 EpochStatistics(
                     epoch: epoch, learningRate: learningRate, meanLoss: meanLoss, runningAccuracy: running,
                     subsetAccuracy: exact, validationAccuracy: validationAccuracy))
+            onEpoch(history[history.count - 1])
             previousRunning = running
             if reachedTarget { break }
             if let patience = config.validation?.patience, let best, epoch - best.epoch >= patience {
@@ -131,6 +135,7 @@ public struct Trainer: Sendable {
                     EpochStatistics(
                         epoch: epoch, learningRate: tuningRate, meanLoss: meanLoss, runningAccuracy: running,
                         subsetAccuracy: nil, lossGap: gap))
+                onEpoch(history[history.count - 1])
             }
             finalAccuracy = nil
         }
