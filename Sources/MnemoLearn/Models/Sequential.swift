@@ -44,8 +44,9 @@ struct Sequential: Sendable {
     }
 
     /// A small CNN for `convolution.inputShape` images: per entry of `convolution.channels` a 3 × 3
-    /// convolution with ReLU, a 2 × 2 max-pool between consecutive convolutions, a global average
-    /// pool after the last one, then the MLP head `hiddenWidths` → `classCount`.
+    /// convolution with ReLU, a 2 × 2 max-pool between consecutive convolutions, the readout after
+    /// the last one (a global average pool, or a max-pool whose maps the head reads flat), then the
+    /// MLP head `hiddenWidths` → `classCount`.
     static func convolutional(
         _ convolution: ConvolutionSpec, hiddenWidths: [Int], classCount: Int
     ) -> Sequential {
@@ -61,8 +62,17 @@ struct Sequential: Sendable {
             layers.append(layer)
             shape = layer.output
         }
-        layers.append(GlobalAveragePool(input: shape))
-        let head = multilayerPerceptron(inputWidth: shape.channels, hiddenWidths: hiddenWidths, classCount: classCount)
+        let features: Int
+        switch convolution.readout {
+        case .globalAverage:
+            layers.append(GlobalAveragePool(input: shape))
+            features = shape.channels
+        case .flatten:
+            let pool = MaxPool(input: shape)
+            layers.append(pool)
+            features = pool.output.count
+        }
+        let head = multilayerPerceptron(inputWidth: features, hiddenWidths: hiddenWidths, classCount: classCount)
         return Sequential(layers: layers + head.layers)
     }
 
