@@ -8,6 +8,9 @@ public struct CalibrationRun: Sendable {
     public let trial: Trial
     public let trainAccuracy: Double
     public let testAccuracy: Double
+    /// Accuracy on the sweep's validation examples of the kept (best-validation) weights, and their
+    /// epoch; nil without `validation_size`.
+    public let validation: (accuracy: Double, epoch: Int)?
     public let epochs: Int
     public let reachedTarget: Bool
     public let seconds: Double
@@ -16,7 +19,8 @@ public struct CalibrationRun: Sendable {
     /// Peak resident memory of this process, in bytes.
     public let peakMemoryBytes: Int
 
-    /// Prepares the sweep's dataset and trains trial `trialIndex` on every training example.
+    /// Prepares the sweep's dataset and trains trial `trialIndex` on every training example, selecting
+    /// the checkpoint on the sweep's validation examples when it has them (as subset runs do).
     ///
     /// - Throws: `SweepFileError` for a bad trial index, `DatasetError`, `TrainingError`.
     public static func execute(spec: SweepSpec, sweepFile: String, trialIndex: Int) throws -> CalibrationRun {
@@ -30,13 +34,16 @@ public struct CalibrationRun: Sendable {
         let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed)
         let seed = CounterRNG.value(key: spec.seed, stream: RandomStream.trainingBase, counter: 0)
         let model = try Trainer(config: TrainingConfig(model: trial.model, training: trial.training)).train(
-            seed: seed, data: data.train, subset: Array(0..<data.train.count))
+            seed: seed, data: data.train, subset: Array(0..<data.train.count), validation: data.validation)
         let train = model.evaluate(data.train)
         let test = model.evaluate(data.test)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return CalibrationRun(
-            trial: trial, trainAccuracy: train.accuracy, testAccuracy: test.accuracy, epochs: model.report.epochs,
+            trial: trial, trainAccuracy: train.accuracy, testAccuracy: test.accuracy,
+            validation: data.validation == nil
+                ? nil : (model.report.validationAccuracy ?? 0, model.report.selectedEpoch),
+            epochs: model.report.epochs,
             reachedTarget: model.report.reachedTarget, seconds: model.report.seconds,
             examplesPerSecond: Double(model.report.epochs * data.train.count) / max(model.report.seconds, 1e-9),
             peakMemoryBytes: usage.ru_maxrss * 1024)
@@ -47,9 +54,13 @@ public struct CalibrationRun: Sendable {
         let target = trial.training.untilTrainAccuracy.map {
             reachedTarget ? " (reached the target \($0))" : " (did not reach the target \($0))"
         } ?? ""
+        let validated = validation.map {
+            String(format: " · validation accuracy %.4f (weights of epoch %d)", $0.accuracy, $0.epoch)
+        } ?? ""
         return [
             "trial \(trial.index) (\(trial.name)), trained on the whole training set:",
-            String(format: "  train accuracy %.4f%@ · test accuracy %.4f", trainAccuracy, target, testAccuracy),
+            String(format: "  train accuracy %.4f%@ · test accuracy %.4f", trainAccuracy, target, testAccuracy)
+                + validated,
             String(
                 format: "  %d epochs in %.1f s · %.0f examples/s · peak memory %.1f MiB", epochs, seconds,
                 examplesPerSecond, Double(peakMemoryBytes) / 1_048_576),
