@@ -13,7 +13,7 @@ struct DatasetFormsRunTests {
             seed: 5
             dataset:
               name: synthetic
-              synthetic: {class_count: 4, dimension: 16, common_modes_per_class: 2, common_mode_size: 30, rare_modes_per_class: 0, common_test_size: 10, spread: 1}
+              synthetic: {class_count: 4, dimension: 16, common_modes_per_class: 2, common_mode_size: 30, rare_modes_per_class: 0, common_test_size: 10, spread: 0.5}
               label_noise: 0.1
             model: {kind: mlp, hidden: [64]}
             training: {batch_size: 32, learning_rate: 0.1, max_epochs: 150, until_train_accuracy: 1.0}
@@ -31,10 +31,10 @@ struct DatasetFormsRunTests {
         #expect(summary?["label_noise_flips"] as? Int == 24)
         // The 24 flipped labels sit inside clusters of another class: only memorization fits them.
         let auc = try #require(summary?["mislabeled_auc"] as? Double)
-        #expect(auc > 0.9, "mislabeled AUC \(auc)")
+        #expect(auc > 0.95, "mislabeled AUC \(auc)")
         let flipped = try #require(summary?["mean_mem_flipped"] as? Double)
         let clean = try #require(summary?["mean_mem_clean"] as? Double)
-        #expect(flipped > clean + 0.3, "mean mem flipped \(flipped), clean \(clean)")
+        #expect(flipped > clean + 0.5, "mean mem flipped \(flipped), clean \(clean)")
     }
 
     /// Three well-separated classes of 4 features; row i of a split is a fixed function of i.
@@ -49,7 +49,7 @@ struct DatasetFormsRunTests {
         }.joined(separator: "\n") + "\n"
     }
 
-    static func csvSweep(validationSize: Int) -> String {
+    static func csvSweep(validationSize: Int, validation: String = "{patience: 5}") -> String {
         """
         name: held
         seed: 3
@@ -66,7 +66,7 @@ struct DatasetFormsRunTests {
           batch_size: 16
           learning_rate: 0.1
           max_epochs: 30
-          validation: {patience: 5}
+          validation: \(validation)
         estimator: {subsets: 8}
         """
     }
@@ -82,12 +82,15 @@ struct DatasetFormsRunTests {
         let run = try MnemoProcess.run(["run", sweep, "--workers", "2"], in: dir, label: "run")
         #expect(run.status == 0, "mnemo run failed: \(run.stderr)")
         #expect(run.stderr.contains("dataset csv: 100 train, 30 test, 50 validation examples"), "\(run.stderr)")
+        // The classes separate at once: every run keeps epoch 1 and stops 5 epochs later.
+        #expect(run.stdout.contains("6.0 epochs per run"), "\(run.stdout)")
         let status = try MnemoProcess.run(["status", dir.path("sweeps/held.sqlite")], in: dir, label: "status")
         #expect(status.stdout.contains("8/8 tasks done"), "\(status.stdout)")
 
         let train = try MnemoProcess.run(["train", sweep], in: dir, label: "train")
         #expect(train.status == 0, "\(train.stderr)")
-        #expect(train.stdout.contains("validation accuracy 1.0000"), "\(train.stdout)")
+        #expect(train.stdout.contains("validation accuracy 1.0000 (weights of epoch 1)"), "\(train.stdout)")
+        #expect(train.stdout.contains("6 epochs in"), "\(train.stdout)")
 
         let crowded = try dir.write(Self.csvSweep(validationSize: 51), to: "sweeps/crowded.yaml")
         let refused = try MnemoProcess.run(["run", crowded], in: dir, label: "refused")
@@ -97,5 +100,12 @@ struct DatasetFormsRunTests {
                 "validation_size 51 does not fit: the training split holds 150 examples and 100 of them are studied "
                     + "(train_limit), leaving 50 for validation"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("sweeps/crowded.sqlite")))
+
+        let split = try dir.write(Self.csvSweep(validationSize: 50, validation: "{fraction: 0.1}"), to: "sweeps/split.yaml")
+        let members = try MnemoProcess.run(["run", split], in: dir, label: "split")
+        #expect(members.status != 0)
+        #expect(
+            members.stderr.contains(
+                "training.validation.fraction: a validation split holds out members of each subset"), "\(members.stderr)")
     }
 }
