@@ -115,7 +115,7 @@ public struct PreparedDataset: Sendable {
     private static func trainingSelection(
         count: Int, limit: Int?, validationSize: Int?, source: String, seed: UInt64
     ) throws(DatasetError) -> (train: [Int], validation: [Int]) {
-        let rng = CounterRNG(key: seed, stream: RandomStream.datasetSelection)
+        var rng = CounterRNG(key: seed, stream: RandomStream.datasetSelection)
         guard let validationSize else {
             return (try selection(count: count, limit: limit, what: "training", source: source, rng: rng), [])
         }
@@ -126,11 +126,8 @@ public struct PreparedDataset: Sendable {
                 reason: "validation_size \(validationSize) does not fit: the training split holds \(count) examples "
                     + "and \(studied) of them are studied (train_limit), leaving \(max(0, count - studied)) for validation")
         }
-        var permutation = rng
-        let order = permutation.permutation(of: count)
-        return (
-            order.prefix(studied).sorted(), order[studied..<(studied + validationSize)].sorted()
-        )
+        let order = rng.permutation(of: count)
+        return (order.prefix(studied).sorted(), order[studied..<(studied + validationSize)].sorted())
     }
 
     private static func selection(
