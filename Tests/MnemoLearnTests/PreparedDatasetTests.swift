@@ -107,3 +107,45 @@ import Testing
         }
     }
 }
+
+/// Validation examples: drawn beside the studied ones, never among them.
+extension PreparedDatasetTests {
+    @Test func validationExamplesComeFromOutsideTheStudiedOnesAndLeaveThemUnchanged() throws {
+        let plain = try PreparedDataset.make(splits: splits, trainLimit: 300, testLimit: 50, seed: 7, labelNoise: 0.1)
+        let first = try PreparedDataset.make(
+            splits: splits, trainLimit: 300, testLimit: 50, seed: 7, labelNoise: 0.1, validationSize: 150)
+        let second = try PreparedDataset.make(
+            splits: splits, trainLimit: 300, testLimit: 50, seed: 7, labelNoise: 0.1, validationSize: 150)
+        let validation = try #require(first.validation)
+        #expect(plain.validation == nil && plain.validationSourceIndices.isEmpty)
+        // The population, its noise and the test set are those of the sweep without validation.
+        #expect(first.train == plain.train)
+        #expect(first.flippedIndices == plain.flippedIndices)
+        #expect(first.test == plain.test)
+        #expect(first.validationSourceIndices.count == 150)
+        #expect(Set(first.validationSourceIndices).isDisjoint(with: first.trainSourceIndices))
+        #expect(first.validationSourceIndices == first.validationSourceIndices.sorted())
+        // Each validation row is its source row with its original label (no planted noise).
+        #expect(validation.features == splits.train.selecting(first.validationSourceIndices).features)
+        #expect(validation.labels == first.validationSourceIndices.map { splits.train.labels[$0] })
+        // Every run prepares the same examples, and the hash tells them from the plain sweep's.
+        #expect(second.validation == first.validation)
+        #expect(second.contentHash == first.contentHash)
+        #expect(first.contentHash != plain.contentHash)
+        let other = try PreparedDataset.make(
+            splits: splits, trainLimit: 300, testLimit: 50, seed: 8, labelNoise: 0.1, validationSize: 150)
+        #expect(other.validationSourceIndices != first.validationSourceIndices)
+    }
+
+    @Test func validationExamplesMustFitBesideTheStudiedOnes() throws {
+        _ = try PreparedDataset.make(
+            splits: splits, trainLimit: 400, testLimit: nil, seed: 1, labelNoise: 0, validationSize: 100)
+        let error = #expect(throws: DatasetError.self) {
+            try PreparedDataset.make(
+                splits: splits, trainLimit: 400, testLimit: nil, seed: 1, labelNoise: 0, validationSize: 101)
+        }
+        #expect(
+            error?.description == "synthetic: validation_size 101 does not fit: the training split holds 500 examples "
+                + "and 400 of them are studied (train_limit), leaving 100 for validation")
+    }
+}

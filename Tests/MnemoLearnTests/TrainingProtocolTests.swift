@@ -120,3 +120,52 @@ import Testing
         #expect(Set(evaluation.correct).count == 2)
     }
 }
+
+/// A separate validation set (a sweep's `validation_size` examples) instead of a split of the subset.
+extension TrainingProtocolTests {
+    @Test func aGivenValidationSetSelectsTheCheckpointAndTheWholeSubsetIsTrained() throws {
+        let config = TrainingConfig(hiddenSizes: [64], learningRate: 0.1, batchSize: 16, maxEpochs: 12)
+        let subset = Array(0..<160)
+        let validationSet = noisy.selecting(Array(160..<200))
+        let model = try Trainer(config: config).train(seed: 2, data: noisy, subset: subset, validation: validationSet)
+        let plain = try Trainer(config: config).train(seed: 2, data: noisy, subset: subset)
+        let report = model.report
+        #expect(report.validationIndices.isEmpty)
+        // Training itself is that of the plain run: every subset example, in the same batches.
+        #expect(report.history.map(\.meanLoss) == plain.report.history.map(\.meanLoss))
+        let accuracies = report.history.compactMap(\.validationAccuracy)
+        #expect(accuracies.count == 12)
+        let best = try #require(accuracies.max())
+        #expect(report.validationAccuracy == best)
+        #expect(report.selectedEpoch == (accuracies.firstIndex(of: best) ?? -1) + 1)
+        #expect(model.evaluate(validationSet).accuracy == best)
+        #expect(model.evaluate(noisy.selecting(subset)).accuracy == report.subsetAccuracy)
+    }
+
+    @Test func patienceAloneStopsOnTheGivenValidationSet() throws {
+        var config = TrainingConfig(hiddenSizes: [64], learningRate: 0.2, batchSize: 8, maxEpochs: 60)
+        config.validation = ValidationSplit(fraction: nil, patience: 3)
+        let validationSet = noisy.selecting(Array(120..<200))
+        let model = try Trainer(config: config).train(
+            seed: 3, data: noisy, subset: Array(0..<120), validation: validationSet)
+        let report = model.report
+        #expect(report.stoppedEarly)
+        #expect(report.epochs == report.selectedEpoch + 3)
+        #expect(model.evaluate(validationSet).accuracy == report.validationAccuracy)
+    }
+
+    @Test func validationExamplesComeFromExactlyOnePlace() throws {
+        var config = TrainingConfig(hiddenSizes: [8], learningRate: 0.1, batchSize: 16, maxEpochs: 1)
+        config.validation = ValidationSplit(fraction: 0.2)
+        let both = #expect(throws: TrainingError.self) {
+            try Trainer(config: config).train(
+                seed: 1, data: noisy, subset: Array(0..<100), validation: noisy.selecting(Array(100..<120)))
+        }
+        #expect(both?.description == "training.validation.fraction: a validation set is given; a split of the subset would be a second one")
+        config.validation = ValidationSplit(fraction: nil, patience: 2)
+        let neither = #expect(throws: TrainingError.self) {
+            try Trainer(config: config).train(seed: 1, data: noisy, subset: Array(0..<100))
+        }
+        #expect(neither?.description == "training.validation: without a fraction, validation examples must be given (dataset.validation_size in a sweep)")
+    }
+}

@@ -8,6 +8,9 @@ public struct CalibrationRun: Sendable {
     public let trial: Trial
     public let trainAccuracy: Double
     public let testAccuracy: Double
+    /// Accuracy on the sweep's validation examples of the kept (best-validation) weights, and their
+    /// epoch; nil without `validation_size`.
+    public let validation: (accuracy: Double, epoch: Int)?
     public let epochs: Int
     public let reachedTarget: Bool
     public let seconds: Double
@@ -16,7 +19,8 @@ public struct CalibrationRun: Sendable {
     /// Peak resident memory of this process, in bytes.
     public let peakMemoryBytes: Int
 
-    /// Prepares the sweep's dataset and trains trial `trialIndex` on every training example.
+    /// Prepares the sweep's dataset and trains trial `trialIndex` on every training example, selecting
+    /// the checkpoint on the sweep's validation examples when it has them (as subset runs do).
     ///
     /// - Parameter progress: receives one line per epoch (see ``progressLine(_:of:examples:elapsed:)``).
     /// - Throws: `SweepFileError` for a bad trial index, `DatasetError`, `TrainingError`.
@@ -37,7 +41,7 @@ public struct CalibrationRun: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let model = try Trainer(config: config).train(
-            seed: seed, data: data.train, subset: Array(0..<data.train.count)
+            seed: seed, data: data.train, subset: Array(0..<data.train.count), validation: data.validation
         ) { statistics in
             let elapsed = (clock.now - start) / .seconds(1)
             progress(progressLine(statistics, of: epochs, examples: data.train.count, elapsed: elapsed))
@@ -47,7 +51,10 @@ public struct CalibrationRun: Sendable {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return CalibrationRun(
-            trial: trial, trainAccuracy: train.accuracy, testAccuracy: test.accuracy, epochs: model.report.epochs,
+            trial: trial, trainAccuracy: train.accuracy, testAccuracy: test.accuracy,
+            validation: data.validation == nil
+                ? nil : (model.report.validationAccuracy ?? 0, model.report.selectedEpoch),
+            epochs: model.report.epochs,
             reachedTarget: model.report.reachedTarget, seconds: model.report.seconds,
             examplesPerSecond: Double(model.report.epochs * data.train.count) / max(model.report.seconds, 1e-9),
             peakMemoryBytes: usage.ru_maxrss * 1024)
@@ -78,9 +85,13 @@ public struct CalibrationRun: Sendable {
         let target = trial.training.untilTrainAccuracy.map {
             reachedTarget ? " (reached the target \($0))" : " (did not reach the target \($0))"
         } ?? ""
+        let validated = validation.map {
+            String(format: " · validation accuracy %.4f (weights of epoch %d)", $0.accuracy, $0.epoch)
+        } ?? ""
         return [
             "trial \(trial.index) (\(trial.name)), trained on the whole training set:",
-            String(format: "  train accuracy %.4f%@ · test accuracy %.4f", trainAccuracy, target, testAccuracy),
+            String(format: "  train accuracy %.4f%@ · test accuracy %.4f", trainAccuracy, target, testAccuracy)
+                + validated,
             String(
                 format: "  %d epochs in %.1f s · %.0f examples/s · peak memory %.1f MiB", epochs, seconds,
                 examplesPerSecond, Double(peakMemoryBytes) / 1_048_576),

@@ -30,18 +30,23 @@ public struct SweepSession: Sendable {
             }
             // Masks are recomputed from (seed, subset), never sent back: a validation split carved out of
             // the subset would make held-out examples count as members and bias every estimate.
-            guard config.validation == nil else {
+            if config.validation?.fraction != nil {
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "training.validation.fraction",
+                    expected: "a validation split holds out members of each subset, which the estimators would count "
+                        + "as trained on; set dataset.validation_size instead (examples outside the studied ones)")
+            }
+            if config.validation != nil, spec.dataset.validationSize == nil {
                 throw SweepFileError(
                     file: sweepFile, line: nil, column: nil, path: "training.validation",
-                    expected: "a validation split holds out members of each subset, which the estimators would count "
-                        + "as trained on; use it with `mnemo train`, not in subset runs")
+                    expected: "early stopping needs validation examples: set dataset.validation_size")
             }
         }
         let path = databasePath ?? defaultDatabasePath(for: sweepFile)
         let started = Date()
         let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed)
         logger.info(
-            "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
+            "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test, \(data.validation?.count ?? 0) validation examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
         )
         let summary = DatasetSummary(
             contentHash: data.contentHash, classCount: data.train.classCount, trainLabels: data.train.labels,

@@ -23,7 +23,7 @@ struct TaskExecutor {
             let data = try dataset(for: task.spec)
             let spec = task.spec
             let model = try Trainer(config: TrainingConfig(model: spec.model, training: spec.training)).train(
-                seed: spec.trainingSeed, data: data.train, subset: spec.mask.members)
+                seed: spec.trainingSeed, data: data.train, subset: spec.mask.members, validation: data.validation)
             let train = model.evaluate(data.train)
             let test = model.evaluate(data.test)
             let outcome = TaskOutcome(
@@ -44,7 +44,8 @@ struct TaskExecutor {
         if let cached = prepared[spec.datasetHash] { return cached }
         let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed)
         guard data.contentHash == spec.datasetHash else {
-            throw DatasetMismatchError(path: spec.dataset.path, expected: spec.datasetHash, found: data.contentHash)
+            throw DatasetMismatchError(
+                location: spec.dataset.location, expected: spec.datasetHash, found: data.contentHash)
         }
         prepared[spec.datasetHash] = data
         return data
@@ -54,12 +55,12 @@ struct TaskExecutor {
 /// This worker's copy of the dataset differs from the coordinator's: training on it would mix
 /// different data into one estimate.
 struct DatasetMismatchError: Error, CustomStringConvertible {
-    let path: String
+    let location: String
     let expected: String
     let found: String
 
     var description: String {
-        "dataset at \(path) has content hash \(found.prefix(16))…, the sweep expects \(expected.prefix(16))…; "
+        "dataset at \(location) has content hash \(found.prefix(16))…, the sweep expects \(expected.prefix(16))…; "
             + "install the same dataset version on every worker"
     }
 }

@@ -22,7 +22,8 @@ public enum SweepParser {
         return try parse(yaml: text, file: path)
     }
 
-    /// Parses sweep YAML held in memory; `file` names it in errors.
+    /// Parses sweep YAML held in memory; `file` names it in errors, and relative dataset paths resolve
+    /// against its folder.
     public static func parse(yaml: String, file: String) throws(SweepFileError) -> SweepSpec {
         let root: Node?
         do {
@@ -41,7 +42,8 @@ public enum SweepParser {
             !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
         }
         let seed = try top.required("seed").integer(in: 0...Int.max, what: "a non-negative integer")
-        let dataset = try parseDataset(top.required("dataset"))
+        let dataset = try parseDataset(
+            top.required("dataset"), directory: URL(fileURLWithPath: file).deletingLastPathComponent())
         let (model, convolution) = try parseModel(top.required("model"))
         var training = try parseTraining(top.required("training"))
         if let convolution {
@@ -52,37 +54,6 @@ public enum SweepParser {
         return SweepSpec(
             name: name, seed: UInt64(seed), dataset: dataset, model: model, training: training,
             estimator: estimator, grid: grid)
-    }
-
-    private static func parseDataset(_ reader: NodeReader) throws(SweepFileError) -> DatasetSpec {
-        let map = try reader.mapping(
-            allowed: ["name", "path", "train_limit", "test_limit", "label_noise", "test_count", "coarse_labels"])
-        let families = DatasetSpec.families
-        let name = try map.required("name").string(matching: "one of: \(families.joined(separator: ", "))") {
-            families.contains($0)
-        }
-        let path = try map.optional("path")?.string(matching: "a file or folder path") { !$0.isEmpty }
-        guard let path = path ?? (name == "fashion-mnist" ? DatasetSpec.fashionMNISTDefaultPath : nil) else {
-            throw map.error(at: "name", "\(name) needs a path to its files")
-        }
-        let testCount = try map.optional("test_count")?.integer(in: 1...Int.max, what: "a positive integer")
-        let isOneSet = ["purchase100", "texas100"].contains(name)
-        if isOneSet, testCount == nil {
-            throw map.error(at: "name", "\(name) comes as one set: give test_count, the examples held out for test")
-        }
-        if !isOneSet, testCount != nil {
-            throw map.error(at: "test_count", "only purchase100 and texas100 are split by test_count")
-        }
-        let coarse = try map.optional("coarse_labels")?.flag() ?? false
-        if coarse, name != "cifar100" {
-            throw map.error(at: "coarse_labels", "only cifar100 has coarse labels")
-        }
-        return DatasetSpec(
-            name: name, path: path,
-            trainLimit: try map.optional("train_limit")?.integer(in: 1...Int.max, what: "a positive integer"),
-            testLimit: try map.optional("test_limit")?.integer(in: 1...Int.max, what: "a positive integer"),
-            labelNoise: try map.optional("label_noise")?.number(in: 0...0.9, what: "a fraction in [0, 0.9]") ?? 0,
-            testCount: testCount, coarseLabels: coarse)
     }
 
     private static func parseModel(_ reader: NodeReader) throws(SweepFileError) -> (ModelSpec, NodeReader?) {

@@ -32,11 +32,15 @@ public struct SweepSpec: Codable, Sendable, Equatable {
 }
 
 /// The dataset section of a sweep.
+///
+/// Paths are absolute once parsed: ``SweepParser`` resolves relative ones against the folder of the
+/// sweep file, so that every process (coordinator, local workers) reads the same files.
 public struct DatasetSpec: Codable, Sendable, Equatable {
     /// Dataset family: one of ``DatasetSpec/families``.
     public var name: String
     /// The folder (Fashion-MNIST, CIFAR, Texas-100 text) or file (Purchase-100, `.npz` forms) holding
-    /// the data; Fashion-MNIST defaults to where the Debian package installs it.
+    /// the data; Fashion-MNIST defaults to where the Debian package installs it. Empty for the
+    /// families whose files are in ``files`` and for `synthetic`.
     public var path: String
     /// How many training examples to use (a deterministic selection); nil means all.
     public var trainLimit: Int?
@@ -48,10 +52,19 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
     public var testCount: Int?
     /// CIFAR-100: the 20 coarse labels instead of the 100 fine ones.
     public var coarseLabels: Bool
+    /// How many examples of the training split, outside the `trainLimit` studied ones, every run
+    /// uses for best-validation checkpoint selection (and early stopping); nil uses none.
+    public var validationSize: Int?
+    /// `csv`, `npz`, `npy`: the training and test files and how to read them.
+    public var files: DatasetFiles?
+    /// `synthetic`: the generator's settings as canonical JSON with the sweep file's keys
+    /// (`class_count`, `dimension`, …); the training engine decodes them. Empty for the generator's
+    /// defaults.
+    public var synthetic: String?
 
     public init(
         name: String, path: String, trainLimit: Int?, testLimit: Int?, labelNoise: Double, testCount: Int? = nil,
-        coarseLabels: Bool = false
+        coarseLabels: Bool = false, validationSize: Int? = nil, files: DatasetFiles? = nil, synthetic: String? = nil
     ) {
         self.name = name
         self.path = path
@@ -60,13 +73,27 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
         self.labelNoise = labelNoise
         self.testCount = testCount
         self.coarseLabels = coarseLabels
+        self.validationSize = validationSize
+        self.files = files
+        self.synthetic = synthetic
     }
 
     /// The dataset families a sweep file may name.
-    public static let families = ["fashion-mnist", "cifar10", "cifar100", "purchase100", "texas100"]
+    public static let families = [
+        "fashion-mnist", "cifar10", "cifar100", "purchase100", "texas100", "csv", "npz", "npy", "synthetic",
+    ]
+
+    /// The families whose examples are in ``files``.
+    public static let fileFamilies = ["csv", "npz", "npy"]
 
     /// Where `dataset-fashion-mnist` installs its IDX files.
     public static let fashionMNISTDefaultPath = "/usr/share/datasets/fashion-mnist"
+
+    /// Where the examples come from, for messages: the path, the training file, or `generated`.
+    public var location: String {
+        if let files { return files.train }
+        return name == "synthetic" ? "generated" : path
+    }
 }
 
 /// The model section: an MLP with ReLU hidden layers, softmax regression (no hidden layers), or a
@@ -191,7 +218,7 @@ public enum GridValue: Codable, Sendable, Equatable, CustomStringConvertible {
 
 extension DatasetSpec {
     enum CodingKeys: String, CodingKey {
-        case name, path, trainLimit, testLimit, labelNoise, testCount, coarseLabels
+        case name, path, trainLimit, testLimit, labelNoise, testCount, coarseLabels, validationSize, files, synthetic
     }
 
     public init(from decoder: any Decoder) throws {
@@ -203,7 +230,10 @@ extension DatasetSpec {
             testLimit: try container.decodeIfPresent(Int.self, forKey: .testLimit),
             labelNoise: try container.decode(Double.self, forKey: .labelNoise),
             testCount: try container.decodeIfPresent(Int.self, forKey: .testCount),
-            coarseLabels: try container.decodeIfPresent(Bool.self, forKey: .coarseLabels) ?? false)
+            coarseLabels: try container.decodeIfPresent(Bool.self, forKey: .coarseLabels) ?? false,
+            validationSize: try container.decodeIfPresent(Int.self, forKey: .validationSize),
+            files: try container.decodeIfPresent(DatasetFiles.self, forKey: .files),
+            synthetic: try container.decodeIfPresent(String.self, forKey: .synthetic))
     }
 }
 

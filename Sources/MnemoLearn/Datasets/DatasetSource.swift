@@ -22,8 +22,12 @@ public enum DatasetSource: Sendable, Equatable, Hashable {
     /// Texas-100 as a folder holding `feats` and `labels`, or a `.npz` file, split at random into
     /// `testCount` test examples and the rest.
     case texas100(path: URL, testCount: Int)
-    /// `.npz` files of train and test examples with arrays `features` and `labels`.
-    case npz(train: URL, test: URL, classCount: Int)
+    /// `.npz` files of train and test examples with arrays `features` and `labels` (labels from
+    /// `labelBase`, or one-hot rows).
+    case npz(train: URL, test: URL, classCount: Int, labelBase: Int = 0)
+    /// `.npy` feature matrices and label arrays of train and test examples (labels from `labelBase`,
+    /// or one-hot rows).
+    case npy(trainFeatures: URL, trainLabels: URL, testFeatures: URL, testLabels: URL, classCount: Int, labelBase: Int = 0)
     /// Delimited text files of train and test examples.
     case csv(train: URL, test: URL, format: CSVFormat, classCount: Int)
     /// Generated data with planted memorization structure (see ``SyntheticDataset`` for the record
@@ -39,8 +43,11 @@ public enum DatasetSource: Sendable, Equatable, Hashable {
             "cifar100\(coarse ? "-coarse" : ""):\(directory.standardizedFileURL.path)"
         case .purchase100(let file, let testCount): "purchase100:\(testCount):\(file.standardizedFileURL.path)"
         case .texas100(let path, let testCount): "texas100:\(testCount):\(path.standardizedFileURL.path)"
-        case .npz(let train, let test, let classCount):
-            "npz:\(classCount):\(train.standardizedFileURL.path):\(test.standardizedFileURL.path)"
+        case .npz(let train, let test, let classCount, let labelBase):
+            "npz:\(classCount):\(labelBase):\(train.standardizedFileURL.path):\(test.standardizedFileURL.path)"
+        case .npy(let trainFeatures, let trainLabels, let testFeatures, let testLabels, let classCount, let labelBase):
+            "npy:\(classCount):\(labelBase):"
+                + [trainFeatures, trainLabels, testFeatures, testLabels].map(\.standardizedFileURL.path).joined(separator: ":")
         case .csv(let train, let test, let format, let classCount):
             "csv:\(classCount):\(format):\(train.standardizedFileURL.path):\(test.standardizedFileURL.path)"
         case .synthetic(let spec): "synthetic:\(spec)"
@@ -51,7 +58,7 @@ public enum DatasetSource: Sendable, Equatable, Hashable {
     public var isSeeded: Bool {
         switch self {
         case .purchase100, .texas100, .synthetic: true
-        case .fashionMNIST, .cifar10, .cifar100, .npz, .csv: false
+        case .fashionMNIST, .cifar10, .cifar100, .npz, .npy, .csv: false
         }
     }
 
@@ -77,10 +84,16 @@ public enum DatasetSource: Sendable, Equatable, Hashable {
                 : try Texas100.readText(
                     features: path.appendingPathComponent("feats"), labels: path.appendingPathComponent("labels"))
             return try DatasetSplits.randomSplit(data, testCount: testCount, seed: seed, source: path.path)
-        case .npz(let train, let test, let classCount):
-            let trainData = try LabeledData.readNPZ(train, classCount: classCount)
-            let testData = try LabeledData.readNPZ(test, classCount: classCount)
+        case .npz(let train, let test, let classCount, let labelBase):
+            let trainData = try LabeledData.readNPZ(train, classCount: classCount, labelBase: labelBase)
+            let testData = try LabeledData.readNPZ(test, classCount: classCount, labelBase: labelBase)
             return try Self.splits(train: trainData, test: testData, source: train, testFile: test)
+        case .npy(let trainFeatures, let trainLabels, let testFeatures, let testLabels, let classCount, let labelBase):
+            let trainData = try LabeledData.readNPY(
+                features: trainFeatures, labels: trainLabels, classCount: classCount, labelBase: labelBase)
+            let testData = try LabeledData.readNPY(
+                features: testFeatures, labels: testLabels, classCount: classCount, labelBase: labelBase)
+            return try Self.splits(train: trainData, test: testData, source: trainFeatures, testFile: testFeatures)
         case .csv(let train, let test, let format, let classCount):
             let trainData = try LabeledData.readCSV(train, format: format, classCount: classCount)
             let testData = try LabeledData.readCSV(test, format: format, classCount: classCount)

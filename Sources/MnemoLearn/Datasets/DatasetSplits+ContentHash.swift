@@ -10,10 +10,13 @@ extension DatasetSplits {
     /// labels as little-endian 32-bit integers. The source path is not part of it: the same data
     /// read from another folder or format hashes the same. Hashing reads every feature once
     /// (about 0.3 s for Fashion-MNIST).
-    public var contentHash: String {
+    public var contentHash: String { Self.contentHash(of: [train, test]) }
+
+    /// The digest of ``contentHash`` over `parts` in turn (train and test, then any further set).
+    static func contentHash(of parts: [LabeledData]) -> String {
         var hasher = SHA256()
         hasher.update(data: Data("mnemo-dataset-v1".utf8))
-        for split in [train, test] {
+        for split in parts {
             for value in [split.count, split.dimension, split.classCount] {
                 withUnsafeBytes(of: UInt64(value).littleEndian) { hasher.update(bufferPointer: $0) }
             }

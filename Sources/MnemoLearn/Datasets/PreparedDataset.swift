@@ -2,11 +2,15 @@ import Foundation
 import MnemoCore
 
 /// The train and test examples of one sweep: a deterministic selection from the full splits, with
-/// planted label noise, and a content hash that names exactly these examples.
+/// planted label noise, optional validation examples, and a content hash that names exactly these
+/// examples.
 ///
-/// Everything is a function of (splits, limits, seed, noise):
+/// Everything is a function of (splits, limits, validation size, seed, noise):
 /// - training examples: the first `trainLimit` of a permutation drawn from
 ///   `CounterRNG(key: seed, stream: RandomStream.datasetSelection)`, kept in file order;
+/// - validation examples: the next `validationSize` of that same permutation, kept in file order:
+///   disjoint from the training examples, which they leave unchanged, and with their original
+///   labels (no planted noise);
 /// - test examples: the same, drawn from the same stream starting at counter
 ///   ``testSelectionCounter`` (2⁶², far beyond any draw of the training permutation), so the two
 ///   draws never overlap;
@@ -26,7 +30,13 @@ public struct PreparedDataset: Sendable {
     public let flippedIndices: [Int]
     /// The training labels before noise.
     public let originalTrainLabels: [Int32]
-    /// ``DatasetSplits/contentHash`` of ``train`` and ``test``.
+    /// Examples of the training split outside ``train`` that runs use for checkpoint selection and
+    /// early stopping; nil without a validation size.
+    public let validation: LabeledData?
+    /// For each validation example, its index in the full training split.
+    public let validationSourceIndices: [Int]
+    /// SHA-256 of ``train``, ``test`` and ``validation`` (when there is one), as
+    /// ``DatasetSplits/contentHash`` computes it for train and test.
     public let contentHash: String
 
     /// Where the test selection starts in the dataset-selection stream.
@@ -40,10 +50,13 @@ public struct PreparedDataset: Sendable {
     ///   - testLimit: how many test examples to keep; nil keeps all.
     ///   - seed: the sweep seed.
     ///   - labelNoise: the fraction of training labels to flip, in [0, 1).
-    /// - Throws: ``DatasetError`` naming the source when a limit exceeds what the split holds or the
-    ///   noise fraction is out of range.
+    ///   - validationSize: how many validation examples to draw from the training examples not
+    ///     selected by `trainLimit` (which it needs); nil draws none.
+    /// - Throws: ``DatasetError`` naming the source when a limit exceeds what the split holds, the
+    ///   validation examples do not fit beside the training ones, or the noise fraction is out of range.
     public static func make(
-        splits: DatasetSplits, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double
+        splits: DatasetSplits, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
+        validationSize: Int? = nil
     ) throws(DatasetError) -> PreparedDataset {
         guard labelNoise >= 0, labelNoise < 1 else {
             throw DatasetError(file: splits.source, reason: "label noise \(labelNoise) is outside [0, 1)")
@@ -51,9 +64,9 @@ public struct PreparedDataset: Sendable {
         if labelNoise > 0, splits.train.classCount < 2 {
             throw DatasetError(file: splits.source, reason: "label noise needs at least 2 classes")
         }
-        let trainIndices = try selection(
-            count: splits.train.count, limit: trainLimit, what: "training", source: splits.source,
-            rng: CounterRNG(key: seed, stream: RandomStream.datasetSelection))
+        let (trainIndices, validationIndices) = try trainingSelection(
+            count: splits.train.count, limit: trainLimit, validationSize: validationSize, source: splits.source,
+            seed: seed)
         let testIndices = try selection(
             count: splits.test.count, limit: testLimit, what: "test", source: splits.source,
             rng: CounterRNG(key: seed, stream: RandomStream.datasetSelection, counter: testSelectionCounter))
@@ -64,27 +77,31 @@ public struct PreparedDataset: Sendable {
         let (labels, flipped) = LabelNoise.plant(
             in: cleanTrain.labels, fraction: labelNoise, classCount: cleanTrain.classCount, rng: &noise)
         let train = cleanTrain.relabeled(labels)
+        let validation = validationSize.map { _ in splits.train.selecting(validationIndices) }
         return PreparedDataset(
             train: train, test: test, trainSourceIndices: trainIndices, testSourceIndices: testIndices,
-            flippedIndices: flipped, originalTrainLabels: cleanTrain.labels,
-            contentHash: DatasetSplits(source: splits.source, train: train, test: test).contentHash)
+            flippedIndices: flipped, originalTrainLabels: cleanTrain.labels, validation: validation,
+            validationSourceIndices: validationIndices,
+            contentHash: DatasetSplits.contentHash(of: [train, test] + (validation.map { [$0] } ?? [])))
     }
 
     /// Prepares a sweep's dataset from `source`, loading the splits through `cache`.
     ///
-    /// - Throws: ``DatasetError`` from loading or from ``make(splits:trainLimit:testLimit:seed:labelNoise:)``.
+    /// - Throws: ``DatasetError`` from loading or from
+    ///   ``make(splits:trainLimit:testLimit:seed:labelNoise:validationSize:)``.
     public static func make(
         source: DatasetSource, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
-        cache: DatasetCache = .shared
+        validationSize: Int? = nil, cache: DatasetCache = .shared
     ) throws(DatasetError) -> PreparedDataset {
         try make(
             splits: cache.splits(for: source, seed: seed), trainLimit: trainLimit, testLimit: testLimit, seed: seed,
-            labelNoise: labelNoise)
+            labelNoise: labelNoise, validationSize: validationSize)
     }
 
     /// Prepares a sweep's Fashion-MNIST dataset, loading the splits through `cache`.
     ///
-    /// - Throws: ``DatasetError`` from loading or from ``make(splits:trainLimit:testLimit:seed:labelNoise:)``.
+    /// - Throws: ``DatasetError`` from loading or from
+    ///   ``make(splits:trainLimit:testLimit:seed:labelNoise:validationSize:)``.
     public static func make(
         directory: URL, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
         cache: DatasetCache = .shared
@@ -92,6 +109,25 @@ public struct PreparedDataset: Sendable {
         try make(
             source: .fashionMNIST(directory: directory), trainLimit: trainLimit, testLimit: testLimit, seed: seed,
             labelNoise: labelNoise, cache: cache)
+    }
+
+    /// The training examples and, after them in the same permutation, the validation examples.
+    private static func trainingSelection(
+        count: Int, limit: Int?, validationSize: Int?, source: String, seed: UInt64
+    ) throws(DatasetError) -> (train: [Int], validation: [Int]) {
+        var rng = CounterRNG(key: seed, stream: RandomStream.datasetSelection)
+        guard let validationSize else {
+            return (try selection(count: count, limit: limit, what: "training", source: source, rng: rng), [])
+        }
+        let studied = limit ?? count
+        guard studied >= 1, validationSize >= 1, studied + validationSize <= count else {
+            throw DatasetError(
+                file: source,
+                reason: "validation_size \(validationSize) does not fit: the training split holds \(count) examples "
+                    + "and \(studied) of them are studied (train_limit), leaving \(max(0, count - studied)) for validation")
+        }
+        let order = rng.permutation(of: count)
+        return (order.prefix(studied).sorted(), order[studied..<(studied + validationSize)].sorted())
     }
 
     private static func selection(

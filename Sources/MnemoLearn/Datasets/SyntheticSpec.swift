@@ -3,7 +3,8 @@
 /// Each class is a mixture of subpopulations ("modes"): a few common modes with many training
 /// examples each, and rare modes with one or two, so that a rare mode's test examples can only be
 /// classified right by a model that memorized its training examples (Feldman 2020's long tail).
-/// Encoded with snake-case keys (`class_count`, `common_modes_per_class`, …) for sweep files.
+/// Encoded with snake-case keys (`class_count`, `common_modes_per_class`, …) for sweep files; a
+/// missing key decodes to the initializer's default.
 public struct SyntheticSpec: Codable, Sendable, Equatable, Hashable {
     /// Number of classes.
     public var classCount: Int
@@ -96,5 +97,25 @@ public struct SyntheticSpec: Codable, Sendable, Equatable, Hashable {
         case spread
         case duplicates
         case labelNoise = "label_noise"
+    }
+}
+
+extension SyntheticSpec {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = SyntheticSpec()
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try container.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        self.init(
+            classCount: try value(.classCount, defaults.classCount), dimension: try value(.dimension, defaults.dimension),
+            commonModesPerClass: try value(.commonModesPerClass, defaults.commonModesPerClass),
+            commonModeSize: try value(.commonModeSize, defaults.commonModeSize),
+            rareModesPerClass: try value(.rareModesPerClass, defaults.rareModesPerClass),
+            rareModeSize: try value(.rareModeSize, defaults.rareModeSize),
+            commonTestSize: try value(.commonTestSize, defaults.commonTestSize),
+            rareTestSize: try value(.rareTestSize, defaults.rareTestSize),
+            modeScale: try value(.modeScale, defaults.modeScale), spread: try value(.spread, defaults.spread),
+            duplicates: try value(.duplicates, defaults.duplicates), labelNoise: try value(.labelNoise, defaults.labelNoise))
     }
 }

@@ -44,9 +44,10 @@ public struct Trainer: Sendable {
     /// the end-of-epoch weights by about half an epoch's progress, so this skips the pass only on
     /// epochs that cannot be close, which saves most of its cost. With SWA, the weights evaluated
     /// (for the target and in the returned model) are the mean of the snapshots once there is one.
-    /// With a validation split, the weights kept are those of the best validation epoch (which may
-    /// predate reaching `untilTrainAccuracy`), and `patience` may stop training early. PAST tuning,
-    /// if configured, then runs its epochs from the kept weights.
+    /// With validation examples (a split of the subset, or a separate `validation` set), the weights
+    /// kept are those of the best validation epoch (which may predate reaching `untilTrainAccuracy`),
+    /// and `patience` may stop training early. PAST tuning, if configured, then runs its epochs from
+    /// the kept weights.
     ///
     /// Checks `Task.isCancelled` between epochs.
     ///
@@ -54,14 +55,19 @@ public struct Trainer: Sendable {
     ///   - seed: the run's seed (initial weights, batch order, PAST samples).
     ///   - data: all training examples; those outside `subset` serve as PAST's non-members.
     ///   - subset: indices into `data` of the examples to train on.
+    ///   - validationSet: examples outside `data` to select the checkpoint on (a sweep's
+    ///     `validation_size` examples), instead of a split of the subset; `config.validation` may then
+    ///     give only `patience`.
     ///   - onEpoch: called after every epoch (PAST tuning epochs included) with what it measured.
     /// - Throws: ``TrainingError``: divergence (a NaN or infinite batch loss, or an epoch's mean
     ///   loss above 20 × max(1, ln classes)), an empty or out-of-range subset, a configuration that
-    ///   does not fit the data, or cancellation.
+    ///   does not fit the data (or a validation set that does not match it), or cancellation.
     public func train(
-        seed: UInt64, data: LabeledData, subset: [Int], onEpoch: (EpochStatistics) -> Void = { _ in }
+        seed: UInt64, data: LabeledData, subset: [Int], validation validationSet: LabeledData? = nil,
+        onEpoch: (EpochStatistics) -> Void = { _ in }
     ) throws(TrainingError) -> TrainedModel {
         try config.validate(for: data)
+        try checkValidation(validationSet, data: data)
         guard !subset.isEmpty else { throw .invalidSubset(problem: "no examples to train on") }
         if let bad = subset.first(where: { $0 < 0 || $0 >= data.count }) {
             throw .invalidSubset(problem: "example \(bad) is outside 0..<\(data.count)")
@@ -69,10 +75,12 @@ public struct Trainer: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let (trained, validation) = split(subset, seed: seed)
+        let checks: (data: LabeledData, indices: [Int]) =
+            validationSet.map { ($0, Array(0..<$0.count)) } ?? (data, validation)
         let nonMembers = try sparsityNonMembers(data: data, trained: trained)
         let run = TrainingRun(config: config, seed: seed, data: data, trained: trained)
         let lossLimit = 20 * max(1, Foundation.log(Double(data.classCount)))
-        let checkpoint = FloatBuffer(count: validation.isEmpty ? 0 : run.model.parameterCount)
+        let checkpoint = FloatBuffer(count: checks.indices.isEmpty ? 0 : run.model.parameterCount)
         var best: (epoch: Int, accuracy: Double)?
         var history: [EpochStatistics] = []
         var reachedTarget = false
@@ -95,8 +103,8 @@ public struct Trainer: Sendable {
                 reachedTarget = accuracy >= target
             }
             var validationAccuracy: Double?
-            if !validation.isEmpty {
-                let accuracy = run.accuracy(of: validation)
+            if !checks.indices.isEmpty {
+                let accuracy = run.accuracy(of: checks.indices, in: checks.data)
                 validationAccuracy = accuracy
                 if accuracy > best?.accuracy ?? -1 {
                     best = (epoch, accuracy)
@@ -151,11 +159,39 @@ public struct Trainer: Sendable {
         return TrainedModel(config: config, parameters: evaluated.array, report: report, model: run.model)
     }
 
+    /// Checks that validation examples come from exactly one place and fit the data.
+    private func checkValidation(_ validationSet: LabeledData?, data: LabeledData) throws(TrainingError) {
+        guard let validationSet else {
+            if let validation = config.validation, validation.fraction == nil {
+                throw .invalidConfiguration(
+                    field: "validation",
+                    problem: "without a fraction, validation examples must be given (dataset.validation_size in a sweep)")
+            }
+            return
+        }
+        if config.validation?.fraction != nil {
+            throw .invalidConfiguration(
+                field: "validation.fraction",
+                problem: "a validation set is given; a split of the subset would be a second one")
+        }
+        guard validationSet.count > 0 else {
+            throw .invalidConfiguration(field: "validation", problem: "the validation set is empty")
+        }
+        guard validationSet.dimension == data.dimension, validationSet.classCount == data.classCount else {
+            throw .invalidConfiguration(
+                field: "validation",
+                problem: "validation examples have \(validationSet.dimension) features and \(validationSet.classCount) "
+                    + "classes, the training data \(data.dimension) and \(data.classCount)")
+        }
+    }
+
     /// The subset's trained and held-out validation examples (no validation without a split).
     private func split(_ subset: [Int], seed: UInt64) -> (trained: [Int], validation: [Int]) {
-        guard let validation = config.validation, subset.count >= 2 else { return (subset, []) }
+        guard let validation = config.validation, let fraction = validation.fraction, subset.count >= 2 else {
+            return (subset, [])
+        }
         var rng = CounterRNG(key: seed, stream: TrainingStream.validation)
-        let count = min(validation.heldOutCount(subsetSize: subset.count), subset.count - 1)
+        let count = min(ValidationSplit.heldOutCount(fraction: fraction, subsetSize: subset.count), subset.count - 1)
         var heldOut = [Bool](repeating: false, count: subset.count)
         for position in rng.permutation(of: subset.count).prefix(count) { heldOut[position] = true }
         return (

@@ -14,13 +14,13 @@ public struct TrainingReport: Codable, Sendable, Equatable {
     /// Snapshots in the SWA mean the model is evaluated with (0 without SWA, or when PAST tuning
     /// continued from the mean).
     public let averagedSnapshots: Int
-    /// The epoch whose weights were kept (before PAST tuning): the best validation epoch with a
-    /// validation split, else the last epoch.
+    /// The epoch whose weights were kept (before PAST tuning): the best validation epoch with
+    /// validation examples, else the last epoch.
     public let selectedEpoch: Int
-    /// Validation accuracy of the kept weights, with a validation split.
+    /// Validation accuracy of the kept weights, with validation examples.
     public let validationAccuracy: Double?
     /// Indices into the data of the subset examples held out for validation (not trained on), in
-    /// subset order; empty without a validation split.
+    /// subset order; empty without a validation split (and with a separate validation set).
     public let validationIndices: [Int]
     /// Whether training stopped because validation accuracy stopped improving.
     public let stoppedEarly: Bool

@@ -124,12 +124,14 @@ final class TrainingRun {
         return (lossSum / Double(order.count), Double(correct) / Double(order.count))
     }
 
-    /// Runs the evaluated weights over `indices` of the data in chunks of the workspace's capacity,
-    /// calling `body` with each chunk's logits (labels gathered in the workspace) and size.
+    /// Runs the evaluated weights over `indices` of `source` (the training data by default) in chunks
+    /// of the workspace's capacity, calling `body` with each chunk's logits (labels gathered in the
+    /// workspace) and size.
     func forEachChunk(
-        of indices: [Int], parameters: UnsafePointer<Float>, _ body: (UnsafeMutablePointer<Float>, Int) -> Void
+        of indices: [Int], in source: LabeledData? = nil, parameters: UnsafePointer<Float>,
+        _ body: (UnsafeMutablePointer<Float>, Int) -> Void
     ) {
-        let (model, workspace) = (model, workspace)
+        let (model, workspace, data) = (model, workspace, source ?? data)
         let (width, capacity) = (data.dimension, workspace.capacity)
         indices.withUnsafeBufferPointer { indices in
             data.features.withUnsafeBufferPointer { features in
@@ -148,11 +150,11 @@ final class TrainingRun {
         }
     }
 
-    /// Exact accuracy of the evaluated weights on `indices` of the data.
-    func accuracy(of indices: [Int]) -> Double {
+    /// Exact accuracy of the evaluated weights on `indices` of `source` (the training data by default).
+    func accuracy(of indices: [Int], in source: LabeledData? = nil) -> Double {
         var correct = 0
         let (loss, labels, classes) = (loss, workspace.labels, data.classCount)
-        forEachChunk(of: indices, parameters: evaluatedParameters.pointer) { logits, batch in
+        forEachChunk(of: indices, in: source, parameters: evaluatedParameters.pointer) { logits, batch in
             correct += loss.evaluate(logits: logits, labels: labels, batch: batch, classes: classes, gradient: nil).correct
         }
         return Double(correct) / Double(indices.count)

@@ -13,6 +13,9 @@ final class TemporaryDirectory {
         try? FileManager.default.removeItem(at: url)
     }
 
+    /// The path of `name` inside the folder.
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
     /// Writes `data` to `name` inside the folder and returns its URL.
     @discardableResult
     func write(_ data: Data, to name: String) throws -> URL {
