@@ -41,19 +41,26 @@ public final class ProgressReporter {
         if isTerminal, !lastLine.isEmpty { output.write(Data("\n".utf8)) }
     }
 
-    /// The progress line, e.g. `tasks 40/64 (62%) · 3.1 tasks/s · ETA 8s · 2 workers`.
+    /// The progress line, e.g. `tasks 40/64 (62%) · 3.10 tasks/s · ETA 8s · 2 workers`.
     public static func line(done: Int, total: Int, workers: Int, newlyDone: Int, elapsed: TimeInterval) -> String {
         let percent = total > 0 ? 100 * done / total : 100
         var parts = ["tasks \(done)/\(total) (\(percent)%)"]
         if newlyDone > 0, elapsed > 0 {
             let rate = Double(newlyDone) / elapsed
-            parts.append(String(format: "%.2f tasks/s", rate))
+            parts.append(Self.rate(rate))
             parts.append("ETA " + duration(Double(total - done) / rate))
         } else {
             parts.append("rate —")
         }
         parts.append("\(workers) worker\(workers == 1 ? "" : "s")")
         return parts.joined(separator: " · ")
+    }
+
+    /// A rate in the unit that shows it with a few digits: `3.10 tasks/s`, `4.2 tasks/min`, `2.5 tasks/h`.
+    public static func rate(_ perSecond: Double) -> String {
+        if perSecond >= 0.1 { return String(format: "%.2f tasks/s", perSecond) }
+        if perSecond * 60 >= 1 { return String(format: "%.1f tasks/min", perSecond * 60) }
+        return String(format: "%.1f tasks/h", perSecond * 3600)
     }
 
     /// `75s` → `1m15s`.
