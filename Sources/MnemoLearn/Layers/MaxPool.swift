@@ -49,22 +49,26 @@ struct MaxPool: Layer {
         let (width, outHeight, outWidth) = (input.width, output.height, output.width)
         // The windows tile the image except an odd last row or column, which gets no gradient.
         if input.height % 2 == 1 || width % 2 == 1 { dx.update(repeating: 0, count: batch &* inputWidth) }
+        let (inputPlane, outputPlane) = (input.height &* width, outHeight &* outWidth)
         for plane in 0..<(batch &* input.channels) {
-            let source = x + plane &* (input.height &* width)
-            let target = dx + plane &* (input.height &* width)
-            let gradient = dy + plane &* (outHeight &* outWidth)
             for row in 0..<outHeight {
+                let offset = plane &* inputPlane &+ 2 &* row &* width
+                let (top, bottom) = (x + offset, x + offset + width)
+                let (topGradient, bottomGradient) = (dx + offset, dx + offset + width)
+                let maxima = y + (plane &* outputPlane &+ row &* outWidth)
+                let gradient = dy + (plane &* outputPlane &+ row &* outWidth)
                 for column in 0..<outWidth {
-                    let corner = 2 &* row &* width &+ 2 &* column
-                    var best = corner
-                    if source[corner + 1] > source[best] { best = corner + 1 }
-                    if source[corner + width] > source[best] { best = corner + width }
-                    if source[corner + width + 1] > source[best] { best = corner + width + 1 }
-                    let g = gradient[row &* outWidth &+ column]
-                    target[corner] = best == corner ? g : 0
-                    target[corner + 1] = best == corner + 1 ? g : 0
-                    target[corner + width] = best == corner + width ? g : 0
-                    target[corner + width + 1] = best == corner + width + 1 ? g : 0
+                    let (left, right) = (2 &* column, 2 &* column &+ 1)
+                    let (best, g) = (maxima[column], gradient[column])
+                    // The forward pass's maximum is one of the four values; the first match wins.
+                    let first = top[left] == best
+                    let second = !first && top[right] == best
+                    let third = !first && !second && bottom[left] == best
+                    let fourth = !first && !second && !third
+                    topGradient[left] = first ? g : 0
+                    topGradient[right] = second ? g : 0
+                    bottomGradient[left] = third ? g : 0
+                    bottomGradient[right] = fourth ? g : 0
                 }
             }
         }
