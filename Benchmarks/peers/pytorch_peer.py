@@ -6,7 +6,7 @@ dense head) on the same data with the same batch size, optimizer (SGD, lr 0.05, 
 
 Data: for the MLPs the first N Fashion-MNIST training images from the gzipped IDX files
 (pixels / 255), or uniform noise of the same shape when the files are missing, as mnemo-bench does;
-for the CNN uniform noise of its image shape.
+for the CNNs the same on 1x28x28 images, and uniform noise for 3x32x32 images.
 """
 import argparse
 import gzip
@@ -28,10 +28,15 @@ MODELS = {
     "784-64-10": (None, [], [64]),
     "784-10": (None, [], []),
     "cnn-3x32x32-32-64-128": ((3, 32, 32), [32, 64, 128], []),
+    "cnn-1x28x28-16-32-64": ((1, 28, 28), [16, 32, 64], []),
+    "cnn-1x28x28-32-64-128": ((1, 28, 28), [32, 64, 128], []),
 }
 
 
 def load(directory, examples, shape):
+    if shape == (1, 28, 28):
+        x, y, name = load(directory, examples, None)
+        return x.reshape(-1, *shape), y, name
     if shape is not None:
         generator = np.random.default_rng(1)
         return (torch.from_numpy(generator.random((examples, *shape), dtype=np.float32)),

@@ -24,14 +24,17 @@ struct MnemoBench {
         BLAS.setThreads(1)
         let peer = options.peerPython.map { PeerRunner(python: $0, script: options.peerScript) }
         let models =
-            options.models.isEmpty ? BenchmarkModel.all : BenchmarkModel.all.filter { options.models.contains($0.name) }
-        // One dataset per input width: the MLPs share theirs.
-        var byWidth: [Int: (data: LabeledData, description: String)] = [:]
+            options.models.isEmpty
+            ? BenchmarkModel.all
+            : (BenchmarkModel.all + BenchmarkModel.optional).filter { options.models.contains($0.name) }
+        // One dataset per input width and size: the MLPs share theirs.
+        var byWidth: [[Int]: (data: LabeledData, description: String)] = [:]
         var descriptions: [String] = []
         let datasets = try models.map { model in
-            if let loaded = byWidth[model.inputWidth] { return loaded }
+            let key = [model.inputWidth, model.convolution == nil ? options.examples : options.imageExamples]
+            if let loaded = byWidth[key] { return loaded }
             let loaded = try trainingData(for: model, options)
-            byWidth[model.inputWidth] = loaded
+            byWidth[key] = loaded
             descriptions.append(loaded.description)
             return loaded
         }
@@ -96,9 +99,9 @@ struct MnemoBench {
     }
 
     /// The training data of `model`: for the MLPs the first `options.examples` Fashion-MNIST
-    /// training images, for the CNN `options.imageExamples` images; uniform noise of the same shape
-    /// when the dataset is not installed (always for the CNN's 32 × 32 × 3 images, as no CIFAR-10 is
-    /// read), with a description for the table's header.
+    /// training images, for the CNNs `options.imageExamples` images (Fashion-MNIST's for 1 × 28 × 28);
+    /// uniform noise of the same shape when the dataset is not installed (always for 3 × 32 × 32
+    /// images, as no CIFAR-10 is read), with a description for the table's header.
     static func trainingData(
         for model: BenchmarkModel, _ options: BenchmarkOptions
     ) throws -> (data: LabeledData, description: String) {
