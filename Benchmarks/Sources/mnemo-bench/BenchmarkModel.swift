@@ -18,17 +18,20 @@ struct BenchmarkModel {
         BenchmarkModel(name: "784-10", hiddenSizes: []),
         BenchmarkModel(
             name: "cnn-3x32x32-32-64-128", hiddenSizes: [],
-            convolution: ConvolutionSpec(inputShape: ImageShape(channels: 3, height: 32, width: 32), channels: [32, 64, 128])),
+            convolution: ConvolutionSpec(
+                inputShape: ImageShape(channels: 3, height: 32, width: 32), channels: [32, 64, 128])),
     ]
 
     /// Further CNNs, on Fashion-MNIST's 1 × 28 × 28 images, run only when named with `--model`.
     static let optional = [
         BenchmarkModel(
             name: "cnn-1x28x28-16-32-64", hiddenSizes: [],
-            convolution: ConvolutionSpec(inputShape: ImageShape(channels: 1, height: 28, width: 28), channels: [16, 32, 64])),
+            convolution: ConvolutionSpec(
+                inputShape: ImageShape(channels: 1, height: 28, width: 28), channels: [16, 32, 64])),
         BenchmarkModel(
             name: "cnn-1x28x28-32-64-128", hiddenSizes: [],
-            convolution: ConvolutionSpec(inputShape: ImageShape(channels: 1, height: 28, width: 28), channels: [32, 64, 128])),
+            convolution: ConvolutionSpec(
+                inputShape: ImageShape(channels: 1, height: 28, width: 28), channels: [32, 64, 128])),
     ]
 
     /// Values per example: 784 for the MLPs, the image size for the CNN.

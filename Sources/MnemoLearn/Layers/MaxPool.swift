@@ -32,7 +32,9 @@ struct MaxPool: Layer {
                 let bottom = top + width
                 let maxima = target + row &* outWidth
                 // Four windows at a time, with `max`'s choice (`y >= x ? y : x`) lane by lane.
-                func larger(_ x: SIMD4<Float>, _ y: SIMD4<Float>) -> SIMD4<Float> { x.replacing(with: y, where: y .>= x) }
+                func larger(_ x: SIMD4<Float>, _ y: SIMD4<Float>) -> SIMD4<Float> {
+                    x.replacing(with: y, where: y .>= x)
+                }
                 var column = 0
                 while column &+ 4 <= outWidth {
                     let upper = UnsafeRawPointer(top + 2 &* column).loadUnaligned(as: SIMD8<Float>.self)
@@ -86,7 +88,8 @@ struct MaxPool: Layer {
                     upperGradient.oddHalf = g.replacing(with: 0, where: .!second)
                     lowerGradient.evenHalf = g.replacing(with: 0, where: .!third)
                     lowerGradient.oddHalf = g.replacing(with: 0, where: .!fourth)
-                    UnsafeMutableRawPointer(topGradient + 2 &* column).storeBytes(of: upperGradient, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(topGradient + 2 &* column).storeBytes(
+                        of: upperGradient, as: SIMD8<Float>.self)
                     UnsafeMutableRawPointer(bottomGradient + 2 &* column).storeBytes(
                         of: lowerGradient, as: SIMD8<Float>.self)
                     column &+= 4
