@@ -86,7 +86,7 @@ import Testing
     }
 
     static let directSumShapes = [
-        ImageShape(channels: 2, height: 4, width: 5), ImageShape(channels: 1, height: 1, width: 1),
+        ImageShape(channels: 2, height: 4, width: 5), ImageShape(channels: 4, height: 1, width: 1),
         ImageShape(channels: 3, height: 1, width: 2), ImageShape(channels: 1, height: 3, width: 1),
         ImageShape(channels: 2, height: 6, width: 9),
     ]
