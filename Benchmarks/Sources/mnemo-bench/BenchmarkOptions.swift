@@ -23,8 +23,8 @@ struct BenchmarkOptions {
     var models: [String] = []
 
     static let usage = """
-        usage: mnemo-bench [--examples N] [--image-examples N] [--epochs N] [--trials N] [--batch N] [--data DIR] [--peer-python PYTHON]
-                           [--peer-script FILE] [--model NAME]...
+        usage: mnemo-bench [--examples N] [--image-examples N] [--epochs N] [--trials N] [--batch N] [--data DIR]
+                           [--peer-python PYTHON] [--peer-script FILE] [--model NAME]...
         Times training epochs of the built-in engine with one BLAS thread, and the same sgemm calls alone.
         --examples sets the MLPs' epoch, --image-examples the CNNs' (default 3000). Without --model,
         runs the MLPs and cnn-3x32x32-32-64-128; cnn-1x28x28-16-32-64 and cnn-1x28x28-32-64-128 run
