@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs mnemo-bench with the PyTorch peer in the same run (their trials alternate), one thread each,
 # and writes the resulting table into Benchmarks/README.md between the results markers, with the
-# command that produced it. Arguments (--examples N --epochs N --trials N --batch N --data DIR
-# --model NAME) go to mnemo-bench, which passes them on to the peer. Creates the peer's virtual
+# command that produced it. Arguments (--examples N --image-examples N --epochs N --trials N --batch N
+# --data DIR --model NAME) go to mnemo-bench, which passes them on to the peer. The table has the
+# four MLPs and the small CNN (3×32×32 noise, --image-examples per epoch: it is ~50× slower per
+# example, so the default 3000 keeps its row to about two minutes). Creates the peer's virtual
 # environment on first use (several GB).
 # SCRATCH_PATH chooses the SwiftPM build folder (default .build).
 set -euo pipefail

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""PyTorch CPU peer of mnemo-bench: trains the same MLPs on the same data with the same batch size,
-optimizer (SGD, lr 0.05, Nesterov momentum 0.9) and thread count, and writes the median seconds per
-epoch as JSON for `mnemo-bench --peer`.
+"""PyTorch CPU peer of mnemo-bench: trains the same models (MLPs, and the small CNN: per channel count
+a 3x3 convolution with padding 1 and ReLU, a 2x2 max-pool between convolutions, global average pool,
+dense head) on the same data with the same batch size, optimizer (SGD, lr 0.05, Nesterov momentum
+0.9) and thread count, and writes the median seconds per epoch as JSON for `mnemo-bench --peer`.
 
-Data: the first N Fashion-MNIST training images from the gzipped IDX files (pixels / 255), or
-uniform noise of the same shape when the files are missing, as mnemo-bench does.
+Data: for the MLPs the first N Fashion-MNIST training images from the gzipped IDX files
+(pixels / 255), or uniform noise of the same shape when the files are missing, as mnemo-bench does;
+for the CNNs the same on 1x28x28 images, and uniform noise for 3x32x32 images.
 """
 import argparse
 import gzip
@@ -18,10 +20,28 @@ import numpy as np
 import torch
 from torch import nn
 
-MODELS = {"784-512-10": [512], "784-128-10": [128], "784-64-10": [64], "784-10": []}
+# name: (image shape (channels, height, width) or None for an MLP on 784 features,
+#        convolution channels, hidden widths of the dense head)
+MODELS = {
+    "784-512-10": (None, [], [512]),
+    "784-128-10": (None, [], [128]),
+    "784-64-10": (None, [], [64]),
+    "784-10": (None, [], []),
+    "cnn-3x32x32-32-64-128": ((3, 32, 32), [32, 64, 128], []),
+    "cnn-1x28x28-16-32-64": ((1, 28, 28), [16, 32, 64], []),
+    "cnn-1x28x28-32-64-128": ((1, 28, 28), [32, 64, 128], []),
+}
 
 
-def load(directory, examples):
+def load(directory, examples, shape):
+    if shape == (1, 28, 28):
+        x, y, name = load(directory, examples, None)
+        return x.reshape(-1, *shape), y, name
+    if shape is not None:
+        generator = np.random.default_rng(1)
+        return (torch.from_numpy(generator.random((examples, *shape), dtype=np.float32)),
+                torch.from_numpy(generator.integers(0, 10, examples)),
+                "synthetic {}x{}x{} image noise".format(*shape))
     images = os.path.join(directory, "train-images-idx3-ubyte.gz")
     labels = os.path.join(directory, "train-labels-idx1-ubyte.gz")
     if os.path.exists(images) and os.path.exists(labels):
@@ -37,9 +57,18 @@ def load(directory, examples):
             torch.from_numpy(generator.integers(0, 10, examples)), "synthetic 784-feature noise")
 
 
-def build(hidden):
-    widths = [784] + hidden + [10]
+def build(shape, channels, hidden):
     layers = []
+    inputs = 784
+    if shape is not None:
+        inputs = shape[0]
+        for index, outputs in enumerate(channels):
+            if index > 0:
+                layers.append(nn.MaxPool2d(2))
+            layers += [nn.Conv2d(inputs, outputs, 3, padding=1), nn.ReLU()]
+            inputs = outputs
+        layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten()]
+    widths = [inputs] + hidden + [10]
     for index in range(len(widths) - 1):
         layers.append(nn.Linear(widths[index], widths[index + 1]))
         if index < len(widths) - 2:
@@ -47,10 +76,10 @@ def build(hidden):
     return nn.Sequential(*layers)
 
 
-def epoch_seconds(hidden, x, y, batch, epochs):
+def epoch_seconds(spec, x, y, batch, epochs):
     """Trains 1 + epochs epochs; returns the seconds of each epoch after the first (warm-up)."""
     torch.manual_seed(1)
-    model = build(hidden)
+    model = build(*spec)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True)
     loss_function = nn.CrossEntropyLoss()
     times = []
@@ -80,15 +109,16 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(args.threads)
-    x, y, name = load(args.data, args.examples)
     results = []
     for model in args.model or list(MODELS):
+        x, y, name = load(args.data, args.examples, MODELS[model][0])
         seconds = statistics.median(
             t for _ in range(args.trials) for t in epoch_seconds(MODELS[model], x, y, args.batch, args.epochs))
-        results.append({"model": model, "seconds_per_epoch": seconds, "examples_per_second": args.examples / seconds})
+        results.append({"model": model, "data": name, "seconds_per_epoch": seconds,
+                        "examples_per_second": args.examples / seconds})
         print(f"{model}: {seconds:.3f} s/epoch, {args.examples / seconds:.0f} examples/s ({name})", file=sys.stderr)
     with open(args.json, "w") as out:
-        json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(), "data": name,
+        json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(),
                    "results": results}, out, indent=2)
 
 

@@ -15,9 +15,10 @@ struct EngineTiming {
     func epochSeconds() throws -> Double {
         let subset = Array(0..<examples)
         func run(_ epochCount: Int) throws -> Double {
-            let trainer = try Trainer(
-                config: TrainingConfig(
-                    hiddenSizes: model.hiddenSizes, learningRate: 0.05, batchSize: batchSize, maxEpochs: epochCount))
+            var config = TrainingConfig(
+                hiddenSizes: model.hiddenSizes, learningRate: 0.05, batchSize: batchSize, maxEpochs: epochCount)
+            config.convolution = model.convolution
+            let trainer = try Trainer(config: config)
             let clock = ContinuousClock()
             let start = clock.now
             _ = try trainer.train(seed: 1, data: data, subset: subset)

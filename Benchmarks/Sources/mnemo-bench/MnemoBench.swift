@@ -22,15 +22,28 @@ struct MnemoBench {
             exit(2)
         }
         BLAS.setThreads(1)
-        let (data, dataName) = try trainingData(options)
         let peer = options.peerPython.map { PeerRunner(python: $0, script: options.peerScript) }
         let models =
-            options.models.isEmpty ? BenchmarkModel.all : BenchmarkModel.all.filter { options.models.contains($0.name) }
-        print("Data: \(dataName), \(options.examples) examples, batch \(options.batchSize), 1 BLAS thread; ")
+            options.models.isEmpty
+            ? BenchmarkModel.all
+            : (BenchmarkModel.all + BenchmarkModel.optional).filter { options.models.contains($0.name) }
+        // One dataset per input width and size: the MLPs share theirs.
+        var byWidth: [[Int]: (data: LabeledData, description: String)] = [:]
+        var descriptions: [String] = []
+        let datasets = try models.map { model in
+            let key = [model.inputWidth, model.convolution == nil ? options.examples : options.imageExamples]
+            if let loaded = byWidth[key] { return loaded }
+            let loaded = try trainingData(for: model, options)
+            byWidth[key] = loaded
+            descriptions.append(loaded.description)
+            return loaded
+        }
+        print("Data: \(descriptions.joined(separator: "; ")); batch \(options.batchSize), 1 BLAS thread; ")
         print("median of \(options.trials) trials, each timing \(options.epochs) epochs.")
         var rows: [String] = []
         var torchVersion: String?
-        for model in models {
+        for (model, (data, _)) in zip(models, datasets) {
+            let examples = data.count
             let layers = model.layers(inputWidth: data.dimension, classCount: data.classCount)
             var engine: [Double] = []
             var gemm: [Double] = []
@@ -38,30 +51,35 @@ struct MnemoBench {
             for _ in 0..<options.trials {
                 engine.append(
                     try EngineTiming(
-                        model: model, data: data, examples: options.examples, batchSize: options.batchSize,
+                        model: model, data: data, examples: examples, batchSize: options.batchSize,
                         epochs: options.epochs
                     ).epochSeconds())
-                gemm.append(
-                    (0..<options.epochs).map { _ in
-                        GemmTiming(layers: layers, examples: options.examples, batchSize: options.batchSize)
-                            .epochSeconds()
-                    }.reduce(0, +) / Double(options.epochs))
+                // The sgemm-only floor covers the dense products; the CNN's are convolutions.
+                if model.convolution == nil {
+                    gemm.append(
+                        (0..<options.epochs).map { _ in
+                            GemmTiming(layers: layers, examples: examples, batchSize: options.batchSize)
+                                .epochSeconds()
+                        }.reduce(0, +) / Double(options.epochs))
+                }
                 if let peer {
-                    let (result, torch) = try peer.run(model: model, options: options)
+                    let (result, torch) = try peer.run(model: model, examples: examples, options: options)
                     peerSeconds.append(result.secondsPerEpoch)
                     torchVersion = torch
                 }
             }
             let engineSeconds = median(engine)
-            let gemmSeconds = median(gemm)
-            let speed = Double(options.examples) / engineSeconds
-            let peerSpeed = peerSeconds.isEmpty ? nil : Double(options.examples) / median(peerSeconds)
+            let speed = Double(examples) / engineSeconds
+            let gemmSeconds = gemm.isEmpty ? nil : median(gemm)
+            let gemmText = gemmSeconds.map { format($0, digits: 3) } ?? "–"
+            let gemmRatio = gemmSeconds.map { format(engineSeconds / $0, digits: 2) } ?? "–"
+            let peerSpeed = peerSeconds.isEmpty ? nil : Double(examples) / median(peerSeconds)
             let peerText = peerSpeed.map { format($0, digits: 0) } ?? "–"
             let ratio = peerSpeed.map { format(speed / $0, digits: 2) + "×" } ?? "–"
             rows.append(
                 "| \(model.name) | \(model.parameterCount(inputWidth: data.dimension, classCount: data.classCount)) "
                     + "| \(format(engineSeconds, digits: 3)) | \(format(speed, digits: 0)) "
-                    + "| \(format(gemmSeconds, digits: 3)) | \(format(engineSeconds / gemmSeconds, digits: 2)) "
+                    + "| \(gemmText) | \(gemmRatio) "
                     + "| \(peerText) | \(ratio) | ≥ \(format(model.target, digits: 2))× |")
         }
         if let torchVersion {
@@ -80,19 +98,26 @@ struct MnemoBench {
         print("Peak resident memory of the benchmark process: \(usage.ru_maxrss / 1024) MiB.")
     }
 
-    /// The first `examples` Fashion-MNIST training images, or uniform noise of the same shape when
-    /// the dataset is not installed.
-    static func trainingData(_ options: BenchmarkOptions) throws -> (LabeledData, String) {
-        if let splits = try? FashionMNIST.load(directory: options.dataDirectory), splits.train.count >= options.examples
+    /// The training data of `model`: for the MLPs the first `options.examples` Fashion-MNIST
+    /// training images, for the CNNs `options.imageExamples` images (Fashion-MNIST's for 1 × 28 × 28);
+    /// uniform noise of the same shape when the dataset is not installed (always for 3 × 32 × 32
+    /// images, as no CIFAR-10 is read), with a description for the table's header.
+    static func trainingData(
+        for model: BenchmarkModel, _ options: BenchmarkOptions
+    ) throws -> (data: LabeledData, description: String) {
+        let examples = model.convolution == nil ? options.examples : options.imageExamples
+        if model.inputWidth == 784, let splits = try? FashionMNIST.load(directory: options.dataDirectory),
+            splits.train.count >= examples
         {
-            return (splits.train.selecting(Array(0..<options.examples)), "Fashion-MNIST")
+            return (splits.train.selecting(Array(0..<examples)), "\(examples) Fashion-MNIST examples")
         }
         var rng = CounterRNG(key: 1, stream: 0)
-        let features = (0..<(options.examples * 784)).map { _ in rng.nextUnitFloat() }
-        let labels = (0..<options.examples).map { _ in Int32(rng.nextIndex(below: 10)) }
+        let features = (0..<(examples * model.inputWidth)).map { _ in rng.nextUnitFloat() }
+        let labels = (0..<examples).map { _ in Int32(rng.nextIndex(below: 10)) }
+        let shape = model.convolution.map { "\($0.inputShape) image" } ?? "\(model.inputWidth)-feature"
         return (
-            LabeledData(features: features, labels: labels, dimension: 784, classCount: 10),
-            "synthetic 784-feature noise"
+            LabeledData(features: features, labels: labels, dimension: model.inputWidth, classCount: 10),
+            "\(examples) examples of synthetic \(shape) noise"
         )
     }
 

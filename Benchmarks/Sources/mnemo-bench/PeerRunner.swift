@@ -8,8 +8,10 @@ struct PeerRunner {
     /// The peer script.
     let script: URL
 
-    /// The peer's result for `model` (one trial of `options.epochs` timed epochs).
-    func run(model: BenchmarkModel, options: BenchmarkOptions) throws -> (result: PeerResult, torch: String) {
+    /// The peer's result for `model` (one trial of `options.epochs` timed epochs of `examples`).
+    func run(model: BenchmarkModel, examples: Int, options: BenchmarkOptions) throws -> (
+        result: PeerResult, torch: String
+    ) {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent(
             "mnemo-peer-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -17,7 +19,7 @@ struct PeerRunner {
         process.executableURL = python
         process.arguments = [
             script.path, "--model", model.name, "--trials", "1", "--epochs", String(options.epochs),
-            "--examples", String(options.examples), "--batch", String(options.batchSize), "--threads", "1",
+            "--examples", String(examples), "--batch", String(options.batchSize), "--threads", "1",
             "--data", options.dataDirectory.path, "--json", output.path,
         ]
         process.standardError = FileHandle.nullDevice

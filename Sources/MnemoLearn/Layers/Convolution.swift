@@ -6,6 +6,8 @@ import MnemoLinalg
 /// `[out, in, kh, kw]` layout), then one bias per output channel. Each example is unfolded into a
 /// `(inputChannels · 9) × (height · width)` column matrix (im2col) in the scratch memory, so that
 /// the forward pass, the weight gradient and the input gradient are each one `sgemm` per example.
+/// (Unfolding a whole batch into one matrix was slower, as it falls out of cache; chunks of a few
+/// examples measured no faster than single ones.)
 struct Convolution: Layer {
     let input: ImageShape
     let outputChannels: Int
@@ -58,25 +60,20 @@ struct Convolution: Layer {
         scratch: UnsafeMutablePointer<Float>
     ) {
         let (patch, pixels, channels) = (patchSize, pixels, outputChannels)
-        for index in 0..<(batch &* outputWidth) {
-            let gradient = dy[index]
-            dy[index] = y[index] > 0 ? gradient : 0
-        }
         let biasGradient = parameterGradient + weightCount
         parameterGradient.update(repeating: 0, count: parameterCount)
         let columnGradient = scratch + patch &* pixels
         for example in 0..<batch {
             let g = dy + example &* outputWidth
+            let activation = y + example &* outputWidth
+            for channel in 0..<channels {
+                let offset = channel &* pixels
+                biasGradient[channel] += Self.maskAndSum(g + offset, where: activation + offset, count: pixels)
+            }
             unfold(x + example &* inputWidth, into: scratch)
             BLAS.sgemm(
                 .none, .transposed, m: channels, n: patch, k: pixels,
                 a: g, lda: pixels, b: scratch, ldb: pixels, beta: 1, c: parameterGradient, ldc: patch)
-            for channel in 0..<channels {
-                let values = g + channel &* pixels
-                var sum: Float = 0
-                for index in 0..<pixels { sum += values[index] }
-                biasGradient[channel] += sum
-            }
             if let dx {
                 BLAS.sgemm(
                     .transposed, .none, m: patch, n: pixels, k: channels,
@@ -86,29 +83,58 @@ struct Convolution: Layer {
         }
     }
 
+    /// Zeroes `gradient[i]` where `activation[i]` is not positive (ReLU's derivative) and returns the
+    /// sum of what is left, accumulated in a fixed order over eight lanes so that it vectorizes.
+    private static func maskAndSum(
+        _ gradient: UnsafeMutablePointer<Float>, where activation: UnsafePointer<Float>, count: Int
+    ) -> Float {
+        var lanes = SIMD8<Float>()
+        var index = 0
+        while index &+ 8 <= count {
+            let g = UnsafeRawPointer(gradient + index).loadUnaligned(as: SIMD8<Float>.self)
+            let a = UnsafeRawPointer(activation + index).loadUnaligned(as: SIMD8<Float>.self)
+            let masked = g.replacing(with: 0, where: a .<= 0)
+            UnsafeMutableRawPointer(gradient + index).storeBytes(of: masked, as: SIMD8<Float>.self)
+            lanes += masked
+            index &+= 8
+        }
+        var sum = lanes.sum()
+        while index < count {
+            let masked = activation[index] > 0 ? gradient[index] : 0
+            gradient[index] = masked
+            sum += masked
+            index &+= 1
+        }
+        return sum
+    }
+
+    /// The columns of a 3 × 3 neighbourhood: for kernel offset (ky, kx), row entry `i = y · width + x`
+    /// reads input pixel `i + shift` with `shift = (ky − 1) · width + (kx − 1)`, valid for `i` in
+    /// `range` except, when kx ≠ 1, the entries of the image's first (kx = 0) or last (kx = 2) column.
+    private func window(ky: Int, kx: Int) -> (shift: Int, range: Range<Int>, edgeColumn: Int?) {
+        let (height, width) = (input.height, input.width)
+        let shift = (ky - 1) * width + (kx - 1)
+        let low = min(max(max(0, 1 - ky) * width, -shift), pixels)
+        let high = min(min(height, height + 1 - ky) * width, pixels - shift)
+        return (shift, low..<max(low, high), kx == 1 ? nil : (kx == 0 ? 0 : width - 1))
+    }
+
     /// im2col: row `(c · 3 + ky) · 3 + kx` of `columns` holds, for every output pixel (y, x), the
-    /// input pixel (c, y + ky − 1, x + kx − 1), or 0 outside the image.
+    /// input pixel (c, y + ky − 1, x + kx − 1), or 0 outside the image. Each row is one contiguous
+    /// copy of the shifted plane, with the padding entries then zeroed.
     private func unfold(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
-        let (height, width, k) = (input.height, input.width, Self.kernel)
-        for channel in 0..<input.channels {
-            let plane = image + channel &* pixels
-            for ky in 0..<k {
-                for kx in 0..<k {
+        let (width, k) = (input.width, Self.kernel)
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let (shift, range, edgeColumn) = window(ky: ky, kx: kx)
+                for channel in 0..<input.channels {
+                    let plane = image + channel &* pixels
                     let row = columns + ((channel &* k &+ ky) &* k &+ kx) &* pixels
-                    let shift = kx - 1
-                    let low = max(0, -shift)
-                    let high = min(width, width - shift)
-                    for y in 0..<height {
-                        let target = row + y &* width
-                        let sourceRow = y + ky - 1
-                        guard sourceRow >= 0, sourceRow < height else {
-                            target.update(repeating: 0, count: width)
-                            continue
-                        }
-                        let source = plane + sourceRow &* width + shift
-                        for x in 0..<low { target[x] = 0 }
-                        for x in low..<high { target[x] = source[x] }
-                        for x in high..<width { target[x] = 0 }
+                    row.update(repeating: 0, count: range.lowerBound)
+                    (row + range.lowerBound).update(from: plane + range.lowerBound + shift, count: range.count)
+                    (row + range.upperBound).update(repeating: 0, count: pixels - range.upperBound)
+                    if let edgeColumn {
+                        for index in stride(from: edgeColumn, to: pixels, by: width) { row[index] = 0 }
                     }
                 }
             }
@@ -116,24 +142,22 @@ struct Convolution: Layer {
     }
 
     /// col2im, the adjoint of ``unfold(_:into:)``: sums each column entry back onto its input pixel.
-    private func fold(_ columns: UnsafePointer<Float>, into image: UnsafeMutablePointer<Float>) {
-        let (height, width, k) = (input.height, input.width, Self.kernel)
+    /// Zeroes the padding entries of `columns` first, so that each row adds onto the image as one
+    /// contiguous run.
+    private func fold(_ columns: UnsafeMutablePointer<Float>, into image: UnsafeMutablePointer<Float>) {
+        let (width, k) = (input.width, Self.kernel)
         image.update(repeating: 0, count: inputWidth)
-        for channel in 0..<input.channels {
-            let plane = image + channel &* pixels
-            for ky in 0..<k {
-                for kx in 0..<k {
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let (shift, range, edgeColumn) = window(ky: ky, kx: kx)
+                for channel in 0..<input.channels {
                     let row = columns + ((channel &* k &+ ky) &* k &+ kx) &* pixels
-                    let shift = kx - 1
-                    let low = max(0, -shift)
-                    let high = min(width, width - shift)
-                    for y in 0..<height {
-                        let sourceRow = y + ky - 1
-                        guard sourceRow >= 0, sourceRow < height else { continue }
-                        let gradient = row + y &* width
-                        let target = plane + sourceRow &* width + shift
-                        for x in low..<high { target[x] += gradient[x] }
+                    if let edgeColumn {
+                        for index in stride(from: edgeColumn, to: pixels, by: width) { row[index] = 0 }
                     }
+                    let source = row + range.lowerBound
+                    let target = image + (channel &* pixels &+ range.lowerBound &+ shift)
+                    for index in 0..<range.count { target[index] += source[index] }
                 }
             }
         }

@@ -21,7 +21,7 @@ import MnemoCore
 /// ```
 public struct Trainer: Sendable {
     /// Names the numerics of this engine; part of every task id, so a change here must bump it.
-    public static let engineVersion = "mnemo-learn-2"
+    public static let engineVersion = "mnemo-learn-3"
 
     /// The validated configuration.
     public let config: TrainingConfig
