@@ -27,19 +27,17 @@ public struct CalibrationRun: Sendable {
                 expected: "the sweep has trials 0...\(trials.count - 1); there is no trial \(trialIndex)")
         }
         let trial = trials[trialIndex]
-        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed)
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
         let seed = CounterRNG.value(key: spec.seed, stream: RandomStream.trainingBase, counter: 0)
         let model = try Trainer(config: TrainingConfig(model: trial.model, training: trial.training)).train(
             seed: seed, data: data.train, subset: Array(0..<data.train.count))
         let train = model.evaluate(data.train)
         let test = model.evaluate(data.test)
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         return CalibrationRun(
             trial: trial, trainAccuracy: train.accuracy, testAccuracy: test.accuracy, epochs: model.report.epochs,
             reachedTarget: model.report.reachedTarget, seconds: model.report.seconds,
             examplesPerSecond: Double(model.report.epochs * data.train.count) / max(model.report.seconds, 1e-9),
-            peakMemoryBytes: usage.ru_maxrss * 1024)
+            peakMemoryBytes: MemoryBound.peakResidentBytes())
     }
 
     /// What `mnemo train` prints.

@@ -24,7 +24,13 @@ public struct LabeledData: Sendable, Equatable {
     }
 
     /// The examples at `indices`, in that order.
+    ///
+    /// When `indices` is `0..<count` the result shares this value's storage instead of copying it, so
+    /// selecting every example costs no memory.
     public func selecting(_ indices: [Int]) -> LabeledData {
+        if indices.count == count, indices.enumerated().allSatisfy({ $0.offset == $0.element }) {
+            return self
+        }
         var selected = [Float](repeating: 0, count: indices.count * dimension)
         selected.withUnsafeMutableBufferPointer { target in
             features.withUnsafeBufferPointer { source in
