@@ -1,5 +1,3 @@
-import MnemoLinalg
-
 /// The per-run scratch memory of a ``Sequential`` model for batches of up to `capacity` rows:
 /// a gathered input batch with its labels, each layer's output and, for training, each layer's
 /// output gradient. Allocated once; the hot loop only reads and writes it.
@@ -42,17 +40,13 @@ final class Workspace {
         labels.deallocate()
     }
 
-    /// Copies rows `indices` of `data` (n × width, row-major) and their labels into the batch, and
-    /// starts loading rows `next` (the following batch's) into the caches meanwhile, so that its
-    /// gather finds them there instead of waiting on memory row after row.
+    /// Copies rows `indices` of `data` (n × width, row-major) and their labels into the batch.
     func gather(
         _ indices: UnsafeBufferPointer<Int>, from features: UnsafePointer<Float>, labels source: UnsafePointer<Int32>,
-        width: Int, prefetching next: UnsafeBufferPointer<Int> = UnsafeBufferPointer(start: nil, count: 0)
+        width: Int
     ) {
         precondition(indices.count <= capacity, "batch larger than the workspace")
-        let rowBytes = width &* MemoryLayout<Float>.stride
         for (row, index) in indices.enumerated() {
-            if row < next.count { Prefetch.read(features + next[row] &* width, count: rowBytes) }
             (input.pointer + row &* width).update(from: features + index &* width, count: width)
             labels[row] = source[index]
         }

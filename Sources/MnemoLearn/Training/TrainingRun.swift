@@ -114,11 +114,9 @@ final class TrainingRun {
                     for start in stride(from: 0, to: order.count, by: batchSize) {
                         let batch = min(batchSize, order.count - start)
                         optimizer.learningRate = learningRate(start / batchSize)
-                        let next = min(start + batch, order.count)..<min(start + batch + batchSize, order.count)
                         workspace.gather(
                             UnsafeBufferPointer(rebasing: order[start..<(start + batch)]),
-                            from: features.baseAddress!, labels: labels.baseAddress!, width: width,
-                            prefetching: UnsafeBufferPointer(rebasing: order[next]))
+                            from: features.baseAddress!, labels: labels.baseAddress!, width: width)
                         augmenter?.apply(to: workspace.input.pointer, count: batch, rng: &augmentation)
                         let result = objective.compute(
                             batch: batch, classes: classes, workspace: workspace, parameters: parameters,
