@@ -53,6 +53,42 @@ import Testing
         #expect(model.report.history[1].learningRate < 0.1)
     }
 
+    @Test func swaCyclicalRateFallsLinearlyFromTheUpperToTheLowerRateInEachCycle() {
+        let averaging = WeightAveraging(startEpoch: 3, learningRate: 0.1, minLearningRate: 0.02, cycle: 2)
+        let steps = 4
+        #expect(averaging.rate(epoch: 2, step: 0, steps: steps) == nil)
+        let cycle = (3...4).flatMap { epoch in (0..<steps).map { averaging.rate(epoch: epoch, step: $0, steps: steps)! } }
+        for (index, rate) in cycle.enumerated() {
+            let t = Double(index + 1) / Double(2 * steps)
+            #expect(abs(rate - (0.1 - t * 0.08)) < 1e-12)
+        }
+        #expect(zip(cycle, cycle.dropFirst()).allSatisfy { $0 > $1 })
+        #expect(abs(cycle.last! - 0.02) < 1e-12)
+        let next = (5...6).flatMap { epoch in (0..<steps).map { averaging.rate(epoch: epoch, step: $0, steps: steps)! } }
+        #expect(next == cycle)
+        let constant = WeightAveraging(startEpoch: 3, learningRate: 0.1, cycle: 2)
+        #expect((3...6).allSatisfy { epoch in (0..<steps).allSatisfy { constant.rate(epoch: epoch, step: $0, steps: steps) == 0.1 } })
+        #expect(WeightAveraging(startEpoch: 3).rate(epoch: 4, step: 0, steps: steps) == nil)
+    }
+
+    @Test func swaSnapshotsOnlyAtTheEndOfEachCycle() throws {
+        func model(epochs: Int) throws -> TrainedModel {
+            var config = TrainingConfig(hiddenSizes: [8], learningRate: 0.05, batchSize: 16, maxEpochs: epochs)
+            config.weightAveraging = WeightAveraging(startEpoch: 2, learningRate: 0.05, minLearningRate: 0.005, cycle: 3)
+            return try Trainer(config: config).train(seed: 4, data: blobs, subset: Array(0..<100))
+        }
+        let (fourth, fifth, sixth, seventh) = (try model(epochs: 4), try model(epochs: 5), try model(epochs: 6), try model(epochs: 7))
+        #expect([fourth, fifth, sixth].map(\.report.averagedSnapshots) == [1, 1, 1])
+        #expect(fifth.parameters.map(\.bitPattern) == fourth.parameters.map(\.bitPattern))
+        #expect(sixth.parameters.map(\.bitPattern) == fourth.parameters.map(\.bitPattern))
+        #expect(seventh.report.averagedSnapshots == 2)
+        #expect(seventh.parameters != fourth.parameters)
+        let rates = seventh.report.history.map(\.learningRate)
+        #expect(rates[0] == 0.05)
+        #expect(rates[1] == rates[4] && rates[2] == rates[5] && rates[3] == rates[6])
+        #expect(rates[1] < 0.05 && rates[1] > rates[2] && rates[2] > rates[3])
+    }
+
     @Test func sharpRegWithTooLargeXiIsReportedAsDiverged() throws {
         var config = TrainingConfig(hiddenSizes: [16], learningRate: 0.1, batchSize: 16, maxEpochs: 30)
         config.objective = .sharpReg(rho: 0.01, lambda: 1.5, xi: 3)

@@ -52,10 +52,16 @@ import Testing
         _ = try run.epoch(1, learningRate: 0.1)
         let gap = run.updateSparsityWeights(settings, nonMembers: Array(150..<300), epoch: 2)
         let weights = run.penalty.adaptive.array
+        var biasShares: [Double] = []
         for (layer, offset) in zip(run.model.layers, run.model.parameterOffsets) {
             let sum = weights[offset..<(offset + layer.parameterCount)].map(Double.init).reduce(0, +)
             #expect(abs(sum - Double(layer.parameterCount)) < 1e-3 * Double(layer.parameterCount))
+            let biases = weights[(offset + layer.weightCount)..<(offset + layer.parameterCount)].map(Double.init)
+            biasShares.append(biases.reduce(0, +) / Double(biases.count))
         }
+        // One module's weights and biases share a normaliser (the paper's module, e.g. a linear
+        // layer), not one per tensor: the biases' mean γ is not forced to 1.
+        #expect(biasShares.contains { abs($0 - 1) > 0.05 })
         #expect(Set(weights).count > 10)
         #expect(gap > 0)
     }

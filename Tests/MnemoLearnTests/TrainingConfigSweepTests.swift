@@ -23,10 +23,23 @@ import Testing
         #expect(try TrainingConfig(model: model, training: training("")).objective == .standard)
     }
 
+    @Test func swaCycleArrivesFromTheSweepFile() throws {
+        let config = try TrainingConfig(
+            model: model,
+            training: training(#"{"swa":{"start_epoch":2,"learning_rate":0.05,"min_learning_rate":0.01,"cycle":2}}"#))
+        #expect(config.weightAveraging == WeightAveraging(startEpoch: 2, learningRate: 0.05, minLearningRate: 0.01, cycle: 2))
+        let constant = try TrainingConfig(model: model, training: training(#"{"swa":{"start_epoch":4,"learning_rate":0.01}}"#))
+        #expect(constant.weightAveraging?.cycle == 1)
+    }
+
     @Test(arguments: [
         (#"{"objective":{"kind":"sam"}}"#, "training.objective.rho: missing required field 'rho'"),
         (#"{"objective":{"kind":"adam"}}"#, "training.objective.kind: unknown objective \"adam\"; expected standard, sam, sharp_minima or sharp_reg"),
         (#"{"l2_penalty":"lots"}"#, "training.l2_penalty: Expected to decode Double but found a string instead."),
+        (#"{"swa":{"start_epoch":2,"cycle":"two"}}"#, "training.swa.cycle: Expected to decode Int but found a string instead."),
+        (#"{"swa":{"start_epoch":2,"learning_rate":0.05,"cycle":5}}"#, "training.swa.cycle: 5 is outside 1...4, the epochs from start_epoch 2 to max_epochs 5"),
+        (#"{"swa":{"start_epoch":2,"min_learning_rate":0.01}}"#, "training.swa.min_learning_rate: a cyclical rate needs swa.learning_rate, its upper end"),
+        (#"{"swa":{"start_epoch":2,"learning_rate":0.05,"min_learning_rate":0.1}}"#, "training.swa.min_learning_rate: 0.1 is outside (0, 0.05], up to swa.learning_rate"),
     ])
     func badEngineOptionsNameTheirField(options: String, message: String) {
         #expect {

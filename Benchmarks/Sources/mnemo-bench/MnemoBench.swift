@@ -14,14 +14,23 @@ struct MnemoBench {
             print(BenchmarkOptions.usage)
             return
         }
+        let child = arguments.first == MemoryCheck.childFlag ? arguments.dropFirst().first : nil
         let options: BenchmarkOptions
         do {
-            options = try BenchmarkOptions.parse(arguments)
+            options = try BenchmarkOptions.parse(Array(arguments.dropFirst(child == nil ? 0 : 2)))
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             exit(2)
         }
         BLAS.setThreads(1)
+        if let child {
+            guard let model = (BenchmarkModel.all + BenchmarkModel.optional).first(where: { $0.name == child }) else {
+                FileHandle.standardError.write(Data("no benchmark model \(child)\n".utf8))
+                exit(2)
+            }
+            try MemoryCheck.runChild(model: model, options: options)
+            return
+        }
         let peer = options.peerPython.map { PeerRunner(python: $0, script: options.peerScript) }
         let models =
             options.models.isEmpty
@@ -96,6 +105,21 @@ struct MnemoBench {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("")
         print("Peak resident memory of the benchmark process: \(usage.ru_maxrss / 1024) MiB.")
+        print("")
+        print("Peak memory of a worker training each model (a child process: full dataset prepared without a cache,")
+        print("one epoch on the benchmark's examples, every train and test example evaluated), against the bound")
+        print("dataset + 6 × parameters + one batch of activations + 64 MiB:")
+        print("")
+        print("| model | dataset MiB | 6 × params MiB | activations MiB | bound MiB | peak RSS MiB | within |")
+        print("|---|---|---|---|---|---|---|")
+        for model in models {
+            let check = try MemoryCheck.measure(model: model, options: options)
+            let mebibytes = { (bytes: Int) in format(Double(bytes) / 1_048_576, digits: 1) }
+            print(
+                "| \(model.name) | \(mebibytes(check.datasetBytes)) | \(mebibytes(check.parameterBytes)) "
+                    + "| \(mebibytes(check.activationBytes)) | \(mebibytes(check.boundBytes)) "
+                    + "| \(mebibytes(check.peakBytes)) | \(check.peakBytes <= check.boundBytes ? "yes" : "no") |")
+        }
     }
 
     /// The training data of `model`: for the MLPs the first `options.examples` Fashion-MNIST

@@ -34,7 +34,7 @@ public struct CalibrationRun: Sendable {
                 expected: "the sweep has trials 0...\(trials.count - 1); there is no trial \(trialIndex)")
         }
         let trial = trials[trialIndex]
-        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed)
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
         let seed = CounterRNG.value(key: spec.seed, stream: RandomStream.trainingBase, counter: 0)
         let config = try TrainingConfig(model: trial.model, training: trial.training)
         let epochs = config.maxEpochs + (config.sparsityTuning?.epochs ?? 0)
@@ -48,8 +48,6 @@ public struct CalibrationRun: Sendable {
         }
         let train = model.evaluate(data.train)
         let test = model.evaluate(data.test)
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
         return CalibrationRun(
             trial: trial, trainAccuracy: train.accuracy, testAccuracy: test.accuracy,
             validation: data.validation == nil
@@ -57,7 +55,7 @@ public struct CalibrationRun: Sendable {
             epochs: model.report.epochs,
             reachedTarget: model.report.reachedTarget, seconds: model.report.seconds,
             examplesPerSecond: Double(model.report.epochs * data.train.count) / max(model.report.seconds, 1e-9),
-            peakMemoryBytes: usage.ru_maxrss * 1024)
+            peakMemoryBytes: MemoryBound.peakResidentBytes())
     }
 
     /// One epoch's line, e.g. `epoch 3/15 · lr 0.0500 · loss 0.4123 · running accuracy 0.8512 ·

@@ -44,7 +44,7 @@ public struct SweepSession: Sendable {
         }
         let path = databasePath ?? defaultDatabasePath(for: sweepFile)
         let started = Date()
-        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed)
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
         logger.info(
             "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test, \(data.validation?.count ?? 0) validation examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
         )

@@ -13,7 +13,8 @@ struct TaskExecutor {
         var testBits: Data
     }
 
-    private var prepared: [String: PreparedDataset] = [:]
+    /// The dataset of the last task, by content hash: a worker keeps one sweep's examples in memory.
+    private var prepared: (hash: String, data: PreparedDataset)?
 
     /// Trains `task`; every failure becomes an outcome with a reason, never a thrown error, so that
     /// the coordinator can count it against the task's failure budget.
@@ -41,13 +42,14 @@ struct TaskExecutor {
     }
 
     private mutating func dataset(for spec: TaskSpec) throws -> PreparedDataset {
-        if let cached = prepared[spec.datasetHash] { return cached }
-        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed)
+        if let prepared, prepared.hash == spec.datasetHash { return prepared.data }
+        prepared = nil
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed, cache: nil)
         guard data.contentHash == spec.datasetHash else {
             throw DatasetMismatchError(
                 location: spec.dataset.location, expected: spec.datasetHash, found: data.contentHash)
         }
-        prepared[spec.datasetHash] = data
+        prepared = (spec.datasetHash, data)
         return data
     }
 }

@@ -4,6 +4,7 @@ extension LabeledData {
     static func scaledPixels(_ bytes: [UInt8]) -> [Float] {
         let table = (0...255).map { Float($0) / 255 }
         return [Float](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            HugePages.advise(buffer)
             table.withUnsafeBufferPointer { table in
                 bytes.withUnsafeBufferPointer { bytes in
                     for index in 0..<bytes.count {

@@ -24,16 +24,23 @@ public struct LabeledData: Sendable, Equatable {
     }
 
     /// The examples at `indices`, in that order.
+    ///
+    /// When `indices` is `0..<count` the result shares this value's storage instead of copying it, so
+    /// selecting every example costs no memory.
     public func selecting(_ indices: [Int]) -> LabeledData {
-        var selected = [Float](repeating: 0, count: indices.count * dimension)
-        selected.withUnsafeMutableBufferPointer { target in
+        if indices.count == count, indices.enumerated().allSatisfy({ $0.offset == $0.element }) {
+            return self
+        }
+        let selected = [Float](unsafeUninitializedCapacity: indices.count * dimension) { target, initialized in
+            HugePages.advise(target)
             features.withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
                     precondition(index >= 0 && index < count, "example \(index) is outside 0..<\(count)")
                     let from = source.baseAddress! + index * dimension
-                    (target.baseAddress! + row * dimension).update(from: from, count: dimension)
+                    (target.baseAddress! + row * dimension).initialize(from: from, count: dimension)
                 }
             }
+            initialized = indices.count * dimension
         }
         return LabeledData(
             features: selected, labels: indices.map { labels[$0] }, dimension: dimension, classCount: classCount)

@@ -63,8 +63,9 @@ extension PreparedDataset {
     /// The examples of a sweep: its dataset section's source, selection, validation examples and
     /// planted noise under `seed`.
     ///
+    /// - Parameter cache: where the full splits are kept for later calls; nil keeps only the selection.
     /// - Throws: ``DatasetError`` naming the file at fault.
-    public static func make(spec: DatasetSpec, seed: UInt64, cache: DatasetCache = .shared) throws(DatasetError)
+    public static func make(spec: DatasetSpec, seed: UInt64, cache: DatasetCache? = .shared) throws(DatasetError)
         -> PreparedDataset
     {
         try make(

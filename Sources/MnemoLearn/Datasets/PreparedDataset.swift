@@ -87,24 +87,29 @@ public struct PreparedDataset: Sendable {
 
     /// Prepares a sweep's dataset from `source`, loading the splits through `cache`.
     ///
+    /// - Parameter cache: where the full splits are kept for later calls; nil loads them for this
+    ///   call only, so that once it returns only the selected examples stay in memory (a worker,
+    ///   which keeps its prepared dataset, needs nothing more; selecting every example shares the
+    ///   loaded storage).
     /// - Throws: ``DatasetError`` from loading or from
     ///   ``make(splits:trainLimit:testLimit:seed:labelNoise:validationSize:)``.
     public static func make(
         source: DatasetSource, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
-        validationSize: Int? = nil, cache: DatasetCache = .shared
+        validationSize: Int? = nil, cache: DatasetCache? = .shared
     ) throws(DatasetError) -> PreparedDataset {
-        try make(
-            splits: cache.splits(for: source, seed: seed), trainLimit: trainLimit, testLimit: testLimit, seed: seed,
-            labelNoise: labelNoise, validationSize: validationSize)
+        let splits = if let cache { try cache.splits(for: source, seed: seed) } else { try source.load(seed: seed) }
+        return try make(
+            splits: splits, trainLimit: trainLimit, testLimit: testLimit, seed: seed, labelNoise: labelNoise,
+            validationSize: validationSize)
     }
 
-    /// Prepares a sweep's Fashion-MNIST dataset, loading the splits through `cache`.
+    /// Prepares a sweep's Fashion-MNIST dataset, loading the splits through `cache` (nil: not kept).
     ///
     /// - Throws: ``DatasetError`` from loading or from
     ///   ``make(splits:trainLimit:testLimit:seed:labelNoise:validationSize:)``.
     public static func make(
         directory: URL, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
-        cache: DatasetCache = .shared
+        cache: DatasetCache? = .shared
     ) throws(DatasetError) -> PreparedDataset {
         try make(
             source: .fashionMNIST(directory: directory), trainLimit: trainLimit, testLimit: testLimit, seed: seed,

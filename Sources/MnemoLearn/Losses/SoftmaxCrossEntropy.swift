@@ -18,15 +18,21 @@ struct SoftmaxCrossEntropy: Loss {
                 predicted = column
             }
             var total: Float = 0
-            for column in 0..<classes { total += Foundation.exp(z[column] - largest) }
+            if let gradient {
+                // Each exponential is computed once: kept in the gradient row, then scaled.
+                let g = gradient + row &* classes
+                for column in 0..<classes {
+                    g[column] = Foundation.exp(z[column] - largest)
+                    total += g[column]
+                }
+                let normalizer = scale / total
+                for column in 0..<classes { g[column] *= normalizer }
+                g[label] -= scale
+            } else {
+                for column in 0..<classes { total += Foundation.exp(z[column] - largest) }
+            }
             result.sum += Double(Foundation.log(total) + largest - z[label])
             if predicted == label { result.correct += 1 }
-            if let gradient {
-                let g = gradient + row &* classes
-                let normalizer = scale / total
-                for column in 0..<classes { g[column] = Foundation.exp(z[column] - largest) * normalizer }
-                g[label] -= scale
-            }
         }
         return result
     }

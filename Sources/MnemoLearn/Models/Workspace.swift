@@ -27,6 +27,14 @@ final class Workspace {
         scratch = FloatBuffer(count: model.layers.map(\.scratchCount).max() ?? 0)
     }
 
+    /// The bytes a workspace for `model` and `capacity` rows allocates.
+    static func byteCount(model: Sequential, capacity: Int, training: Bool) -> Int {
+        let outputs = model.layers.reduce(0) { $0 + $1.outputWidth }
+        let floats = capacity * (model.inputWidth + (training ? 2 : 1) * outputs)
+            + (model.layers.map(\.scratchCount).max() ?? 0)
+        return floats * MemoryLayout<Float>.stride + capacity * MemoryLayout<Int32>.stride
+    }
+
     deinit {
         labels.deinitialize(count: capacity)
         labels.deallocate()

@@ -2,7 +2,8 @@
 public struct EpochStatistics: Codable, Sendable, Equatable {
     /// The epoch, from 1; PAST tuning epochs continue the numbering.
     public let epoch: Int
-    /// The learning rate of the epoch, from the schedule (or SWA's or PAST's rate).
+    /// The learning rate of the epoch, from the schedule (or SWA's or PAST's rate); of its first step
+    /// when SWA's rate is cyclical.
     public let learningRate: Double
     /// Mean training loss over the epoch's batches, each measured before its update (penalties excluded).
     public let meanLoss: Double

@@ -5,7 +5,9 @@
 /// trains on) and as many non-members (every example of the data it does not train on: those
 /// outside the subset and any validation examples), computes the loss gap
 /// `G = |mean loss(members) − mean loss(non-members)|` and the sensitivities `sᵢ = |∂G/∂θᵢ|`, and
-/// normalises them within each layer (weights and biases together): `γᵢ = |M|·sᵢ / Σ_{j∈M} sⱼ`
+/// normalises them within each layer: `γᵢ = |M|·sᵢ / Σ_{j∈M} sⱼ`, where M is the paper's "associated
+/// module (e.g., linear layer)" of θᵢ, i.e. all parameters of that layer, weights and biases
+/// together as in a PyTorch `nn.Linear` or `nn.Conv2d` module, so γ averages 1 over each layer
 /// (γ = 1 throughout a layer whose sensitivities are all zero). γ is held fixed during the epoch.
 ///
 /// Encoded as `{"alpha": 2, "lambda": 1e-5, "epochs": 20, "learning_rate": 0.01, "sample_size": 1000}`.

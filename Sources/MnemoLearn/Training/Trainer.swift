@@ -36,8 +36,8 @@ public struct Trainer: Sendable {
 
     /// Trains a model on the examples `subset` of `data`.
     ///
-    /// Epoch e runs at the schedule's rate (or, from SWA's start epoch, SWA's constant rate if it has
-    /// one). Stops after `maxEpochs`, or at the end of the first epoch whose weights reach
+    /// Epoch e runs at the schedule's rate (or, from SWA's start epoch, SWA's constant or cyclical
+    /// rate if it has one; see ``WeightAveraging``). Stops after `maxEpochs`, or at the end of the first epoch whose weights reach
     /// `untilTrainAccuracy` on the subset. That accuracy is measured exactly (a forward pass over
     /// the subset) at the end of each epoch whose running accuracy r (measured on the batches as
     /// they were trained) satisfies r + max(0.02, r − r_previous) ≥ target: the running mean lags
@@ -90,10 +90,11 @@ public struct Trainer: Sendable {
         var finalAccuracy: Double?
         for epoch in 1...config.maxEpochs {
             if Task.isCancelled { throw .cancelled(epoch: epoch) }
-            learningRate = rate(epoch: epoch)
-            let (meanLoss, running) = try run.epoch(epoch, learningRate: Float(learningRate))
+            let steps = run.stepsPerEpoch
+            learningRate = rate(epoch: epoch, step: 0, steps: steps)
+            let (meanLoss, running) = try run.epoch(epoch) { step in Float(rate(epoch: epoch, step: step, steps: steps)) }
             guard meanLoss <= lossLimit else { throw .exploded(epoch: epoch, meanLoss: meanLoss, limit: lossLimit) }
-            if let averaging = config.weightAveraging, epoch >= averaging.startEpoch {
+            if let averaging = config.weightAveraging, averaging.endsCycle(epoch: epoch) {
                 run.average?.add(run.parameters.pointer)
             }
             var exact: Double?
@@ -200,12 +201,11 @@ public struct Trainer: Sendable {
         )
     }
 
-    /// The learning rate of main-loop epoch `epoch`.
-    private func rate(epoch: Int) -> Double {
-        if let averaging = config.weightAveraging, let rate = averaging.learningRate, epoch >= averaging.startEpoch {
-            return rate
-        }
-        return config.schedule.rate(epoch: epoch, base: config.learningRate, totalEpochs: config.maxEpochs)
+    /// The learning rate of step `step` (from 0) of the `steps` steps of main-loop epoch `epoch`:
+    /// SWA's from its start epoch if it has one, else the schedule's.
+    private func rate(epoch: Int, step: Int, steps: Int) -> Double {
+        config.weightAveraging?.rate(epoch: epoch, step: step, steps: steps)
+            ?? config.schedule.rate(epoch: epoch, base: config.learningRate, totalEpochs: config.maxEpochs)
     }
 
     /// PAST's non-members: every example of `data` not trained on (empty without PAST).

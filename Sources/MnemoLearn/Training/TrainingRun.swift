@@ -51,7 +51,7 @@ final class TrainingRun {
         } else {
             augmenter = nil
         }
-        workspace = Workspace(model: model, capacity: max(batchSize, TrainedModel.evaluationBatch), training: true)
+        workspace = Workspace(model: model, capacity: batchSize, training: true)
         self.data = data
         self.trained = trained
         self.seed = seed
@@ -77,12 +77,24 @@ final class TrainingRun {
         averageAdopted = true
     }
 
+    /// Steps (batches) per epoch.
+    var stepsPerEpoch: Int { (trained.count + batchSize - 1) / batchSize }
+
     /// Trains one epoch (from 1) at `learningRate`; returns its mean batch loss (at the weights
     /// before each update, without penalties) and running accuracy.
     ///
     /// - Throws: ``TrainingError/diverged(epoch:)`` at the first batch whose loss is not finite.
     func epoch(_ epoch: Int, learningRate: Float) throws(TrainingError) -> (meanLoss: Double, runningAccuracy: Double) {
-        optimizer.learningRate = learningRate
+        try self.epoch(epoch) { _ in learningRate }
+    }
+
+    /// Trains one epoch (from 1), step s (from 0) at `learningRate(s)`; returns its mean batch loss
+    /// and running accuracy as ``epoch(_:learningRate:)`` does.
+    ///
+    /// - Throws: ``TrainingError/diverged(epoch:)`` at the first batch whose loss is not finite.
+    func epoch(
+        _ epoch: Int, learningRate: (Int) -> Float
+    ) throws(TrainingError) -> (meanLoss: Double, runningAccuracy: Double) {
         var shuffle = CounterRNG(key: seed, stream: TrainingStream.shuffle(epoch: epoch))
         for (position, index) in shuffle.permutation(of: trained.count).enumerated() {
             order[position] = trained[index]
@@ -101,6 +113,7 @@ final class TrainingRun {
                 data.labels.withUnsafeBufferPointer { labels in
                     for start in stride(from: 0, to: order.count, by: batchSize) {
                         let batch = min(batchSize, order.count - start)
+                        optimizer.learningRate = learningRate(start / batchSize)
                         workspace.gather(
                             UnsafeBufferPointer(rebasing: order[start..<(start + batch)]),
                             from: features.baseAddress!, labels: labels.baseAddress!, width: width)
