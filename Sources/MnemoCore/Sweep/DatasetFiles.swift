@@ -8,18 +8,6 @@
 ///   class_count: 10
 /// ```
 public struct DatasetFiles: Codable, Sendable, Equatable {
-    /// Which field of a delimited text row holds the label.
-    public enum LabelColumn: Codable, Sendable, Equatable {
-        /// The first field.
-        case first
-        /// The last field.
-        case last
-        /// The field at this 0-based index.
-        case index(Int)
-        /// The field whose header is this name (needs ``DatasetFiles/header``).
-        case named(String)
-    }
-
     /// `csv`, `npz`: the training file; `npy`: the training features.
     public var train: String
     /// `csv`, `npz`: the test file; `npy`: the test features.

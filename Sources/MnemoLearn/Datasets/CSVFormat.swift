@@ -1,3 +1,5 @@
+import MnemoCore
+
 /// How a delimited text file of examples is laid out: one example per line, fields separated by a
 /// one-byte delimiter, one field the label and the others numeric features.
 ///
@@ -7,18 +9,6 @@
 /// let data = try LabeledData.readCSV(url, format: format, classCount: 10)
 /// ```
 public struct CSVFormat: Sendable, Equatable, Hashable {
-    /// Which field holds the label.
-    public enum LabelColumn: Sendable, Equatable, Hashable {
-        /// The first field.
-        case first
-        /// The last field.
-        case last
-        /// The field at this 0-based index.
-        case index(Int)
-        /// The field whose header is this name (needs ``CSVFormat/hasHeader``).
-        case named(String)
-    }
-
     /// The field separator, an ASCII character.
     public var delimiter: Character
     /// Whether the first line names the columns (and is skipped).

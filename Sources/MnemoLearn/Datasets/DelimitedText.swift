@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 
 /// A fast parser for delimited numeric text (CSV-like files of tens of millions of fields): one
 /// pass over the bytes, integers parsed in place, other numbers through `strtod`.
@@ -15,7 +16,7 @@ struct DelimitedText {
     let delimiter: UInt8
     let hasHeader: Bool
     /// Which field is the label; nil when every field is a feature.
-    let labelColumn: CSVFormat.LabelColumn?
+    let labelColumn: LabelColumn?
     let labelBase: Int
     let classCount: Int
 

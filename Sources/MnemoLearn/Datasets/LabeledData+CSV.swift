@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 
 extension LabeledData {
     /// Examples from a delimited text file: one example per line, one field the label and every

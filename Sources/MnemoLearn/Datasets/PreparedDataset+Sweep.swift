@@ -27,16 +27,9 @@ extension DatasetSource {
         let test = URL(fileURLWithPath: files.test)
         switch family {
         case "csv":
-            let column: CSVFormat.LabelColumn =
-                switch files.labelColumn ?? .first {
-                case .first: .first
-                case .last: .last
-                case .index(let index): .index(index)
-                case .named(let name): .named(name)
-                }
             let format = CSVFormat(
-                delimiter: Character(files.delimiter ?? ","), hasHeader: files.header ?? false, labelColumn: column,
-                labelBase: files.labelBase)
+                delimiter: Character(files.delimiter ?? ","), hasHeader: files.header ?? false,
+                labelColumn: files.labelColumn ?? .first, labelBase: files.labelBase)
             self = .csv(train: train, test: test, format: format, classCount: files.classCount)
         case "npy":
             self = .npy(

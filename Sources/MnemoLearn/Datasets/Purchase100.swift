@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 
 /// Purchase-100 (Shokri et al. 2017): 197,324 shoppers described by 600 binary purchase features,
 /// in 100 classes, as one file with no train/test split.
