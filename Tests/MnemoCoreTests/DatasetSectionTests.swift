@@ -14,17 +14,7 @@ import Testing
         for name in ["train.csv", "test.csv", "x.npy", "y.npy", "a.npz"] { try dir.write("", to: "data/\(name)") }
     }
 
-    static func yaml(_ lines: String) -> String {
-        """
-        name: d
-        seed: 1
-        dataset:
-        \(lines)
-        model: {kind: softmax}
-        training: {learning_rate: 0.1, max_epochs: 1}
-        estimator: {subsets: 2}
-        """
-    }
+    static func yaml(_ lines: String) -> String { SweepFixture.withDataset(lines) }
 
     func dataset(_ lines: String) throws -> DatasetSpec {
         try SweepParser.parse(yaml: Self.yaml(lines), file: dir.path("s.yaml")).dataset

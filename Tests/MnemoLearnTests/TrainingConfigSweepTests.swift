@@ -1,6 +1,7 @@
 import Foundation
 import MnemoCore
 import MnemoLearn
+import MnemoTestSupport
 import Testing
 
 @Suite struct TrainingConfigSweepTests {
@@ -52,17 +53,7 @@ import Testing
 
 @Suite struct DatasetSourceSweepTests {
     static func dataset(_ lines: String, file: String = "d.yaml") throws -> DatasetSpec {
-        try SweepParser.parse(
-            yaml: """
-                name: d
-                seed: 1
-                dataset:
-                \(lines)
-                model: {kind: softmax}
-                training: {learning_rate: 0.1, max_epochs: 1}
-                estimator: {subsets: 2}
-                """, file: file
-        ).dataset
+        try SweepParser.parse(yaml: SweepFixture.withDataset(lines), file: file).dataset
     }
 
     @Test func eachFamilyMapsToItsSource() throws {

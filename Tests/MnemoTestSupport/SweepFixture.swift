@@ -29,4 +29,17 @@ public enum SweepFixture {
           ratio: 0.7
         """
     }
+
+    /// The smallest valid sweep around a dataset section: `datasetLines` are its indented lines.
+    public static func withDataset(_ datasetLines: String) -> String {
+        """
+        name: d
+        seed: 1
+        dataset:
+        \(datasetLines)
+        model: {kind: softmax}
+        training: {learning_rate: 0.1, max_epochs: 1}
+        estimator: {subsets: 2}
+        """
+    }
 }
