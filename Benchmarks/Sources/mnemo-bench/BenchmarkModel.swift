@@ -37,6 +37,20 @@ struct BenchmarkModel {
     /// Values per example: 784 for the MLPs, the image size for the CNN.
     var inputWidth: Int { convolution?.inputShape.count ?? 784 }
 
+    /// Examples per epoch: `--examples` for the MLPs, `--image-examples` for the CNNs.
+    func examples(_ options: BenchmarkOptions) -> Int {
+        convolution == nil ? options.examples : options.imageExamples
+    }
+
+    /// The engine configuration every side of the benchmark trains: SGD at lr 0.05 (the peer's
+    /// Nesterov momentum 0.9 is the engine's default), `epochs` epochs of `batchSize`.
+    func config(batchSize: Int, epochs: Int) -> TrainingConfig {
+        var config = TrainingConfig(
+            hiddenSizes: hiddenSizes, learningRate: 0.05, batchSize: batchSize, maxEpochs: epochs)
+        config.convolution = convolution
+        return config
+    }
+
     /// The speed-up over PyTorch that issue 4 asks for.
     var target: Double {
         if convolution != nil { return 0.8 }

@@ -15,10 +15,7 @@ struct EngineTiming {
     func epochSeconds() throws -> Double {
         let subset = Array(0..<examples)
         func run(_ epochCount: Int) throws -> Double {
-            var config = TrainingConfig(
-                hiddenSizes: model.hiddenSizes, learningRate: 0.05, batchSize: batchSize, maxEpochs: epochCount)
-            config.convolution = model.convolution
-            let trainer = try Trainer(config: config)
+            let trainer = try Trainer(config: model.config(batchSize: batchSize, epochs: epochCount))
             let clock = ContinuousClock()
             let start = clock.now
             _ = try trainer.train(seed: 1, data: data, subset: subset)

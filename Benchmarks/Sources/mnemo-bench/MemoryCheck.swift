@@ -41,11 +41,8 @@ struct MemoryCheck: Codable {
     /// The child's work: trains `model` and prints its ``MemoryCheck`` as JSON.
     static func runChild(model: BenchmarkModel, options: BenchmarkOptions) throws {
         let (train, test) = try data(for: model, options)
-        var config = TrainingConfig(
-            hiddenSizes: model.hiddenSizes, learningRate: 0.05, batchSize: options.batchSize,
-            maxEpochs: 1)
-        config.convolution = model.convolution
-        let examples = min(model.convolution == nil ? options.examples : options.imageExamples, train.count)
+        let config = model.config(batchSize: options.batchSize, epochs: 1)
+        let examples = min(model.examples(options), train.count)
         let trained = try Trainer(config: config).train(seed: 1, data: train, subset: Array(0..<examples))
         _ = trained.evaluate(train)
         _ = trained.evaluate(test)

@@ -40,7 +40,7 @@ struct MnemoBench {
         var byWidth: [[Int]: (data: LabeledData, description: String)] = [:]
         var descriptions: [String] = []
         let datasets = try models.map { model in
-            let key = [model.inputWidth, model.convolution == nil ? options.examples : options.imageExamples]
+            let key = [model.inputWidth, model.examples(options)]
             if let loaded = byWidth[key] { return loaded }
             let loaded = try trainingData(for: model, options)
             byWidth[key] = loaded
@@ -129,7 +129,7 @@ struct MnemoBench {
     static func trainingData(
         for model: BenchmarkModel, _ options: BenchmarkOptions
     ) throws -> (data: LabeledData, description: String) {
-        let examples = model.convolution == nil ? options.examples : options.imageExamples
+        let examples = model.examples(options)
         if model.inputWidth == 784, let splits = try? FashionMNIST.load(directory: options.dataDirectory),
             splits.train.count >= examples
         {

@@ -119,11 +119,18 @@ struct Convolution: Layer {
         return (shift, low..<max(low, high), kx == 1 ? nil : (kx == 0 ? 0 : width - 1))
     }
 
+    /// Zeroes the entries of a column-matrix row that fall in image column `column` (the padding a
+    /// window with kx ≠ 1 reads there); nothing when `column` is nil.
+    private func clear(column: Int?, of row: UnsafeMutablePointer<Float>) {
+        guard let column else { return }
+        for index in stride(from: column, to: pixels, by: input.width) { row[index] = 0 }
+    }
+
     /// im2col: row `(c · 3 + ky) · 3 + kx` of `columns` holds, for every output pixel (y, x), the
     /// input pixel (c, y + ky − 1, x + kx − 1), or 0 outside the image. Each row is one contiguous
     /// copy of the shifted plane, with the padding entries then zeroed.
     private func unfold(_ image: UnsafePointer<Float>, into columns: UnsafeMutablePointer<Float>) {
-        let (width, k) = (input.width, Self.kernel)
+        let k = Self.kernel
         for ky in 0..<k {
             for kx in 0..<k {
                 let (shift, range, edgeColumn) = window(ky: ky, kx: kx)
@@ -133,9 +140,7 @@ struct Convolution: Layer {
                     row.update(repeating: 0, count: range.lowerBound)
                     (row + range.lowerBound).update(from: plane + range.lowerBound + shift, count: range.count)
                     (row + range.upperBound).update(repeating: 0, count: pixels - range.upperBound)
-                    if let edgeColumn {
-                        for index in stride(from: edgeColumn, to: pixels, by: width) { row[index] = 0 }
-                    }
+                    clear(column: edgeColumn, of: row)
                 }
             }
         }
@@ -145,16 +150,14 @@ struct Convolution: Layer {
     /// Zeroes the padding entries of `columns` first, so that each row adds onto the image as one
     /// contiguous run.
     private func fold(_ columns: UnsafeMutablePointer<Float>, into image: UnsafeMutablePointer<Float>) {
-        let (width, k) = (input.width, Self.kernel)
+        let k = Self.kernel
         image.update(repeating: 0, count: inputWidth)
         for ky in 0..<k {
             for kx in 0..<k {
                 let (shift, range, edgeColumn) = window(ky: ky, kx: kx)
                 for channel in 0..<input.channels {
                     let row = columns + ((channel &* k &+ ky) &* k &+ kx) &* pixels
-                    if let edgeColumn {
-                        for index in stride(from: edgeColumn, to: pixels, by: width) { row[index] = 0 }
-                    }
+                    clear(column: edgeColumn, of: row)
                     let source = row + range.lowerBound
                     let target = image + (channel &* pixels &+ range.lowerBound &+ shift)
                     for index in 0..<range.count { target[index] += source[index] }
