@@ -28,22 +28,29 @@ extension Mnemo {
         @Flag(help: "Do not show the progress line.")
         var noProgress = false
 
+        @Flag(help: "Register the sweep file as a new sweep even if the database holds one of its name.")
+        var newSweep = false
+
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
             let logger = logging.makeLogger("mnemo.coordinator")
             StopSignal.install()
-            let session = try SweepSession.open(sweepFile: sweepFile, databasePath: db, logger: logger)
+            let session = try SweepSession.open(
+                sweepFile: sweepFile, databasePath: db, newSweep: newSweep, logger: logger)
             let coordinator = try Coordinator(
                 plan: session.plan, store: session.store, context: try ZMQContext(),
                 options: CoordinatorOptions(endpoints: bind), logger: logger)
             logger.info("serving sweep '\(session.plan.spec.name)' on \(coordinator.boundEndpoint)")
-            let done = try coordinator.totals().done
-            let progress = noProgress ? nil : ProgressReporter(alreadyDone: done)
-            let complete = try coordinator.run(progress: progress)
+            let totals = try coordinator.totals()
+            logger.info("sweep \(session.plan.sweepID): \(totals.done) of \(totals.total) tasks already done")
+            let progress = noProgress ? nil : ProgressReporter(alreadyDone: totals.done)
+            let exit = try coordinator.run(progress: progress)
             progress?.finish()
-            try Headline.print(store: session.store)
-            if !complete { throw ExitCode(130) }
+            try Headline.print(store: session.store, sweepName: session.plan.sweepID)
+            let conclusion = try SweepConclusion(exit: exit, session: session)
+            conclusion.lines.forEach { print($0) }
+            if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
         }
     }
 }

@@ -11,7 +11,9 @@ extension Mnemo {
             abstract: "Run a sweep on this machine: the coordinator plus local worker processes.",
             discussion: """
                 Rerunning the same command on the same database resumes the sweep; finished tasks are never
-                retrained. Example:
+                retrained. Raising `subsets` or adding grid values grows it; a changed dataset is refused
+                unless --new-sweep. Exit status: 0 when every task is done, 3 when some were quarantined,
+                1 when no worker may take them, 130 when interrupted. Example:
                   mnemo run sweeps/quickstart.yaml --workers 2
                 """)
 
@@ -30,6 +32,9 @@ extension Mnemo {
         @Flag(help: "Do not show the progress line.")
         var noProgress = false
 
+        @Flag(help: "Register the sweep file as a new sweep even if the database holds one of its name.")
+        var newSweep = false
+
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
@@ -40,14 +45,14 @@ extension Mnemo {
         func run() throws {
             let logger = logging.makeLogger("mnemo.run")
             StopSignal.install()
-            let session = try SweepSession.open(sweepFile: sweepFile, databasePath: db, logger: logger)
-            let complete = try LocalRun.execute(
+            let session = try SweepSession.open(
+                sweepFile: sweepFile, databasePath: db, newSweep: newSweep, logger: logger)
+            let exit = try LocalRun.execute(
                 session: session, workers: workers, threads: threads, showProgress: !noProgress, logger: logger)
-            try Headline.print(store: session.store)
-            guard complete else {
-                print("stopped before the sweep was complete; run the same command again to resume")
-                throw ExitCode(130)
-            }
+            try Headline.print(store: session.store, sweepName: session.plan.sweepID)
+            let conclusion = try SweepConclusion(exit: exit, session: session)
+            conclusion.lines.forEach { print($0) }
+            if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
         }
     }
 }

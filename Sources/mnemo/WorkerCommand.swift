@@ -11,7 +11,10 @@ extension Mnemo {
             commandName: "worker",
             abstract: "Train tasks for a coordinator until its sweep is complete.",
             discussion: """
-                Example:
+                On SIGTERM or Ctrl-C the worker takes no new tasks, lets the running one finish within
+                --grace seconds (then cancels it between batches), hands unfinished leases back and exits 0.
+                It exits 2 when excluded by the coordinator (for example: its dataset differs) or idle for
+                --idle-exit seconds. Example:
                   mnemo worker --connect tcp://head:5555
                 """)
 
@@ -27,10 +30,24 @@ extension Mnemo {
         @Option(help: "Exit when this process id is no longer the parent (set by local mode).")
         var parentPid: Int32?
 
+        @Option(help: "Tasks leased ahead of the one training.")
+        var prefetch: Int = 1
+
+        @Option(help: "Seconds a running task may go on after SIGTERM/SIGINT before it is cancelled and handed back.")
+        var grace: Double = 30
+
+        @Option(help: "Exit after this many seconds without a coordinator answering, or without work.")
+        var idleExit: Double = 600
+
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            guard (0...64).contains(prefetch) else { throw ValidationError("--prefetch must be in 0...64") }
+            guard grace >= 0, grace <= 86_400 else { throw ValidationError("--grace must be 0 to 86400 seconds") }
+            guard idleExit >= 1, idleExit <= 31_536_000 else {
+                throw ValidationError("--idle-exit must be 1 to 31536000 seconds")
+            }
             guard connect.contains("://") else {
                 throw ValidationError("--connect needs an endpoint such as tcp://head:5555, got '\(connect)'")
             }
@@ -41,12 +58,17 @@ extension Mnemo {
             StopSignal.install()
             BLAS.setThreads(threads)
             let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
-            let worker = try Worker(
-                options: WorkerOptions(endpoint: connect, workerID: workerID, parentPID: parentPid),
-                context: try ZMQContext(), logger: logger)
+            var options = WorkerOptions(endpoint: connect, workerID: workerID, parentPID: parentPid)
+            options.prefetch = prefetch
+            options.grace = .milliseconds(Int64(grace * 1000))
+            options.idleExit = .milliseconds(Int64(idleExit * 1000))
+            let worker = try Worker(options: options, context: try ZMQContext(), logger: logger)
             let exit = try worker.run()
-            logger.info("worker \(workerID) finished \(worker.completed) tasks: \(exit)")
-            if exit == .stopped { throw ExitCode(130) }
+            logger.info("worker \(workerID) finished \(worker.completed) tasks; exiting: \(exit)")
+            switch exit {
+            case .coordinatorFinished, .stopped, .orphaned: return
+            case .excluded, .idle: throw ExitCode(2)
+            }
         }
     }
 }

@@ -123,7 +123,7 @@ extension StoreTests {
         let requeued = try #require(try restarted.task(id: leased[0].id))
         #expect(requeued.state == .pending)
         #expect(requeued.attempt == 1)
-        #expect(requeued.workerID == nil)
+        #expect(requeued.workerID == "w1", "the holder of the attempt is kept, so only its result is accepted")
 
         let inFlight = TestDatabase.result(for: leased[0])
         #expect(try restarted.commitResults([inFlight]) == [.accepted])
@@ -163,9 +163,10 @@ extension StoreTests {
         #expect(try db.store.task(id: short[0].id)?.state == .pending)
         #expect(try db.store.task(id: long[0].id)?.state == .leased)
 
-        #expect(try db.store.extendLeases(workerID: "w2", deadline: t0.addingTimeInterval(200)) == 1)
+        #expect(try db.store.extendLeases([long[0].id], workerID: "w1", deadline: t0.addingTimeInterval(200)) == 0)
+        #expect(try db.store.extendLeases([long[0].id], workerID: "w2", deadline: t0.addingTimeInterval(200)) == 1)
         #expect(try db.store.requeueExpiredLeases(now: t0.addingTimeInterval(150)) == 0)
-        #expect(try db.store.extendLeases(workerID: "w2", deadline: t0.addingTimeInterval(20)) == 1)
+        #expect(try db.store.extendLeases([long[0].id], workerID: "w2", deadline: t0.addingTimeInterval(20)) == 1)
         #expect(try db.store.requeueExpiredLeases(now: t0.addingTimeInterval(50)) == 1)
         #expect(try db.store.tasks(sweepID: "sweep-a").allSatisfy { $0.state == .pending && $0.attempt == 1 })
     }
@@ -180,9 +181,13 @@ extension StoreTests {
             let lease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline)
             #expect(lease.first?.attempt == round)
             outcomes.append(
-                try db.store.recordFailure(taskID: taskID, attempt: round, reason: "NaN loss \(round)", maxFailures: 3))
+                try db.store.recordFailure(
+                    taskID: taskID, attempt: round, workerID: "w1", kind: .transient, reason: "NaN loss \(round)",
+                    maxFailures: 3))
             #expect(
-                try db.store.recordFailure(taskID: taskID, attempt: round, reason: "again", maxFailures: 3) == .ignored)
+                try db.store.recordFailure(
+                    taskID: taskID, attempt: round, workerID: "w1", kind: .transient, reason: "again", maxFailures: 3)
+                    == .ignored)
         }
         #expect(outcomes == [.requeued(failures: 1), .requeued(failures: 2), .quarantined(failures: 3)])
 
@@ -191,8 +196,9 @@ extension StoreTests {
         #expect(task.lastError == "NaN loss 3")
         #expect(
             try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline).isEmpty)
-        #expect(try db.store.commitResults([TestDatabase.result(for: task)]) == [.taskQuarantined])
-        #expect(try db.store.recordFailure(taskID: "nope", attempt: 1, reason: "", maxFailures: 3) == .unknownTask)
+        #expect(try db.store.commitResults([TestDatabase.result(for: task)]) == [.taskClosed])
+        #expect(try db.store.recordFailure(
+                taskID: "nope", attempt: 1, workerID: "w1", kind: .transient, reason: "", maxFailures: 3) == .unknownTask)
     }
 
     @Test func failureOfAnOlderAttemptIsIgnored() throws {
@@ -203,7 +209,8 @@ extension StoreTests {
         try db.store.requeueTasks(ofWorker: "w1")
         _ = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w2", deadline: deadline)
         let taskID = TestDatabase.taskID(trial: 0, subset: 0)
-        #expect(try db.store.recordFailure(taskID: taskID, attempt: 1, reason: "late", maxFailures: 1) == .ignored)
+        #expect(try db.store.recordFailure(
+                taskID: taskID, attempt: 1, workerID: "w1", kind: .transient, reason: "late", maxFailures: 1) == .ignored)
         let task = try #require(try db.store.task(id: taskID))
         #expect(task.state == .leased && task.failures == 0 && task.lastError == nil)
     }
@@ -216,8 +223,10 @@ extension StoreTests {
         // Trial 0: one done, one quarantined, one leased after a failure. Trial 1: one leased, two pending.
         let lease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 4, workerID: "w1", deadline: deadline)
         _ = try db.store.commitResults([TestDatabase.result(for: lease[0])])
-        try db.store.recordFailure(taskID: lease[1].id, attempt: 1, reason: "boom", maxFailures: 1)
-        try db.store.recordFailure(taskID: lease[2].id, attempt: 1, reason: "boom", maxFailures: 5)
+        try db.store.recordFailure(
+            taskID: lease[1].id, attempt: 1, workerID: "w1", kind: .deterministic, reason: "boom", maxFailures: 5)
+        try db.store.recordFailure(
+            taskID: lease[2].id, attempt: 1, workerID: "w1", kind: .transient, reason: "boom", maxFailures: 5)
         _ = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline)
 
         let progress = try db.store.progress(sweepID: "sweep-a")

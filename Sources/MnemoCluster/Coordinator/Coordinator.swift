@@ -16,9 +16,17 @@ public final class Coordinator {
     private let socket: ZMQSocket
     private let logger: Logger
     private var workers: [String: ConnectedWorker] = [:]
+    /// Workers that failed an infrastructure check (their dataset is missing or differs), by id, with
+    /// the process that failed it and why. A new process under the same id is given another chance.
+    private var excluded: [String: (pid: Int32, reason: String)] = [:]
+    /// Since when open tasks have had no eligible worker although some worker is excluded.
+    private var starvedSince: Date?
+    private var lastStarvationLog: Date?
     private var malformedMessages = 0
-    /// The most tasks one worker may hold at once, whatever credit it asks for.
+    /// The most tasks one worker may hold at once, whatever capacity it announces.
     static let maxCredit = 16
+    /// Messages handled per poll before housekeeping gets a turn.
+    static let drainBatch = 512
 
     /// Binds the coordinator's socket. The plan must already be registered in `store`.
     public init(plan: SweepPlan, store: Store, context: ZMQContext, options: CoordinatorOptions, logger: Logger) throws {
@@ -29,8 +37,10 @@ public final class Coordinator {
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
         try socket.set(.sendHighWaterMark(10_000))
-        try socket.set(.receiveHighWaterMark(10_000))
-        try socket.set(.maxMessageSize(FrameLimits.default.maxFrameBytes))
+        // Each peer's pipe holds at most this many messages of at most `largestMessage` bytes: one
+        // hostile peer cannot make the coordinator buffer more than about 100 × that.
+        try socket.set(.receiveHighWaterMark(100))
+        try socket.set(.maxMessageSize(Self.largestMessage(plan: plan)))
         try socket.set(.routerHandover(true))
         try socket.set(.sendTimeout(.seconds(1)))
         try socket.set(.tcpKeepAlive(true))
@@ -40,44 +50,66 @@ public final class Coordinator {
         }
     }
 
+    /// The largest frame a legal message of this sweep can have: a full batch of results (one per
+    /// task a worker may hold), or the largest header.
+    static func largestMessage(plan: SweepPlan) -> Int {
+        let perResult = (plan.dataset.trainLabels.count + 7) / 8 + (plan.dataset.testLabels.count + 7) / 8
+        return max(FrameLimits.default.maxHeaderBytes, perResult * maxCredit + 4096)
+    }
+
     /// The endpoint actually bound last (useful with `tcp://127.0.0.1:*`).
     public var boundEndpoint: String { (try? socket.lastEndpoint) ?? options.endpoints.last ?? "" }
 
     /// Counts of the sweep's tasks, summed over trials.
-    public func totals() throws -> (done: Int, total: Int, open: Int) {
-        let progress = try store.progress(sweepID: plan.spec.name)
+    public func totals() throws -> (done: Int, total: Int, open: Int, quarantined: Int) {
+        let progress = try store.progress(sweepID: plan.sweepID)
         let done = progress.reduce(0) { $0 + $1.done }
         let total = progress.reduce(0) { $0 + $1.total }
-        let closed = progress.reduce(0) { $0 + $1.done + $1.quarantined }
-        return (done, total, total - closed)
+        let quarantined = progress.reduce(0) { $0 + $1.quarantined }
+        let closed = progress.reduce(0) { $0 + $1.done + $1.quarantined + $1.cancelled }
+        return (done, total, total - closed, quarantined)
     }
 
-    /// Serves until every task is done or quarantined, or until ``StopSignal`` is raised.
+    /// Serves until every task is done, quarantined or cancelled, until ``StopSignal`` is raised, or (in
+    /// local mode) until no eligible worker is left.
     ///
     /// - Parameter tick: called about once per heartbeat interval on this thread (local mode supervises
-    ///   its worker processes there).
-    /// - Returns: true when the sweep is complete.
-    public func run(progress: ProgressReporter?, tick: () throws -> Void = {}) throws -> Bool {
-        let requeued = try store.requeueLeasedTasks()
-        if requeued > 0 {
-            logger.info("returned \(requeued) leased tasks of an earlier run to pending")
+    ///   its worker processes there); returns the ids of workers known to have died since the last call,
+    ///   which are treated at once as if their heartbeats had stopped.
+    public func run(progress: ProgressReporter?, tick: () throws -> [String] = { [] }) throws -> CoordinatorExit {
+        let reserved = try store.reserveLeasedTasks(until: Date().addingTimeInterval(options.workerTimeout.seconds))
+        if !reserved.isEmpty {
+            logger.info(
+                "\(reserved.count) tasks were leased when the previous coordinator stopped; they stay reserved for \(Int(options.workerTimeout.seconds))s for their workers to reclaim"
+            )
         }
         var nextHousekeeping = Date()
         while !StopSignal.isRaised {
             if let frames = try socket.receive(timeout: .milliseconds(100)) {
                 handle(frames)
+                var drained = 1
+                while drained < Self.drainBatch, let more = try socket.receive(timeout: .zero) {
+                    handle(more)
+                    drained += 1
+                }
             }
             let now = Date()
             if now >= nextHousekeeping {
                 nextHousekeeping = now.addingTimeInterval(options.heartbeat.seconds)
+                for id in try tick() where workers[id] != nil {
+                    try died(id, reason: "its process exited")
+                }
                 try housekeeping(now: now)
-                try tick()
                 let totals = try totals()
                 progress?.update(done: totals.done, total: totals.total, workers: workers.count)
                 if totals.open == 0 {
                     progress?.update(done: totals.done, total: totals.total, workers: workers.count, force: true)
                     sayGoodbye(reason: "sweep complete")
-                    return true
+                    return .finished(quarantined: totals.quarantined)
+                }
+                if let exit = try checkStarvation(now: now) {
+                    sayGoodbye(reason: "no eligible worker")
+                    return exit
                 }
             }
         }
@@ -85,7 +117,7 @@ public final class Coordinator {
         // The workers are told to stop, so their tasks can go back to the pool now rather than at the next start.
         let returned = try store.requeueLeasedTasks()
         logger.info("stopped; \(returned) leased tasks returned to pending")
-        return false
+        return .stopped
     }
 
     // MARK: - Messages
@@ -102,6 +134,9 @@ public final class Coordinator {
         do {
             try dispatch(routed)
         } catch let error as FrameError {
+            malformedMessages += 1
+            logger.warning("dropped a bad \(routed.envelope.type) message from \(routed.peer): \(error)")
+        } catch let error as DecodingError {
             malformedMessages += 1
             logger.warning("dropped a bad \(routed.envelope.type) message from \(routed.peer): \(error)")
         } catch {
@@ -127,19 +162,15 @@ public final class Coordinator {
         workers[id]?.lastSeen = Date()
         switch envelope.type {
         case .ready:
-            workers[id]?.credit = min(max(0, try envelope.decodeHeader(Ready.self).credit), Self.maxCredit)
+            workers[id]?.capacity = min(max(0, try envelope.decodeHeader(Ready.self).credit), Self.maxCredit)
             try lease(to: id)
         case .heartbeat:
-            _ = try store.extendLeases(workerID: id, deadline: Date().addingTimeInterval(options.leaseDuration.seconds))
-            if let worker = workers[id], worker.lastSeen.timeIntervalSince(worker.lastRecorded) >= 5 {
-                try store.upsertWorker(id: id, host: worker.host, pid: Int(worker.pid), seenAt: worker.lastSeen)
-                workers[id]?.lastRecorded = worker.lastSeen
-            }
-            try send(.heartbeat, Heartbeat(running: []), to: identity)
+            try heartbeat(try envelope.decodeHeader(Heartbeat.self), from: id)
         case .result:
             try ingest(try envelope.decodeHeader(ResultBatch.self), payload: envelope.payload ?? Data(), from: id)
         case .bye:
-            try forget(id, reason: "said goodbye")
+            let bye = try envelope.decodeHeader(Bye.self)
+            try left(id, handingBack: bye.released ?? [], reason: "said goodbye (\(bye.reason))")
         default:
             try send(.reject, Reject(reason: "unexpected \(envelope.type) message", rehello: false), to: identity)
         }
@@ -148,30 +179,71 @@ public final class Coordinator {
     private func welcome(_ hello: Hello, identity: PeerIdentity) throws {
         let id = identity.description
         let now = Date()
-        try store.upsertWorker(id: id, host: hello.host, pid: Int(hello.pid), seenAt: now)
-        try store.logEvent(kind: "worker-joined", message: "\(hello.host) pid \(hello.pid)", workerID: id)
+        if let previous = workers[id], previous.pid != hello.pid {
+            // The same id from another process: the old one restarted or a second worker shares the id.
+            // Either way the old process's leases cannot be finished by this one.
+            try died(id, reason: "replaced by pid \(hello.pid) on \(hello.host)")
+        }
+        if let exclusion = excluded[id], exclusion.pid != hello.pid {
+            excluded[id] = nil
+        }
+        // Leases this process still holds (a coordinator restart, or a re-hello) are restored; any other
+        // task leased under this id returns to pending, since this process does not have it.
+        let claimed = Set((hello.running ?? []).map(\.taskId))
+        var restored: Set<String> = []
+        for task in try store.tasks(leasedTo: id) {
+            if claimed.contains(task.id), (hello.running ?? []).contains(TaskAttempt(taskId: task.id, attempt: task.attempt)) {
+                restored.insert(task.id)
+            } else {
+                try store.releaseTasks([task.id], workerID: id)
+            }
+        }
         workers[id] = ConnectedWorker(
-            id: id, identity: identity, host: hello.host, pid: hello.pid, credit: 0, lastSeen: now, lastRecorded: now,
-            leased: [])
+            id: id, identity: identity, host: hello.host, pid: hello.pid, capacity: workers[id]?.capacity ?? 0,
+            lastSeen: now, lastRecorded: now, leased: restored, isRecorded: !restored.isEmpty)
+        if !restored.isEmpty {
+            try store.extendLeases(Array(restored), workerID: id, deadline: now.addingTimeInterval(options.leaseDuration.seconds))
+            logger.info("worker \(id) reclaimed \(restored.count) leased tasks")
+        }
         logger.info("worker \(id) joined from \(hello.host) (pid \(hello.pid))")
         try send(
             .welcome,
             Welcome(sweepName: plan.spec.name, heartbeatMilliseconds: Int(options.heartbeat.seconds * 1000)),
             to: identity)
+        if let exclusion = excluded[id] {
+            try send(
+                .bye, Bye(reason: "excluded from sweep \(plan.spec.name): \(exclusion.reason)", excluded: true),
+                to: identity)
+        }
+    }
+
+    private func heartbeat(_ heartbeat: Heartbeat, from id: String) throws {
+        guard let worker = workers[id] else { return }
+        let named = heartbeat.running.filter { worker.leased.contains($0) }
+        try store.extendLeases(named, workerID: id, deadline: Date().addingTimeInterval(options.leaseDuration.seconds))
+        if worker.isRecorded, worker.lastSeen.timeIntervalSince(worker.lastRecorded) >= 5 {
+            try store.upsertWorker(id: id, host: worker.host, pid: Int(worker.pid), seenAt: worker.lastSeen)
+            workers[id]?.lastRecorded = worker.lastSeen
+        }
+        try send(.heartbeat, Heartbeat(running: []), to: worker.identity)
     }
 
     private func lease(to id: String) throws {
-        guard let worker = workers[id], worker.credit > 0 else { return }
+        guard let worker = workers[id], worker.credit > 0, excluded[id] == nil else { return }
         let deadline = Date().addingTimeInterval(options.leaseDuration.seconds)
+        if !worker.isRecorded {
+            try store.upsertWorker(id: id, host: worker.host, pid: Int(worker.pid), seenAt: worker.lastSeen)
+            try store.logEvent(kind: "worker-joined", message: "\(worker.host) pid \(worker.pid)", workerID: id)
+            workers[id]?.isRecorded = true
+        }
         let records = try store.leasePendingTasks(
-            sweepID: plan.spec.name, limit: worker.credit, workerID: id, deadline: deadline)
+            sweepID: plan.sweepID, limit: worker.credit, workerID: id, deadline: deadline)
         guard !records.isEmpty else { return }
         let tasks = try records.map { record in
             LeasedTask(
                 taskId: record.id, attempt: record.attempt,
                 spec: try JSONDecoder().decode(TaskSpec.self, from: Data(record.specJSON.utf8)))
         }
-        workers[id]?.credit -= tasks.count
         workers[id]?.leased.formUnion(tasks.map(\.taskId))
         try send(.lease, Lease(tasks: tasks), to: worker.identity)
     }
@@ -182,14 +254,16 @@ public final class Coordinator {
         let now = Date()
         for outcome in batch.outcomes {
             if let failure = outcome.failure {
-                let result = try store.recordFailure(
-                    taskID: outcome.taskId, attempt: outcome.attempt, reason: failure, maxFailures: options.maxFailures)
-                try store.logEvent(kind: "task-failed", message: "\(failure) → \(result)", taskID: outcome.taskId, workerID: id)
-                logger.warning("task \(outcome.taskId.prefix(12)) failed on \(id): \(failure) (\(result))")
+                try recordFailure(failure, of: outcome, from: id)
                 handled.append(outcome.taskId)
                 continue
             }
-            guard let (train, test) = try slices(of: outcome, in: payload) else {
+            guard outcome.trainCount == plan.dataset.trainLabels.count,
+                outcome.testCount == plan.dataset.testLabels.count,
+                let (train, test) = outcome.slices(of: payload),
+                (try? BitVector(data: train, count: outcome.trainCount)) != nil,
+                (try? BitVector(data: test, count: outcome.testCount)) != nil
+            else {
                 logger.warning("result of task \(outcome.taskId.prefix(12)) from \(id) has inconsistent bit vectors; ignored")
                 continue
             }
@@ -210,30 +284,38 @@ public final class Coordinator {
         if let identity = workers[id]?.identity {
             try send(.ack, Ack(taskIds: handled), to: identity)
         }
+        try lease(to: id)
     }
 
-    /// The train and test bit vectors of one outcome, or nil when their sizes or padding do not match
-    /// the sweep.
-    private func slices(of outcome: TaskOutcome, in payload: Data) throws -> (Data, Data)? {
-        guard outcome.trainCount == plan.dataset.trainLabels.count,
-            outcome.testCount == plan.dataset.testLabels.count,
-            outcome.payloadOffset >= 0,
-            outcome.payloadOffset + outcome.trainBytes + outcome.testBytes <= payload.count
-        else { return nil }
-        let start = payload.startIndex + outcome.payloadOffset
-        let train = Data(payload[start..<start + outcome.trainBytes])
-        let test = Data(payload[start + outcome.trainBytes..<start + outcome.trainBytes + outcome.testBytes])
-        guard (try? BitVector(data: train, count: outcome.trainCount)) != nil,
-            (try? BitVector(data: test, count: outcome.testCount)) != nil
-        else { return nil }
-        return (train, test)
+    private func recordFailure(_ failure: TaskFailure, of outcome: TaskOutcome, from id: String) throws {
+        let kind = FailureKind(rawValue: failure.kind.rawValue) ?? .transient
+        let result = try store.recordFailure(
+            taskID: outcome.taskId, attempt: outcome.attempt, workerID: id, kind: kind, reason: failure.reason,
+            maxFailures: options.maxFailures)
+        guard result != .notLeaseHolder, result != .ignored, result != .unknownTask else {
+            logger.warning("ignored a failure report for task \(outcome.taskId.prefix(12)) from \(id): \(result)")
+            return
+        }
+        try store.logEvent(kind: "task-failed", message: "\(failure) → \(result)", taskID: outcome.taskId, workerID: id)
+        logger.warning("task \(outcome.taskId.prefix(12)) failed on \(id): \(failure) (\(result))")
+        if kind == .infrastructure, excluded[id] == nil, let worker = workers[id] {
+            excluded[id] = (worker.pid, failure.reason)
+            try store.logEvent(kind: "worker-excluded", message: failure.reason, workerID: id)
+            logger.error("worker \(id) is excluded from sweep \(plan.spec.name): \(failure.reason)")
+            // Its other leases go to workers that can run them.
+            try store.releaseTasks(Array(worker.leased), workerID: id)
+            workers[id]?.leased.removeAll()
+            try send(
+                .bye, Bye(reason: "excluded from sweep \(plan.spec.name): \(failure.reason)", excluded: true),
+                to: worker.identity)
+        }
     }
 
     // MARK: - Liveness
 
     private func housekeeping(now: Date) throws {
         for worker in workers.values where now.timeIntervalSince(worker.lastSeen) > options.workerTimeout.seconds {
-            try forget(worker.id, reason: "silent for \(Int(now.timeIntervalSince(worker.lastSeen)))s")
+            try died(worker.id, reason: "silent for \(Int(now.timeIntervalSince(worker.lastSeen)))s")
         }
         let expired = try store.requeueExpiredLeases(now: now)
         if expired > 0 {
@@ -244,11 +326,50 @@ public final class Coordinator {
         }
     }
 
-    private func forget(_ id: String, reason: String) throws {
+    /// Open tasks with no eligible worker: `nil` while waiting is still reasonable.
+    private func checkStarvation(now: Date) throws -> CoordinatorExit? {
+        let eligible = workers.keys.contains { excluded[$0] == nil }
+        guard !eligible, !excluded.isEmpty else {
+            starvedSince = nil
+            return nil
+        }
+        let since = starvedSince ?? now
+        starvedSince = since
+        let reasons = excluded.sorted { $0.key < $1.key }.map { "worker \($0.key): \($0.value.reason)" }
+        guard now.timeIntervalSince(since) >= options.noEligibleWorkerTimeout.seconds else { return nil }
+        if options.giveUpWithoutEligibleWorkers { return .noEligibleWorker(exclusions: reasons) }
+        if lastStarvationLog.map({ now.timeIntervalSince($0) >= 60 }) ?? true {
+            lastStarvationLog = now
+            logger.error("no connected worker may take the tasks of sweep \(plan.spec.name): \(reasons.joined(separator: "; "))")
+        }
+        return nil
+    }
+
+    /// A worker that left without handing its leases back: each counts toward its task's crash budget.
+    private func died(_ id: String, reason: String) throws {
+        let wasRecorded = workers[id]?.isRecorded ?? false
         workers[id] = nil
-        let requeued = try store.requeueTasks(ofWorker: id)
-        try store.logEvent(kind: "worker-left", message: "\(reason); \(requeued) tasks requeued", workerID: id)
-        logger.info("worker \(id) left (\(reason)); \(requeued) tasks returned to pending")
+        let quarantined = try store.recordWorkerDeath(workerID: id, crashBudget: options.crashBudget)
+        for task in quarantined {
+            logger.error("task \(task.prefix(12)) is quarantined: \(options.crashBudget) workers died running it (last: \(id))")
+        }
+        if wasRecorded {
+            try store.logEvent(kind: "worker-lost", message: reason, workerID: id)
+        }
+        logger.info("worker \(id) left (\(reason)); its tasks returned to pending")
+    }
+
+    /// A worker that said goodbye: the leases it hands back return to pending without any budget spent.
+    private func left(_ id: String, handingBack released: [String], reason: String) throws {
+        let wasRecorded = workers[id]?.isRecorded ?? false
+        workers[id] = nil
+        let returned = try store.releaseTasks(released, workerID: id)
+        // Anything it held but did not list is treated as lost with it.
+        let quarantined = try store.recordWorkerDeath(workerID: id, crashBudget: options.crashBudget)
+        if wasRecorded {
+            try store.logEvent(kind: "worker-left", message: "\(reason); \(returned) tasks handed back", workerID: id)
+        }
+        logger.info("worker \(id) left (\(reason)); \(returned) tasks handed back\(quarantined.isEmpty ? "" : ", \(quarantined.count) quarantined")")
     }
 
     private func sayGoodbye(reason: String) {

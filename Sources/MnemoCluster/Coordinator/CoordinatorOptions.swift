@@ -9,8 +9,18 @@ public struct CoordinatorOptions: Sendable {
     public var workerTimeout: Duration = .seconds(5)
     /// A lease not extended by a heartbeat for this long expires.
     public var leaseDuration: Duration = .seconds(30)
-    /// Application failures (for example divergence) before a task is quarantined.
+    /// Transient application failures before a task is quarantined (deterministic ones quarantine at
+    /// once).
     public var maxFailures: Int = 3
+    /// Distinct workers that may die running a task before it is quarantined as one that kills them.
+    public var crashBudget: Int = 3
+    /// How long open tasks may wait with no eligible worker (all connected ones excluded) before
+    /// ``Coordinator/run(progress:tick:)`` gives up, when ``giveUpWithoutEligibleWorkers`` is set, or
+    /// logs the exclusions (every minute) otherwise.
+    public var noEligibleWorkerTimeout: Duration = .seconds(30)
+    /// Local mode gives up when no eligible worker remains; a cluster coordinator keeps waiting for
+    /// other workers to join.
+    public var giveUpWithoutEligibleWorkers = false
 
     public init(endpoints: [String]) {
         self.endpoints = endpoints

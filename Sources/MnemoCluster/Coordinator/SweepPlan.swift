@@ -2,17 +2,22 @@ import Foundation
 import MnemoCore
 import MnemoStore
 
-/// The tasks of a sweep, expanded from its spec and its prepared dataset: every trial × every subset.
+/// The tasks of a registered sweep, expanded from its spec and its prepared dataset: every trial ×
+/// every subset, under the sweep id and trial indices the database gave them.
 public struct SweepPlan: Sendable {
+    /// The sweep's id in the database (the name for the first sweep of a name; ids are not names).
+    public let sweepID: String
     public let spec: SweepSpec
+    /// The trials, each under its stored index (new trials take the next free ones).
     public let trials: [Trial]
     public let dataset: DatasetSummary
     /// All tasks, trial-major then subset order.
     public let tasks: [TaskSpec]
 
-    public init(spec: SweepSpec, dataset: DatasetSummary, engineVersion: String) {
+    init(sweepID: String, spec: SweepSpec, trials: [Trial], dataset: DatasetSummary, engineVersion: String) {
+        self.sweepID = sweepID
         self.spec = spec
-        self.trials = spec.trials
+        self.trials = trials
         self.dataset = dataset
         self.tasks = trials.flatMap { trial in
             (0..<spec.estimator.subsets).map { subset in
@@ -23,49 +28,97 @@ public struct SweepPlan: Sendable {
         }
     }
 
-    /// Records the sweep, its trials, the dataset summary and any task not yet stored. Finished tasks are
-    /// kept as they are, so running the same sweep again resumes it.
+    /// Registers `spec` in `store` and returns its plan, with how many tasks were new.
     ///
-    /// - Returns: how many tasks were new.
-    /// - Throws: ``SweepMismatchError`` if the database already holds a different sweep of this name.
-    @discardableResult
-    public func register(in store: Store) throws -> Int {
+    /// Sweep files match stored sweeps by name (the newest of that name). The same spec resumes the
+    /// stored sweep. A grown spec (more subsets, more grid values) adds only the new tasks: finished
+    /// runs are reused, existing trials keep their indices and new trials take the next ones. A changed
+    /// dataset, or any other change, is refused — unless `newSweep`, which registers a new sweep beside
+    /// the old one. A spec change never deletes stored runs.
+    ///
+    /// - Throws: ``SweepIdentityError`` naming what differs, or ``StoreError``.
+    public static func register(
+        spec: SweepSpec, dataset: DatasetSummary, engineVersion: String, in store: Store, newSweep: Bool
+    ) throws -> (plan: SweepPlan, newTasks: Int) {
+        let sameName = try store.sweeps().filter { $0.name == spec.name }
+        let plan: SweepPlan
+        if let existing = sameName.last, !newSweep {
+            let storedHash = try datasetHash(of: existing, in: store)
+            guard storedHash == dataset.contentHash else {
+                throw SweepIdentityError(
+                    name: spec.name, databasePath: store.path,
+                    reason: .datasetChanged(stored: storedHash, current: dataset.contentHash))
+            }
+            let stored = try JSONDecoder().decode(SweepSpec.self, from: Data(existing.specYAML.utf8))
+            let differences = SweepGrowth.refusedChanges(from: stored, to: spec)
+            guard differences.isEmpty else {
+                throw SweepIdentityError(
+                    name: spec.name, databasePath: store.path, reason: .settingsChanged(differences))
+            }
+            let storedTrials = try store.trials(sweepID: existing.id)
+            plan = SweepPlan(
+                sweepID: existing.id, spec: spec, trials: reindex(spec.trials, keeping: storedTrials),
+                dataset: dataset, engineVersion: engineVersion)
+            try store.updateSweepSpec(id: existing.id, specYAML: try canonical(spec), datasetSHA256: dataset.contentHash)
+        } else {
+            let taken = Set(try store.sweeps().map(\.id))
+            var id = spec.name
+            var number = 1
+            while taken.contains(id) {
+                number += 1
+                id = "\(spec.name)-\(number)"
+            }
+            plan = SweepPlan(sweepID: id, spec: spec, trials: spec.trials, dataset: dataset, engineVersion: engineVersion)
+            try store.registerSweep(
+                SweepRecord(
+                    id: id, name: spec.name, specYAML: try canonical(spec), seed: spec.seed, createdAt: Date(),
+                    datasetSHA256: dataset.contentHash))
+        }
+        return (plan, try plan.storeTrialsAndTasks(in: store))
+    }
+
+    /// The dataset hash a stored sweep was registered with (databases written before hashes were kept
+    /// in the sweep row have it in the dataset artifact).
+    private static func datasetHash(of sweep: SweepRecord, in store: Store) throws -> String {
+        if !sweep.datasetSHA256.isEmpty { return sweep.datasetSHA256 }
+        guard let artifact = try store.artifact(sweepID: sweep.id, name: DatasetSummary.artifactName) else { return "" }
+        return try JSONDecoder().decode(DatasetSummary.self, from: artifact).contentHash
+    }
+
+    /// The spec's trials under the indices stored for the same parameter values; new ones take the
+    /// next free indices in grid order.
+    private static func reindex(_ trials: [Trial], keeping stored: [TrialRecord]) -> [Trial] {
+        let storedIndex = Dictionary(stored.map { ($0.name, $0.trialIndex) }, uniquingKeysWith: { first, _ in first })
+        var next = (stored.map(\.trialIndex).max() ?? -1) + 1
+        return trials.map { trial in
+            if let index = storedIndex[trial.name] { return trial.reindexed(to: index) }
+            defer { next += 1 }
+            return trial.reindexed(to: next)
+        }
+    }
+
+    private static func canonical<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let canonical = String(decoding: try encoder.encode(spec), as: UTF8.self)
-        if let existing = try store.sweep(id: spec.name) {
-            let stored = try? JSONDecoder().decode(SweepSpec.self, from: Data(existing.specYAML.utf8))
-            guard stored == spec else { throw SweepMismatchError(name: spec.name, databasePath: store.path) }
-        } else {
-            try store.registerSweep(
-                SweepRecord(id: spec.name, name: spec.name, specYAML: canonical, seed: spec.seed, createdAt: Date()))
-        }
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Records the trials, the dataset summary and any task not yet stored; finished tasks are kept.
+    private func storeTrialsAndTasks(in store: Store) throws -> Int {
         try store.insertTrials(
             trials.map { trial in
-                let params = String(decoding: (try? encoder.encode(trial)) ?? Data(), as: UTF8.self)
-                return TrialRecord(sweepID: spec.name, trialIndex: trial.index, name: trial.name, paramsJSON: params)
+                TrialRecord(
+                    sweepID: sweepID, trialIndex: trial.index, name: trial.name,
+                    paramsJSON: (try? Self.canonical(trial)) ?? "{}")
             })
-        try store.putArtifact(
-            sweepID: spec.name, name: DatasetSummary.artifactName, data: try JSONEncoder().encode(dataset))
+        try store.putArtifact(sweepID: sweepID, name: DatasetSummary.artifactName, data: try JSONEncoder().encode(dataset))
         let now = Date()
         return try store.insertTasksIfAbsent(
             tasks.map { task in
                 TaskRecord(
-                    id: task.id, sweepID: spec.name, trialIndex: task.trialIndex, subsetIndex: task.subset,
+                    id: task.id, sweepID: sweepID, trialIndex: task.trialIndex, subsetIndex: task.subset,
                     seed: task.trainingSeed, specJSON: String(decoding: task.canonicalJSON(), as: UTF8.self),
                     createdAt: now)
             })
-    }
-}
-
-/// The database already holds a sweep of the same name with other settings; mixing them would
-/// combine results of different experiments.
-public struct SweepMismatchError: Error, CustomStringConvertible {
-    public let name: String
-    public let databasePath: String
-
-    public var description: String {
-        "database \(databasePath) already holds sweep '\(name)' with different settings; "
-            + "restore the original file, rename the sweep, or use another --db"
     }
 }

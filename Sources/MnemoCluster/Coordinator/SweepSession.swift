@@ -11,13 +11,22 @@ public struct SweepSession: Sendable {
     public let store: Store
     /// Tasks newly added to the database by this session.
     public let newTasks: Int
+    /// Why training on this data may diverge (features far outside [0, 1]), or nil.
+    public let dataWarning: String?
+    /// This process's hold on the database: one coordinator per database.
+    public let lock: DatabaseLock
 
     /// Validates `sweepFile`, prepares its dataset, and opens (or creates) the database.
     ///
-    /// - Parameter databasePath: nil puts the database beside the sweep file, named after it.
-    /// - Throws: ``SweepFileError``, `DatasetError`, `StoreError` or ``SweepMismatchError``, each naming
-    ///   the file at fault.
-    public static func open(sweepFile: String, databasePath: String?, logger: Logger) throws -> SweepSession {
+    /// - Parameters:
+    ///   - databasePath: nil puts the database beside the sweep file, named after it.
+    ///   - newSweep: register the file as a new sweep even if the database holds one of its name.
+    /// - Throws: ``SweepFileError``, `DatasetError`, `StoreError` or ``SweepIdentityError``, each naming
+    ///   the file at fault; `DatabaseLockError` naming the holder when another coordinator serves the
+    ///   database.
+    public static func open(
+        sweepFile: String, databasePath: String?, newSweep: Bool = false, logger: Logger
+    ) throws -> SweepSession {
         let spec = try SweepParser.parse(contentsOf: sweepFile)
         for trial in spec.trials {
             let config: TrainingConfig
@@ -43,19 +52,35 @@ public struct SweepSession: Sendable {
             }
         }
         let path = databasePath ?? defaultDatabasePath(for: sweepFile)
+        let lock = try DatabaseLock.acquire(databasePath: path)
         let started = Date()
         let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
         logger.info(
             "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test, \(data.validation?.count ?? 0) validation examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
         )
+        for trial in spec.trials {
+            // Settings that depend on the data (a CNN's input shape) are checked here, once, rather than
+            // by every worker on every task.
+            do {
+                try TrainingConfig(model: trial.model, training: trial.training).validate(for: data.train)
+            } catch {
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "model",
+                    expected: "trial \(trial.index) (\(trial.name)) does not fit the dataset: \(error)")
+            }
+        }
+        let dataWarning = FeatureScale(data.train).warning
+        if let dataWarning {
+            logger.warning("dataset \(spec.dataset.name): \(dataWarning)")
+        }
         let summary = DatasetSummary(
             contentHash: data.contentHash, classCount: data.train.classCount, trainLabels: data.train.labels,
             originalTrainLabels: data.originalTrainLabels, testLabels: data.test.labels,
             flippedIndices: data.flippedIndices)
-        let plan = SweepPlan(spec: spec, dataset: summary, engineVersion: Trainer.engineVersion)
         let store = try Store(path: path)
-        let newTasks = try plan.register(in: store)
-        return SweepSession(plan: plan, store: store, newTasks: newTasks)
+        let (plan, newTasks) = try SweepPlan.register(
+            spec: spec, dataset: summary, engineVersion: Trainer.engineVersion, in: store, newSweep: newSweep)
+        return SweepSession(plan: plan, store: store, newTasks: newTasks, dataWarning: dataWarning, lock: lock)
     }
 
     /// `sweeps/quickstart.yaml` → `sweeps/quickstart.sqlite`.

@@ -6,30 +6,32 @@ import MnemoWire
 /// Local mode: the coordinator in this process and N worker processes of the same binary, talking the
 /// cluster protocol over an `ipc://` socket.
 public enum LocalRun {
-    /// Serves `session` with `workers` local worker processes until the sweep is complete or stopped.
+    /// Serves `session` with `workers` local worker processes until the sweep is finished or stopped.
     ///
-    /// - Returns: true when every task is done or quarantined.
+    /// - Throws: ``LocalWorkersError`` when no worker can start, or what the coordinator throws.
     public static func execute(
         session: SweepSession, workers: Int, threads: Int, showProgress: Bool, logger: Logger
-    ) throws -> Bool {
+    ) throws -> CoordinatorExit {
         let socketDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("mnemo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: socketDirectory) }
         let endpoint = "ipc://" + socketDirectory.appendingPathComponent("coordinator.sock").path
         let context = try ZMQContext()
+        var options = CoordinatorOptions(endpoints: [endpoint])
+        options.giveUpWithoutEligibleWorkers = true
         let coordinator = try Coordinator(
-            plan: session.plan, store: session.store, context: context,
-            options: CoordinatorOptions(endpoints: [endpoint]), logger: logger)
-        let (done, total, open) = try coordinator.totals()
-        logger.info("\(done) of \(total) tasks already done; starting \(min(workers, max(open, 1))) local workers")
+            plan: session.plan, store: session.store, context: context, options: options, logger: logger)
+        let totals = try coordinator.totals()
+        let slots = min(workers, max(totals.open, 1))
+        logger.info(
+            "sweep \(session.plan.sweepID): \(totals.done) of \(totals.total) tasks already done; starting \(slots) local workers")
         let children = LocalWorkers(
             executable: LocalWorkers.currentExecutable, endpoint: endpoint, threads: threads, logger: logger)
         defer { children.shutDown() }
-        let slots = min(workers, max(open, 1))
-        let progress = showProgress ? ProgressReporter(alreadyDone: done) : nil
+        let progress = showProgress ? ProgressReporter(alreadyDone: totals.done) : nil
         defer { progress?.finish() }
-        if open == 0 { return true }
+        if totals.open == 0 { return .finished(quarantined: totals.quarantined) }
         return try coordinator.run(progress: progress) {
             try children.superviseAndStart(slots: slots)
         }

@@ -3,25 +3,36 @@ import Logging
 
 /// The worker processes of local mode: N copies of this same binary running `mnemo worker`, connected
 /// to the in-process coordinator over the same protocol a cluster uses. A child that dies while the
-/// sweep runs is replaced (a bounded number of times), and all of them are ended when this is.
+/// sweep runs is replaced after a backoff that doubles with each quick death of its slot, and all of
+/// them are ended when this is. Each spawn gets a new worker id, so the coordinator counts the deaths
+/// of distinct workers against the task that killed them.
 public final class LocalWorkers {
+    private struct Slot {
+        var process: Process
+        var workerID: String
+        var startedAt: Date
+        /// Deaths within ``LocalWorkers/quickDeath`` of starting, in a row.
+        var quickDeaths = 0
+        var restartAt: Date?
+    }
+
     private let executable: URL
     private let endpoint: String
     private let threads: Int
     private let logger: Logger
-    private var processes: [Int: Process] = [:]
-    private var restarts = 0
-    private let maxRestarts: Int
+    private var slots: [Int: Slot] = [:]
+    private var spawned = 0
+    /// A worker that dies sooner than this after starting counts as failing to start.
+    static let quickDeath: TimeInterval = 5
+    /// Quick deaths in a row of every slot after which local mode gives up.
+    static let maxQuickDeaths = 5
 
-    /// - Parameters:
-    ///   - executable: the `mnemo` binary (this process's own, normally).
-    ///   - maxRestarts: how many dead workers may be replaced in all.
-    public init(executable: URL, endpoint: String, threads: Int, logger: Logger, maxRestarts: Int = 8) {
+    /// - Parameter executable: the `mnemo` binary (this process's own, normally).
+    public init(executable: URL, endpoint: String, threads: Int, logger: Logger) {
         self.executable = executable
         self.endpoint = endpoint
         self.threads = threads
         self.logger = logger
-        self.maxRestarts = maxRestarts
     }
 
     /// The path of the running binary.
@@ -29,49 +40,91 @@ public final class LocalWorkers {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     }
 
-    /// Starts every worker that is not running; a worker that exited is restarted while the
-    /// restart budget lasts.
-    public func superviseAndStart(slots: Int) throws {
+    /// Starts every worker that is not running and replaces dead ones once their backoff has passed.
+    ///
+    /// - Returns: the worker ids of children found dead since the last call (the coordinator treats
+    ///   their leases as lost at once, counting toward the crash budget).
+    /// - Throws: ``LocalWorkersError`` when every slot's worker keeps dying right after starting.
+    public func superviseAndStart(slots count: Int) throws -> [String] {
         // Children that die from the same Ctrl-C as this process are not replaced.
-        guard !StopSignal.isRaised else { return }
-        for slot in 0..<slots {
-            if let process = processes[slot] {
-                guard !process.isRunning else { continue }
-                guard restarts < maxRestarts else { continue }
-                restarts += 1
-                logger.warning("local worker \(slot) exited with status \(process.terminationStatus); restarting it")
+        guard !StopSignal.isRaised else { return [] }
+        var dead: [String] = []
+        let now = Date()
+        for index in 0..<count {
+            guard var slot = slots[index] else {
+                slots[index] = try spawn()
+                continue
             }
-            processes[slot] = try spawn(slot: slot)
+            if slot.process.isRunning { continue }
+            if slot.restartAt == nil {
+                dead.append(slot.workerID)
+                let quick = now.timeIntervalSince(slot.startedAt) < Self.quickDeath
+                slot.quickDeaths = quick ? slot.quickDeaths + 1 : 0
+                let backoff = min(30, 0.5 * pow(2, Double(slot.quickDeaths)))
+                slot.restartAt = now.addingTimeInterval(quick ? backoff : 0)
+                logger.warning(
+                    "local worker \(slot.workerID) exited with status \(slot.process.terminationStatus); restarting it\(quick ? " in \(backoff)s" : "")")
+                slots[index] = slot
+            }
+            guard let restartAt = slot.restartAt, now >= restartAt else { continue }
+            var replacement = try spawn()
+            replacement.quickDeaths = slot.quickDeaths
+            slots[index] = replacement
         }
+        let failing = slots.values.filter { !$0.process.isRunning && $0.quickDeaths >= Self.maxQuickDeaths }
+        if failing.count == count, let last = failing.first {
+            throw LocalWorkersError(
+                deaths: Self.maxQuickDeaths, status: last.process.terminationStatus, command: command(for: "ID"))
+        }
+        return dead
     }
 
     /// Process ids of the running workers.
     public var pids: [Int32] {
-        processes.values.filter(\.isRunning).map(\.processIdentifier)
+        slots.values.map(\.process).filter(\.isRunning).map(\.processIdentifier)
     }
 
     /// Waits up to `grace` for the workers to leave after the coordinator's goodbye, then ends the rest.
     public func shutDown(grace: TimeInterval = 3) {
+        let processes = slots.values.map(\.process)
         let deadline = Date().addingTimeInterval(grace)
-        while processes.values.contains(where: \.isRunning), Date() < deadline {
+        while processes.contains(where: \.isRunning), Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        for process in processes.values where process.isRunning {
+        for process in processes where process.isRunning {
             process.terminate()
         }
-        for process in processes.values {
+        for process in processes {
             process.waitUntilExit()
         }
     }
 
-    private func spawn(slot: Int) throws -> Process {
+    private func command(for workerID: String) -> [String] {
+        [
+            "worker", "--connect", endpoint, "--id", workerID, "--parent-pid", "\(getpid())", "--threads",
+            "\(threads)", "--quiet",
+        ]
+    }
+
+    private func spawn() throws -> Slot {
+        let workerID = "local-\(getpid())-\(spawned)"
+        spawned += 1
         let process = Process()
         process.executableURL = executable
-        process.arguments = [
-            "worker", "--connect", endpoint, "--id", "local-\(getpid())-\(slot)-\(restarts)",
-            "--parent-pid", "\(getpid())", "--threads", "\(threads)", "--quiet",
-        ]
+        process.arguments = command(for: workerID)
         try process.run()
-        return process
+        return Slot(process: process, workerID: workerID, startedAt: Date())
+    }
+}
+
+/// Local mode cannot keep any worker alive: each dies right after it starts.
+public struct LocalWorkersError: Error, CustomStringConvertible {
+    public let deaths: Int
+    public let status: Int32
+    public let command: [String]
+
+    public var description: String {
+        "no local worker can start: every one died within \(Int(LocalWorkers.quickDeath))s of starting, "
+            + "\(deaths) times in a row (last exit status \(status)); try `mnemo \(command.joined(separator: " "))` by hand to see why"
     }
 }

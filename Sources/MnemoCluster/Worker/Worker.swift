@@ -4,31 +4,56 @@ import MnemoCore
 import MnemoLearn
 import MnemoWire
 
-/// A worker process's main loop: connects a DEALER to the coordinator, asks for tasks, trains them on
-/// a separate thread, heartbeats, and ships bit-packed results until they are acknowledged.
+/// A worker process's main loop: connects a DEALER to the coordinator, asks for tasks, runs them on a
+/// separate training thread, heartbeats, and ships results until they are acknowledged.
 ///
 /// Results stay in memory until acknowledged: if the coordinator restarts, the worker is asked to say
-/// hello again and resends them, and the coordinator accepts each once for its current attempt.
+/// hello again (listing the tasks it holds, so their leases are restored) and resends them; the
+/// coordinator accepts each once for its current attempt.
+///
+/// On SIGTERM/SIGINT the worker takes no more leases, hands back the tasks it has not started, lets
+/// the running one go on for ``WorkerOptions/grace`` (shipping it if it finishes), then cancels it
+/// between batches, hands its lease back, joins the training thread and returns ``Exit/stopped``.
 public final class Worker {
     /// Why ``run()`` returned.
-    public enum Exit: Sendable, Equatable {
+    public enum Exit: Sendable, Equatable, CustomStringConvertible {
         /// The coordinator said goodbye (normally: the sweep is complete).
         case coordinatorFinished(String)
-        /// SIGINT/SIGTERM.
+        /// The coordinator excluded this worker from its sweep (for example: its dataset differs).
+        case excluded(String)
+        /// SIGINT/SIGTERM; running work was shipped or handed back.
         case stopped
         /// The local-mode parent process is gone.
         case orphaned
+        /// No coordinator answered, or no work came, for ``WorkerOptions/idleExit``.
+        case idle(String)
+
+        public var description: String {
+            switch self {
+            case .coordinatorFinished(let reason): "the coordinator said goodbye: \(reason)"
+            case .excluded(let reason): "the coordinator excluded this worker: \(reason)"
+            case .stopped: "stopped by a signal; running work was shipped or handed back"
+            case .orphaned: "the parent process is gone"
+            case .idle(let reason): reason
+            }
+        }
     }
 
     private let options: WorkerOptions
     private let socket: ZMQSocket
+    private let wake: ZMQSocket
     private let logger: Logger
-    private let runner = TaskRunner()
+    private let runner: TaskRunner
     /// Results sent but not yet acknowledged, by task id, with when they were last sent.
-    private var unacknowledged: [String: (finished: TaskExecutor.Finished, sentAt: Date)] = [:]
-    /// Tasks leased to this worker and not yet finished.
-    private var held: Set<String> = []
+    private var unacknowledged: [String: (finished: FinishedTask, sentAt: Date)] = [:]
+    /// Tasks leased to this worker and not yet finished, with their attempts.
+    private var held: [String: Int] = [:]
     private var welcomed = false
+    /// When the last hello went out: a coordinator that restarted rejects every message queued during
+    /// the outage, and one hello answers all of those rejections.
+    private var lastHello = Date.distantPast
+    /// Leases given back unfinished (not started, or cancelled) while stopping.
+    private var handedBack: [String] = []
     /// Tasks this process finished.
     public private(set) var completed = 0
 
@@ -43,48 +68,96 @@ public final class Worker {
         try socket.set(.tcpKeepAlive(true))
         try socket.set(.reconnectInterval(.milliseconds(100)))
         try socket.set(.reconnectIntervalMax(.seconds(2)))
+        let wakeEndpoint = "inproc://mnemo-worker-wake-\(UInt64.random(in: 0...UInt64.max))"
+        wake = try ZMQSocket(context: context, kind: .pull)
+        try wake.bind(wakeEndpoint)
+        runner = TaskRunner(backend: BuiltinEngineBackend(), context: context, wakeEndpoint: wakeEndpoint)
         try socket.connect(options.endpoint)
     }
 
-    /// Serves the coordinator until it says goodbye, a stop signal arrives, or the parent dies.
+    /// Serves the coordinator until it says goodbye, a stop signal arrives, the parent dies, or nothing
+    /// happens for ``WorkerOptions/idleExit``.
     public func run() throws -> Exit {
         runner.start()
-        defer { runner.stop() }
+        // Whatever way the loop ends, no BLAS call may still be running when the process exits.
+        defer { runner.stopAndJoin() }
+        logger.info("connecting to \(options.endpoint) as \(options.workerID)")
         try sayHello()
-        var nextHeartbeat = Date()
+        let started = Date()
+        var lastHeard: Date?
+        var lastWork = started
+        var warned = false
+        var stopDeadline: Date?
+        var nextHeartbeat = started
+        let poller = ZMQPoller([socket, wake])
         while true {
-            if StopSignal.isRaised {
-                try? send(.bye, Bye(reason: "worker stopping"))
-                return .stopped
+            let now = Date()
+            if StopSignal.isRaised, stopDeadline == nil {
+                stopDeadline = now.addingTimeInterval(options.grace.seconds)
+                giveBack(runner.withdrawWaiting())
+                logger.info("stopping: no new tasks; a running task may finish within \(Int(options.grace.seconds))s")
+            }
+            if let deadline = stopDeadline {
+                if !runner.isBusy {
+                    try shipOutput()
+                    try? send(.bye, Bye(reason: "worker stopping", released: handedBack))
+                    return .stopped
+                }
+                if now >= deadline { runner.cancelCurrent() }
             }
             if let parent = options.parentPID, getppid() != parent {
                 return .orphaned
             }
-            if let frames = try socket.receive(timeout: .milliseconds(50)) {
-                if let exit = try handle(frames) { return exit }
+            let ready = try poller.poll(timeout: .milliseconds(stopDeadline == nil ? 200 : 20))
+            if ready.contains(1) {
+                while try wake.receive(timeout: .zero) != nil {}
             }
-            try shipFinished()
-            let now = Date()
-            if now >= nextHeartbeat {
-                nextHeartbeat = now.addingTimeInterval(options.heartbeat.seconds)
-                try send(.heartbeat, Heartbeat(running: held.sorted()))
-                try resendStale(now: now)
+            if ready.contains(0) {
+                while let frames = try socket.receive(timeout: .zero) {
+                    lastHeard = Date()
+                    if let exit = try handle(frames) { return exit }
+                }
+            }
+            try shipOutput()
+            if !held.isEmpty { lastWork = Date() }
+            let after = Date()
+            if after >= nextHeartbeat {
+                nextHeartbeat = after.addingTimeInterval(options.heartbeat.seconds)
+                try send(.heartbeat, Heartbeat(running: held.keys.sorted()))
+                try resendStale(now: after)
+            }
+            let silence = after.timeIntervalSince(lastHeard ?? started)
+            if lastHeard == nil, !warned, silence >= options.connectWarning.seconds {
+                warned = true
+                logger.warning(
+                    "no answer from \(options.endpoint) after \(Int(silence))s; is a coordinator running there? still trying")
+            }
+            if silence >= options.idleExit.seconds {
+                return .idle("no coordinator answered at \(options.endpoint) for \(Int(silence))s")
+            }
+            if welcomed, held.isEmpty, unacknowledged.isEmpty, after.timeIntervalSince(lastWork) >= options.idleExit.seconds {
+                return .idle("no work from \(options.endpoint) for \(Int(after.timeIntervalSince(lastWork)))s")
             }
         }
     }
 
     private func sayHello() throws {
         welcomed = false
+        lastHello = Date()
         let host = ProcessInfo.processInfo.hostName
+        let running = held.map { TaskAttempt(taskId: $0.key, attempt: $0.value) }.sorted { $0.taskId < $1.taskId }
         try send(
             .hello,
-            Hello(workerId: options.workerID, host: host, pid: getpid(), engineVersion: Trainer.engineVersion))
+            Hello(workerId: options.workerID, host: host, pid: getpid(), engineVersion: Trainer.engineVersion, running: running))
     }
 
     private func handle(_ frames: [Data]) throws -> Exit? {
         do {
             return try dispatch(try Envelope.decode(frames))
         } catch let error as FrameError {
+            logger.warning("dropped a malformed message from the coordinator: \(error)")
+            return nil
+        } catch let error as DecodingError {
             logger.warning("dropped a malformed message from the coordinator: \(error)")
             return nil
         }
@@ -100,8 +173,13 @@ public final class Worker {
             try askForWork()
         case .lease:
             let lease = try envelope.decodeHeader(Lease.self)
-            held.formUnion(lease.tasks.map(\.taskId))
-            runner.enqueue(lease.tasks)
+            for task in lease.tasks { held[task.taskId] = task.attempt }
+            if StopSignal.isRaised {
+                // Leased while stopping: hand back at once.
+                giveBack(lease.tasks.map(\.taskId))
+            } else {
+                runner.enqueue(lease.tasks)
+            }
         case .ack:
             for id in try envelope.decodeHeader(Ack.self).taskIds {
                 unacknowledged[id] = nil
@@ -109,12 +187,15 @@ public final class Worker {
         case .reject:
             let reject = try envelope.decodeHeader(Reject.self)
             if reject.rehello {
-                try sayHello()
+                if welcomed || Date().timeIntervalSince(lastHello) > options.heartbeat.seconds * 2 {
+                    try sayHello()
+                }
             } else {
                 logger.warning("coordinator rejected a message: \(reject.reason)")
             }
         case .bye:
-            return .coordinatorFinished(try envelope.decodeHeader(Bye.self).reason)
+            let bye = try envelope.decodeHeader(Bye.self)
+            return bye.excluded == true ? .excluded(bye.reason) : .coordinatorFinished(bye.reason)
         case .heartbeat:
             break
         default:
@@ -123,22 +204,37 @@ public final class Worker {
         return nil
     }
 
-    /// Asks for as many tasks as the training thread can take now (one: it trains one at a time).
+    /// Tells the coordinator how many tasks this worker can hold (one training plus the prefetch); the
+    /// coordinator tops it up to that, so repeating this never over-leases.
     private func askForWork() throws {
-        guard welcomed, held.isEmpty else { return }
-        try send(.ready, Ready(credit: 1))
+        guard welcomed, !StopSignal.isRaised else { return }
+        try send(.ready, Ready(credit: 1 + options.prefetch))
     }
 
-    private func shipFinished() throws {
-        let finished = runner.takeFinished()
-        guard !finished.isEmpty else { return }
-        let now = Date()
-        for item in finished {
-            held.remove(item.outcome.taskId)
-            unacknowledged[item.outcome.taskId] = (item, now)
-            completed += item.outcome.failure == nil ? 1 : 0
+    private func giveBack(_ ids: [String]) {
+        for id in ids {
+            held[id] = nil
+            handedBack.append(id)
         }
-        try resend(finished.map(\.outcome.taskId))
+    }
+
+    private func shipOutput() throws {
+        let output = runner.takeOutput()
+        guard !output.isEmpty else { return }
+        let now = Date()
+        var shipped: [String] = []
+        for item in output {
+            switch item {
+            case .finished(let finished):
+                held[finished.outcome.taskId] = nil
+                unacknowledged[finished.outcome.taskId] = (finished, now)
+                completed += finished.outcome.failure == nil ? 1 : 0
+                shipped.append(finished.outcome.taskId)
+            case .cancelled(let id):
+                giveBack([id])
+            }
+        }
+        try resend(shipped)
         try askForWork()
     }
 

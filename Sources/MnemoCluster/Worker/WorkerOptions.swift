@@ -10,6 +10,15 @@ public struct WorkerOptions: Sendable {
     public var heartbeat: Duration = .seconds(1)
     /// Resend unacknowledged results after this long without an acknowledgement.
     public var resendAfter: Duration = .seconds(10)
+    /// Tasks leased ahead of the one training, so the next starts without a round trip.
+    public var prefetch: Int = 1
+    /// On SIGTERM/SIGINT, how long the running task may go on before it is cancelled (what Slurm and
+    /// Kubernetes preemption give).
+    public var grace: Duration = .seconds(30)
+    /// Exit after this long without a coordinator answering, or connected without work.
+    public var idleExit: Duration = .seconds(600)
+    /// Warn when the coordinator has not answered for this long after connecting.
+    public var connectWarning: Duration = .seconds(10)
 
     public init(endpoint: String, workerID: String, parentPID: Int32?) {
         self.endpoint = endpoint

@@ -48,3 +48,11 @@ extension SweepSpec {
         }
     }
 }
+
+extension Trial {
+    /// This trial under another index: a grown sweep keeps the index each trial had when first stored,
+    /// so its task ids (which hash the index) and its results stay where they are.
+    public func reindexed(to index: Int) -> Trial {
+        Trial(index: index, name: name, model: model, training: training)
+    }
+}

@@ -49,7 +49,7 @@ public struct Trainer: Sendable {
     /// and `patience` may stop training early. PAST tuning, if configured, then runs its epochs from
     /// the kept weights.
     ///
-    /// Checks `Task.isCancelled` between epochs.
+    /// Checks `Task.isCancelled` between epochs, and `cancellation` (if given) before every batch.
     ///
     /// - Parameters:
     ///   - seed: the run's seed (initial weights, batch order, PAST samples).
@@ -58,13 +58,14 @@ public struct Trainer: Sendable {
     ///   - validationSet: examples outside `data` to select the checkpoint on (a sweep's
     ///     `validation_size` examples), instead of a split of the subset; `config.validation` may then
     ///     give only `patience`.
+    ///   - cancellation: a flag another thread may raise to stop the run between batches.
     ///   - onEpoch: called after every epoch (PAST tuning epochs included) with what it measured.
     /// - Throws: ``TrainingError``: divergence (a NaN or infinite batch loss, or an epoch's mean
     ///   loss above 20 × max(1, ln classes)), an empty or out-of-range subset, a configuration that
     ///   does not fit the data (or a validation set that does not match it), or cancellation.
     public func train(
         seed: UInt64, data: LabeledData, subset: [Int], validation validationSet: LabeledData? = nil,
-        onEpoch: (EpochStatistics) -> Void = { _ in }
+        cancellation: TrainingCancellation? = nil, onEpoch: (EpochStatistics) -> Void = { _ in }
     ) throws(TrainingError) -> TrainedModel {
         try config.validate(for: data)
         try checkValidation(validationSet, data: data)
@@ -78,7 +79,7 @@ public struct Trainer: Sendable {
         let checks: (data: LabeledData, indices: [Int]) =
             validationSet.map { ($0, Array(0..<$0.count)) } ?? (data, validation)
         let nonMembers = try sparsityNonMembers(data: data, trained: trained)
-        let run = TrainingRun(config: config, seed: seed, data: data, trained: trained)
+        let run = TrainingRun(config: config, seed: seed, data: data, trained: trained, cancellation: cancellation)
         let lossLimit = 20 * max(1, Foundation.log(Double(data.classCount)))
         let checkpoint = FloatBuffer(count: checks.indices.isEmpty ? 0 : run.model.parameterCount)
         var best: (epoch: Int, accuracy: Double)?
@@ -89,7 +90,7 @@ public struct Trainer: Sendable {
         var learningRate = config.learningRate
         var finalAccuracy: Double?
         for epoch in 1...config.maxEpochs {
-            if Task.isCancelled { throw .cancelled(epoch: epoch) }
+            if Task.isCancelled || cancellation?.isCancelled == true { throw .cancelled(epoch: epoch) }
             let steps = run.stepsPerEpoch
             learningRate = rate(epoch: epoch, step: 0, steps: steps)
             let (meanLoss, running) = try run.epoch(epoch) { step in Float(rate(epoch: epoch, step: step, steps: steps)) }

@@ -171,7 +171,7 @@ extension TrainingConfig {
     }
 
     /// Checks that `data` fits the model: the CNN's input shape must hold exactly one example.
-    func validate(for data: LabeledData) throws(TrainingError) {
+    public func validate(for data: LabeledData) throws(TrainingError) {
         if let shape = convolution?.inputShape, shape.count != data.dimension {
             throw .invalidConfiguration(
                 field: "convolution.input_shape",

@@ -27,8 +27,14 @@ final class TrainingRun {
     private var averageAdopted = false
     /// The trained examples in the current epoch's batch order.
     private var order: [Int]
+    /// Checked before every batch.
+    private let cancellation: TrainingCancellation?
 
-    init(config: TrainingConfig, seed: UInt64, data: LabeledData, trained: [Int]) {
+    init(
+        config: TrainingConfig, seed: UInt64, data: LabeledData, trained: [Int],
+        cancellation: TrainingCancellation? = nil
+    ) {
+        self.cancellation = cancellation
         model = config.model(inputWidth: data.dimension, classCount: data.classCount)
         var rng = CounterRNG(key: seed, stream: TrainingStream.initialization)
         parameters = FloatBuffer(model.initialParameters(rng: &rng, scheme: config.initialization))
@@ -91,7 +97,8 @@ final class TrainingRun {
     /// Trains one epoch (from 1), step s (from 0) at `learningRate(s)`; returns its mean batch loss
     /// and running accuracy as ``epoch(_:learningRate:)`` does.
     ///
-    /// - Throws: ``TrainingError/diverged(epoch:)`` at the first batch whose loss is not finite.
+    /// - Throws: ``TrainingError/diverged(epoch:)`` at the first batch whose loss is not finite,
+    ///   ``TrainingError/cancelled(epoch:)`` before the first batch after a cancellation.
     func epoch(
         _ epoch: Int, learningRate: (Int) -> Float
     ) throws(TrainingError) -> (meanLoss: Double, runningAccuracy: Double) {
@@ -102,6 +109,8 @@ final class TrainingRun {
         var lossSum = 0.0
         var correct = 0
         var diverged = false
+        var cancelled = false
+        let cancellation = cancellation
         let (workspace, objective, optimizer, penalty) = (workspace, objective, optimizer, penalty)
         let (parameters, gradients) = (parameters.pointer, gradients.pointer)
         let (width, classes, count, batchSize) = (data.dimension, data.classCount, model.parameterCount, batchSize)
@@ -112,6 +121,10 @@ final class TrainingRun {
             data.features.withUnsafeBufferPointer { features in
                 data.labels.withUnsafeBufferPointer { labels in
                     for start in stride(from: 0, to: order.count, by: batchSize) {
+                        if cancellation?.isCancelled == true {
+                            cancelled = true
+                            return
+                        }
                         let batch = min(batchSize, order.count - start)
                         optimizer.learningRate = learningRate(start / batchSize)
                         workspace.gather(
@@ -133,6 +146,7 @@ final class TrainingRun {
                 }
             }
         }
+        if cancelled { throw .cancelled(epoch: epoch) }
         if diverged { throw .diverged(epoch: epoch) }
         return (lossSum / Double(order.count), Double(correct) / Double(order.count))
     }

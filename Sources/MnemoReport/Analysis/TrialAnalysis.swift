@@ -72,18 +72,20 @@ public struct TrialAnalysis: Sendable {
     static func sweepRecord(store: Store, name: String?) throws -> SweepRecord {
         let sweeps = try store.sweeps()
         if let name {
-            guard let record = sweeps.first(where: { $0.id == name }) else {
-                throw AnalysisError("database \(store.path) holds no sweep named '\(name)'")
+            // An id names one sweep; a name, the newest sweep of that name.
+            guard let record = sweeps.first(where: { $0.id == name }) ?? sweeps.last(where: { $0.name == name }) else {
+                throw AnalysisError(
+                    "database \(store.path) holds no sweep with id or name '\(name)' (it holds: "
+                        + "\(sweeps.map(\.id).joined(separator: ", ")))")
             }
             return record
         }
-        guard let first = sweeps.first else { throw AnalysisError("database \(store.path) holds no sweep yet") }
-        guard sweeps.count == 1 else {
-            throw AnalysisError(
-                "database \(store.path) holds \(sweeps.count) sweeps (\(sweeps.map(\.id).joined(separator: ", "))); "
-                    + "name one with --sweep")
+        guard let newest = sweeps.last else { throw AnalysisError("database \(store.path) holds no sweep yet") }
+        if sweeps.count > 1 {
+            FileHandle.standardError.write(
+                Data("reading sweep \(newest.id), the newest of \(sweeps.count) in \(store.path); --sweep ID|NAME picks another\n".utf8))
         }
-        return first
+        return newest
     }
 
     // MARK: - Planted label noise

@@ -6,6 +6,7 @@ enum StoreSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
+        migrator.registerMigration("v2", migrate: migrateToVersion2)
         return migrator
     }
 
@@ -80,5 +81,46 @@ enum StoreSchema {
             t.column("blob", .blob).notNull()
             t.primaryKey(["sweepID", "name"])
         }
+    }
+
+    /// Version 2: a sweep records its dataset's content hash (its identity) and priority; tasks can be
+    /// cancelled, and remember the distinct workers that died holding them (the crash budget). SQLite
+    /// cannot change a CHECK constraint in place, so the task table is rebuilt (foreign keys are
+    /// checked once the migration ends).
+    private static func migrateToVersion2(_ db: Database) throws {
+        try db.alter(table: "sweep") { t in
+            t.add(column: "datasetSHA256", .text).notNull().defaults(to: "")
+            t.add(column: "priority", .integer).notNull().defaults(to: 0)
+        }
+        try db.create(table: "task_v2") { t in
+            t.primaryKey("id", .text)
+            t.column("sweepID", .text).notNull()
+            t.column("trialIndex", .integer).notNull()
+            t.column("subsetIndex", .integer).notNull()
+            t.column("seed", .integer).notNull()
+            t.column("specJSON", .text).notNull()
+            t.column("state", .text).notNull()
+                .check(sql: "state IN ('pending', 'leased', 'done', 'quarantined', 'cancelled')")
+            t.column("attempt", .integer).notNull()
+            t.column("workerID", .text)
+            t.column("leaseDeadline", .datetime)
+            t.column("failures", .integer).notNull()
+            t.column("lastError", .text)
+            t.column("updatedAt", .datetime).notNull()
+            t.column("crashedWorkers", .text).notNull().defaults(to: "")
+            t.foreignKey(["sweepID", "trialIndex"], references: "trial")
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO task_v2 (id, sweepID, trialIndex, subsetIndex, seed, specJSON, state, attempt, workerID,
+                    leaseDeadline, failures, lastError, updatedAt)
+                SELECT id, sweepID, trialIndex, subsetIndex, seed, specJSON, state, attempt, workerID,
+                    leaseDeadline, failures, lastError, updatedAt FROM task
+                """)
+        try db.drop(table: "task")
+        try db.rename(table: "task_v2", to: "task")
+        try db.create(
+            index: "task_sweep_state", on: "task", columns: ["sweepID", "state", "trialIndex", "subsetIndex"])
+        try db.create(index: "task_sweep_trial", on: "task", columns: ["sweepID", "trialIndex", "subsetIndex"])
     }
 }

@@ -7,8 +7,10 @@ public enum CommitOutcome: Sendable, Equatable {
     case staleAttempt
     /// The task already has a result; this one is a duplicate or late.
     case alreadyDone
-    /// The task ran out of failure budget and takes no results.
-    case taskQuarantined
+    /// The task is quarantined or cancelled and takes no results.
+    case taskClosed
+    /// The result comes from a worker that does not hold (or last hold) the task's lease.
+    case notLeaseHolder
     /// No task has this id.
     case unknownTask
 }

@@ -15,6 +15,7 @@ extension Store {
                         COALESCE(SUM(task.state = 'leased'), 0) AS leased,
                         COALESCE(SUM(task.state = 'done'), 0) AS done,
                         COALESCE(SUM(task.state = 'quarantined'), 0) AS quarantined,
+                        COALESCE(SUM(task.state = 'cancelled'), 0) AS cancelled,
                         COALESCE(SUM(task.failures > 0 AND task.state IN ('pending', 'leased')), 0) AS retrying
                     FROM trial
                     LEFT JOIN task ON task.sweepID = trial.sweepID AND task.trialIndex = trial.trialIndex
@@ -24,10 +25,12 @@ extension Store {
                     """,
                 arguments: [sweepID])
             return rows.map { row in
-                TrialProgress(
+                var progress = TrialProgress(
                     trialIndex: row["trialIndex"], name: row["name"], total: row["total"],
                     pending: row["pending"], leased: row["leased"], done: row["done"],
                     quarantined: row["quarantined"], retrying: row["retrying"])
+                progress.cancelled = row["cancelled"]
+                return progress
             }
         }
     }

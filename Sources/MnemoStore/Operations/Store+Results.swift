@@ -4,8 +4,9 @@ import GRDB
 extension Store {
     /// Commits a batch of results in one transaction.
     ///
-    /// A result is accepted only if its task exists, is neither done nor quarantined, and the
-    /// result is for the task's latest attempt. The task may be leased, or pending because a
+    /// A result is accepted only if its task exists, is neither done, quarantined nor cancelled, the
+    /// result is for the task's latest attempt, and it comes from the worker that was leased that
+    /// attempt. The task may be leased, or pending because a
     /// restart or a lost worker requeued it while the result was in flight; either way the result
     /// is accepted once, and any later copy is `alreadyDone`. Accepting stores the result, marks the
     /// task done and counts it for the worker.
@@ -23,18 +24,19 @@ extension Store {
     private static func commit(_ result: ResultRecord, in db: Database) throws -> CommitOutcome {
         guard
             let task = try Row.fetchOne(
-                db, sql: "SELECT state, attempt FROM task WHERE id = ?", arguments: [result.taskID])
+                db, sql: "SELECT state, attempt, workerID FROM task WHERE id = ?", arguments: [result.taskID])
         else { return .unknownTask }
         let state: TaskState = task["state"]
         let attempt: Int = task["attempt"]
         switch state {
         case .done:
             return .alreadyDone
-        case .quarantined:
-            return .taskQuarantined
+        case .quarantined, .cancelled:
+            return .taskClosed
         case .pending, .leased:
             // Attempt 0 was never leased, so nobody can have run it.
             guard result.attempt == attempt, attempt > 0 else { return .staleAttempt }
+            guard result.workerID == task["workerID"] as String? else { return .notLeaseHolder }
         }
         try result.insert(db)
         try db.execute(

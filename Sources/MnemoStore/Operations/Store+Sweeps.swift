@@ -66,6 +66,17 @@ extension Store {
         }
     }
 
+    /// Replaces a stored sweep's spec (a sweep grown by more subsets or grid values).
+    ///
+    /// - Throws: ``StoreError``.
+    public func updateSweepSpec(id: String, specYAML: String, datasetSHA256: String) throws {
+        try write("updating the spec of sweep \(id)") { db in
+            try db.execute(
+                sql: "UPDATE sweep SET specYAML = ?, datasetSHA256 = ? WHERE id = ?",
+                arguments: [specYAML, datasetSHA256, id])
+        }
+    }
+
     /// The trials of a sweep in grid order.
     ///
     /// - Throws: ``StoreError``.

@@ -30,6 +30,16 @@ extension Store {
         }
     }
 
+    /// The tasks leased to a worker now.
+    ///
+    /// - Throws: ``StoreError``.
+    public func tasks(leasedTo workerID: String) throws -> [TaskRecord] {
+        try read("listing the leases of worker \(workerID)") { db in
+            try TaskRecord.filter(Column("state") == TaskState.leased.rawValue)
+                .filter(Column("workerID") == workerID).fetchAll(db)
+        }
+    }
+
     /// The task with this id, or nil.
     ///
     /// - Throws: ``StoreError``.
@@ -85,17 +95,52 @@ extension Store {
         }
     }
 
-    /// Moves the deadline of every lease a worker holds, as its heartbeats arrive.
+    /// Moves the deadline of the leases a worker names in its heartbeat. Tasks it does not name, or
+    /// that it does not hold, are left alone (their leases run out unless named again).
     ///
     /// - Returns: the number of leases extended.
     /// - Throws: ``StoreError``.
     @discardableResult
-    public func extendLeases(workerID: String, deadline: Date) throws -> Int {
-        try write("extending the leases of worker \(workerID)") { db in
-            try db.execute(
-                sql: "UPDATE task SET leaseDeadline = ? WHERE state = 'leased' AND workerID = ?",
-                arguments: [deadline, workerID])
-            return db.changesCount
+    public func extendLeases(_ taskIDs: [String], workerID: String, deadline: Date) throws -> Int {
+        guard !taskIDs.isEmpty else { return 0 }
+        return try write("extending the leases of worker \(workerID)") { db in
+            var extended = 0
+            for id in taskIDs {
+                try db.execute(
+                    sql: "UPDATE task SET leaseDeadline = ? WHERE id = ? AND state = 'leased' AND workerID = ?",
+                    arguments: [deadline, id, workerID])
+                extended += db.changesCount
+            }
+            return extended
+        }
+    }
+
+    /// Keeps every leased task reserved for its worker until `deadline`: a coordinator that starts on a
+    /// database whose previous coordinator died gives the workers still training those tasks one worker
+    /// timeout to reconnect and claim them; unclaimed ones then expire to pending.
+    ///
+    /// - Returns: the leased tasks, as now stored.
+    /// - Throws: ``StoreError``.
+    public func reserveLeasedTasks(until deadline: Date) throws -> [TaskRecord] {
+        try write("reserving leased tasks for their workers") { db in
+            try db.execute(sql: "UPDATE task SET leaseDeadline = ? WHERE state = 'leased'", arguments: [deadline])
+            return try TaskRecord.filter(Column("state") == TaskState.leased.rawValue).fetchAll(db)
+        }
+    }
+
+    /// Why a sweep's tasks were quarantined: each distinct reason with its task count, commonest first.
+    ///
+    /// - Throws: ``StoreError``.
+    public func quarantineReasons(sweepID: String) throws -> [(reason: String, count: Int)] {
+        try read("reading quarantine reasons of sweep \(sweepID)") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT COALESCE(lastError, 'no reason recorded') AS reason, COUNT(*) AS count FROM task
+                    WHERE sweepID = ? AND state = 'quarantined' GROUP BY reason ORDER BY count DESC, reason
+                    """,
+                arguments: [sweepID]
+            ).map { (reason: $0["reason"], count: $0["count"]) }
         }
     }
 
@@ -123,46 +168,120 @@ extension Store {
         }
     }
 
-    /// Counts an application failure reported for a task's current lease: the task goes back to
-    /// pending, or to quarantined once it has failed `maxFailures` times. A report for any other
-    /// attempt, or for a task that is not leased (a duplicate report, or one that arrives after a
-    /// restart requeued the task), is ignored, so a failure is never counted twice.
+    /// Records a failure reported for a task's current lease by the worker that holds it.
+    ///
+    /// - A deterministic failure quarantines the task at once (the same inputs would fail again).
+    /// - A transient failure sends the task back to pending, or to quarantined once it has failed
+    ///   `maxFailures` times.
+    /// - An infrastructure failure (the worker's dataset is missing or differs) returns the task to
+    ///   pending without spending its budget; the caller excludes the worker.
+    ///
+    /// A report for any other attempt, from a worker that does not hold the lease, or for a task that is
+    /// not leased (a duplicate, or one that arrives after a restart requeued the task) changes nothing,
+    /// so a failure is never counted twice and no peer can fail another's task.
     ///
     /// - Parameters:
     ///   - taskID: the failed task.
     ///   - attempt: the attempt that failed.
+    ///   - workerID: the worker reporting it.
+    ///   - kind: the failure class.
     ///   - reason: the worker's explanation, kept as `lastError`.
-    ///   - maxFailures: the failure budget K (at least 1).
+    ///   - maxFailures: the transient failure budget K (at least 1).
     ///   - now: stored as `updatedAt`.
     /// - Returns: what was done with the report.
     /// - Throws: ``StoreError``.
     @discardableResult
     public func recordFailure(
-        taskID: String, attempt: Int, reason: String, maxFailures: Int, now: Date = Date()
+        taskID: String, attempt: Int, workerID: String, kind: FailureKind, reason: String, maxFailures: Int,
+        now: Date = Date()
     ) throws -> FailureOutcome {
         precondition(maxFailures >= 1, "the failure budget must allow at least one failure")
         return try write("recording a failure of task \(taskID)") { db in
             guard var task = try TaskRecord.fetchOne(db, key: taskID) else { return .unknownTask }
             guard task.state == .leased, task.attempt == attempt else { return .ignored }
-            task.failures += 1
-            task.lastError = reason
-            task.state = task.failures >= maxFailures ? .quarantined : .pending
-            task.workerID = nil
+            guard task.workerID == workerID else { return .notLeaseHolder }
             task.leaseDeadline = nil
             task.updatedAt = now
+            switch kind {
+            case .infrastructure:
+                task.state = .pending
+                try task.update(db)
+                return .released
+            case .deterministic:
+                task.failures += 1
+                task.state = .quarantined
+            case .transient:
+                task.failures += 1
+                task.state = task.failures >= maxFailures ? .quarantined : .pending
+            }
+            task.lastError = reason
             try task.update(db)
             return task.state == .quarantined
                 ? .quarantined(failures: task.failures) : .requeued(failures: task.failures)
         }
     }
 
-    /// Returns the leased tasks matching `condition` to pending, keeping their attempt numbers.
+    /// Counts the death of a worker (killed, out of memory, silent past its timeout) against every task
+    /// it held: each returns to pending, or is quarantined as one that kills its worker once
+    /// `crashBudget` distinct workers died holding it. The transient failure budget is not spent.
+    ///
+    /// - Parameters:
+    ///   - workerID: the worker that died.
+    ///   - crashBudget: distinct worker deaths that quarantine a task (3 by default).
+    ///   - now: stored as `updatedAt`.
+    /// - Returns: the ids of the tasks quarantined by this death (the rest went back to pending).
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    public func recordWorkerDeath(workerID: String, crashBudget: Int = 3, now: Date = Date()) throws -> [String] {
+        precondition(crashBudget >= 1, "the crash budget must allow at least one death")
+        return try write("recording the death of worker \(workerID)") { db in
+            var quarantined: [String] = []
+            let held = try TaskRecord.filter(Column("state") == TaskState.leased.rawValue)
+                .filter(Column("workerID") == workerID).fetchAll(db)
+            for var task in held {
+                var crashed = task.crashedWorkers.split(separator: ",").map(String.init)
+                if !crashed.contains(workerID) { crashed.append(workerID) }
+                task.crashedWorkers = crashed.joined(separator: ",")
+                task.leaseDeadline = nil
+                task.updatedAt = now
+                if crashed.count >= crashBudget {
+                    task.state = .quarantined
+                    task.lastError = "kills its worker (\(crashed.count) workers died running it; last: \(workerID))"
+                    quarantined.append(task.id)
+                } else {
+                    task.state = .pending
+                }
+                try task.update(db)
+            }
+            return quarantined
+        }
+    }
+
+    /// Returns leases a worker hands back (it is stopping, or was told to drain) to pending, keeping
+    /// their attempt numbers and budgets. Only tasks this worker holds are touched.
+    ///
+    /// - Returns: the number of tasks returned.
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    public func releaseTasks(_ taskIDs: [String], workerID: String, now: Date = Date()) throws -> Int {
+        guard !taskIDs.isEmpty else { return 0 }
+        return try write("returning \(taskIDs.count) tasks of worker \(workerID)") { db in
+            var released = 0
+            for id in taskIDs {
+                released += try Self.requeue(db, condition: "id = ? AND workerID = ?", arguments: [id, workerID], now: now)
+            }
+            return released
+        }
+    }
+
+    /// Returns the leased tasks matching `condition` to pending, keeping their attempt numbers and the
+    /// id of the worker that held them (a result it had in flight is still accepted, once).
     private static func requeue(
         _ db: Database, condition: String, arguments: StatementArguments, now: Date
     ) throws -> Int {
         try db.execute(
             sql: """
-                UPDATE task SET state = 'pending', workerID = NULL, leaseDeadline = NULL, updatedAt = ?
+                UPDATE task SET state = 'pending', leaseDeadline = NULL, updatedAt = ?
                 WHERE state = 'leased' AND \(condition)
                 """,
             arguments: [now] + arguments)

@@ -12,8 +12,10 @@ public struct TrialProgress: Sendable, Equatable {
     public var leased: Int
     /// Tasks with a committed result.
     public var done: Int
-    /// Tasks that spent their failure budget.
+    /// Tasks that will not run again after failing (see ``TaskState/quarantined``).
     public var quarantined: Int
+    /// Tasks withdrawn by `mnemo cancel`.
+    public var cancelled: Int = 0
     /// Pending or leased tasks that have failed at least once and are being retried.
     public var retrying: Int
 
@@ -32,6 +34,6 @@ public struct TrialProgress: Sendable, Equatable {
         self.retrying = retrying
     }
 
-    /// Whether no task of the trial will run again: every one is done or quarantined.
-    public var isComplete: Bool { done + quarantined == total }
+    /// Whether no task of the trial will run again: every one is done, quarantined or cancelled.
+    public var isComplete: Bool { done + quarantined + cancelled == total }
 }

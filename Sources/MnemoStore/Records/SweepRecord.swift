@@ -21,17 +21,26 @@ public struct SweepRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
     }
     /// When the sweep was first registered.
     public var createdAt: Date
+    /// SHA-256 of the prepared dataset: part of the sweep's identity, so runs of two datasets never mix.
+    public var datasetSHA256: String
+    /// Higher first: a coordinator leases the tasks of the highest-priority unfinished sweep first.
+    public var priority: Int
 
     private var seedBits: Int64
 
     enum CodingKeys: String, CodingKey {
-        case id, name, specYAML, createdAt
+        case id, name, specYAML, createdAt, datasetSHA256, priority
         case seedBits = "seed"
     }
 
     /// Creates a sweep record.
-    public init(id: String, name: String, specYAML: String, seed: UInt64, createdAt: Date) {
+    public init(
+        id: String, name: String, specYAML: String, seed: UInt64, createdAt: Date, datasetSHA256: String = "",
+        priority: Int = 0
+    ) {
         self.id = id
+        self.datasetSHA256 = datasetSHA256
+        self.priority = priority
         self.name = name
         self.specYAML = specYAML
         self.seedBits = Int64(bitPattern: seed)

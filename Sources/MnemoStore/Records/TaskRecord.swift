@@ -27,7 +27,9 @@ public struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var state: TaskState
     /// Number of the latest lease, 0 before the first. Only a result for this attempt is accepted.
     public var attempt: Int
-    /// The worker holding the lease; nil unless `state` is `leased`.
+    /// The worker that holds, or last held, the lease of the current attempt; nil before the first
+    /// lease. Only this worker's result or failure report for the current attempt is accepted (a result
+    /// in flight when its lease was requeued is still accepted once).
     public var workerID: String?
     /// When the current lease runs out; nil unless `state` is `leased`.
     public var leaseDeadline: Date?
@@ -37,12 +39,14 @@ public struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var lastError: String?
     /// When the row last changed.
     public var updatedAt: Date
+    /// The distinct workers that died while holding this task, comma-separated (the crash budget).
+    public var crashedWorkers: String
 
     private var seedBits: Int64
 
     enum CodingKeys: String, CodingKey {
         case id, sweepID, trialIndex, subsetIndex, specJSON, state, attempt, workerID, leaseDeadline
-        case failures, lastError, updatedAt
+        case failures, lastError, updatedAt, crashedWorkers
         case seedBits = "seed"
     }
 
@@ -73,5 +77,6 @@ public struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
         self.failures = 0
         self.lastError = nil
         self.updatedAt = createdAt
+        self.crashedWorkers = ""
     }
 }

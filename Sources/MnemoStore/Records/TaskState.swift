@@ -12,6 +12,9 @@ public enum TaskState: String, Codable, Sendable, CaseIterable, DatabaseValueCon
     case leased
     /// A result for the current attempt has been committed; never leased again.
     case done
-    /// Failed as many times as the failure budget allows; never leased again.
+    /// Failed as many times as the failure budget allows, failed deterministically, or killed three
+    /// workers; never leased again unless retried (`mnemo retry`).
     case quarantined
+    /// Withdrawn by `mnemo cancel` (or a stop rule); never leased again unless retried.
+    case cancelled
 }

@@ -1,17 +1,34 @@
+import Foundation
 import MnemoCore
 
-/// `hello`: a worker introduces itself (and again after a coordinator restart told it to).
+/// `hello`: a worker introduces itself (and again after a coordinator restart told it to), listing
+/// the tasks it is still running, so that a restarted coordinator restores those leases rather than
+/// leasing the same tasks to someone else.
 public struct Hello: Codable, Sendable, Equatable {
     public var workerId: String
     public var host: String
     public var pid: Int32
     public var engineVersion: String
+    /// Tasks this process holds (running or leased ahead) with their attempts.
+    public var running: [TaskAttempt]?
 
-    public init(workerId: String, host: String, pid: Int32, engineVersion: String) {
+    public init(workerId: String, host: String, pid: Int32, engineVersion: String, running: [TaskAttempt] = []) {
         self.workerId = workerId
         self.host = host
         self.pid = pid
         self.engineVersion = engineVersion
+        self.running = running
+    }
+}
+
+/// A task and the attempt a worker holds it under.
+public struct TaskAttempt: Codable, Sendable, Equatable, Hashable {
+    public var taskId: String
+    public var attempt: Int
+
+    public init(taskId: String, attempt: Int) {
+        self.taskId = taskId
+        self.attempt = attempt
     }
 }
 
@@ -26,7 +43,8 @@ public struct Welcome: Codable, Sendable, Equatable {
     }
 }
 
-/// `ready`: a worker asks for up to `credit` more tasks. The coordinator never leases more.
+/// `ready`: a worker says how many tasks it can hold at once (slots + prefetch). The coordinator tops
+/// the worker up to that many, counting what it already holds, so repeated `ready`s never hoard.
 public struct Ready: Codable, Sendable, Equatable {
     public var credit: Int
 
@@ -71,8 +89,8 @@ public struct Heartbeat: Codable, Sendable, Equatable {
 public struct TaskOutcome: Codable, Sendable, Equatable {
     public var taskId: String
     public var attempt: Int
-    /// Why the task failed (for example divergence), or nil when it produced correctness vectors.
-    public var failure: String?
+    /// Why the task failed, or nil when it produced correctness vectors.
+    public var failure: TaskFailure?
     public var trainCount: Int
     public var testCount: Int
     public var payloadOffset: Int
@@ -82,7 +100,7 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
     public var seconds: Double
 
     public init(
-        taskId: String, attempt: Int, failure: String?, trainCount: Int, testCount: Int, payloadOffset: Int,
+        taskId: String, attempt: Int, failure: TaskFailure?, trainCount: Int, testCount: Int, payloadOffset: Int,
         subsetAccuracy: Double, testAccuracy: Double, epochs: Int, seconds: Double
     ) {
         self.taskId = taskId
@@ -101,6 +119,20 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
     public var trainBytes: Int { (trainCount + 7) / 8 }
     /// Bytes of bit-packed test correctness.
     public var testBytes: Int { (testCount + 7) / 8 }
+
+    /// The outcome's train and test bit vectors cut out of a message payload, or nil when the counts,
+    /// the offset or the sizes do not fit inside it. Every bound is checked before any arithmetic that
+    /// could overflow, so a forged header (an offset near `Int.max`) is refused, never trapped on.
+    public func slices(of payload: Data) -> (train: Data, test: Data)? {
+        guard trainCount >= 0, testCount >= 0, trainCount < Int.max - 7, testCount < Int.max - 7,
+            payloadOffset >= 0, payloadOffset <= payload.count
+        else { return nil }
+        let available = payload.count - payloadOffset
+        guard trainBytes <= available, testBytes <= available - trainBytes else { return nil }
+        let start = payload.startIndex + payloadOffset
+        let middle = start + trainBytes
+        return (Data(payload[start..<middle]), Data(payload[middle..<middle + testBytes]))
+    }
 }
 
 /// `result`: a batch of task outcomes; the payload carries their bit-packed correctness vectors.
@@ -133,11 +165,19 @@ public struct Reject: Codable, Sendable, Equatable {
     }
 }
 
-/// `bye`: either side is leaving; from the coordinator it means the sweep is finished or stopping.
+/// `bye`: either side is leaving; from the coordinator it means the sweep is finished or stopping, or
+/// that this worker may not take its tasks. A leaving worker lists the leases it hands back.
 public struct Bye: Codable, Sendable, Equatable {
     public var reason: String
+    /// Tasks handed back unfinished (from a worker); they return to pending at once.
+    public var released: [String]?
+    /// From the coordinator: this worker may not take the sweep's tasks (it failed an infrastructure
+    /// check, named in `reason`), as opposed to the sweep being over.
+    public var excluded: Bool?
 
-    public init(reason: String) {
+    public init(reason: String, released: [String] = [], excluded: Bool = false) {
         self.reason = reason
+        self.released = released
+        self.excluded = excluded
     }
 }

@@ -1,0 +1,10 @@
+/// Why ``Coordinator/run(progress:tick:)`` returned.
+public enum CoordinatorExit: Sendable, Equatable {
+    /// Every task is done, quarantined or cancelled; `quarantined` of them will never have a result.
+    case finished(quarantined: Int)
+    /// SIGINT/SIGTERM arrived first; run the same command again to resume.
+    case stopped
+    /// Tasks remain but no connected worker may take them, and none could for the configured time:
+    /// each excluded worker with its reason.
+    case noEligibleWorker(exclusions: [String])
+}

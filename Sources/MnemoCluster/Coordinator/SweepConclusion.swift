@@ -1,0 +1,42 @@
+import MnemoStore
+
+/// What `mnemo run` and `mnemo coordinator` say last and how they exit, from how serving ended:
+/// 0 when every task is done, 3 when any was quarantined (after "N of M tasks quarantined: reason …"),
+/// 1 when no worker may take the remaining tasks, 130 when interrupted. A failed sweep never exits 0.
+public struct SweepConclusion: Sendable, Equatable {
+    /// Lines for standard output, after the headline.
+    public let lines: [String]
+    public let exitCode: Int32
+
+    /// Reads the quarantine reasons from the store when some tasks were quarantined.
+    ///
+    /// - Throws: ``StoreError``.
+    public init(exit: CoordinatorExit, session: SweepSession) throws {
+        var lines: [String] = []
+        let code: Int32
+        let total = try session.store.progress(sweepID: session.plan.sweepID).reduce(0) { $0 + $1.total }
+        switch exit {
+        case .finished(let quarantined) where quarantined > 0:
+            lines.append("\(quarantined) of \(total) tasks quarantined:")
+            for (reason, count) in try session.store.quarantineReasons(sweepID: session.plan.sweepID) {
+                lines.append("  \(count) × \(reason)")
+            }
+            lines.append("fix the cause, then `mnemo retry` (or run the same command again after retrying)")
+            code = 3
+        case .finished:
+            code = 0
+        case .stopped:
+            lines.append("stopped before the sweep was complete; run the same command again to resume")
+            code = 130
+        case .noEligibleWorker(let exclusions):
+            lines.append("no worker may take the remaining tasks of sweep \(session.plan.sweepID):")
+            lines += exclusions.map { "  \($0)" }
+            code = 1
+        }
+        if let warning = session.dataWarning {
+            lines.append("warning: the dataset's \(warning)")
+        }
+        self.lines = lines
+        self.exitCode = code
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import MnemoCore
+import MnemoLearn
+import MnemoWire
+
+/// Runs leased tasks with the built-in engine: prepares (or reuses) the sweep's dataset, checks its
+/// content hash, derives the mask, trains, and evaluates every train and test example.
+struct BuiltinEngineBackend: TaskBackend {
+    /// The dataset of the last task, by content hash: a worker keeps one sweep's examples in memory.
+    private var prepared: (hash: String, data: PreparedDataset, scale: FeatureScale)?
+
+    mutating func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
+        let start = Date()
+        func failed(_ failure: TaskFailure) -> FinishedTask {
+            let outcome = TaskOutcome(
+                taskId: task.taskId, attempt: task.attempt, failure: failure, trainCount: 0, testCount: 0,
+                payloadOffset: 0, subsetAccuracy: 0, testAccuracy: 0, epochs: 0,
+                seconds: Date().timeIntervalSince(start))
+            return FinishedTask(outcome: outcome, trainBits: Data(), testBits: Data())
+        }
+        let data: PreparedDataset
+        let scale: FeatureScale
+        do {
+            (data, scale) = try dataset(for: task.spec)
+        } catch {
+            // The worker's copy of the data is missing, unreadable or different: its fault, not the task's.
+            return failed(TaskFailure(.infrastructure, "\(error)"))
+        }
+        let spec = task.spec
+        do {
+            let model = try Trainer(config: TrainingConfig(model: spec.model, training: spec.training)).train(
+                seed: spec.trainingSeed, data: data.train, subset: spec.mask.members, validation: data.validation,
+                cancellation: cancellation)
+            let train = model.evaluate(data.train)
+            let test = model.evaluate(data.test)
+            let outcome = TaskOutcome(
+                taskId: task.taskId, attempt: task.attempt, failure: nil, trainCount: data.train.count,
+                testCount: data.test.count, payloadOffset: 0, subsetAccuracy: model.report.subsetAccuracy,
+                testAccuracy: test.accuracy, epochs: model.report.epochs, seconds: Date().timeIntervalSince(start))
+            return FinishedTask(outcome: outcome, trainBits: BitVector(train.correct).data, testBits: BitVector(test.correct).data)
+        } catch let error as TrainingError where error.isCancellation {
+            return nil
+        } catch let error as TrainingError where error.isDivergence {
+            let hint = scale.warning.map { " (likely cause: \($0))" } ?? ""
+            return failed(TaskFailure(.deterministic, "\(error)\(hint)"))
+        } catch let error as TrainingError {
+            // A setting that does not fit: training again would fail the same way.
+            return failed(TaskFailure(.deterministic, "\(error)"))
+        } catch {
+            return failed(TaskFailure(.transient, "\(error)"))
+        }
+    }
+
+    private mutating func dataset(for spec: TaskSpec) throws -> (PreparedDataset, FeatureScale) {
+        if let prepared, prepared.hash == spec.datasetHash { return (prepared.data, prepared.scale) }
+        prepared = nil
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed, cache: nil)
+        guard data.contentHash == spec.datasetHash else {
+            throw DatasetMismatchError(
+                location: spec.dataset.location, expected: spec.datasetHash, found: data.contentHash)
+        }
+        let scale = FeatureScale(data.train)
+        prepared = (spec.datasetHash, data, scale)
+        return (data, scale)
+    }
+}
+
+/// This worker's copy of the dataset differs from the coordinator's: training on it would mix
+/// different data into one estimate.
+struct DatasetMismatchError: Error, CustomStringConvertible {
+    let location: String
+    let expected: String
+    let found: String
+
+    var description: String {
+        "dataset at \(location) has content hash \(found.prefix(16))…, the sweep expects \(expected.prefix(16))…; "
+            + "install the same dataset version on every worker"
+    }
+}
