@@ -8,12 +8,19 @@ import Yams
 /// let spec = try SweepParser.parse(contentsOf: "sweeps/quickstart.yaml")
 /// ```
 public enum SweepParser {
+    /// The largest sweep file read, in bytes (1 MiB); real ones are a few hundred.
+    public static let maximumFileBytes = 1 << 20
+
     /// Parses the YAML file at `path`.
-    /// - Throws: ``SweepFileError`` for a missing, unreadable or invalid file.
+    /// - Throws: ``SweepFileError`` for a missing, unreadable, oversized or invalid file.
     public static func parse(contentsOf path: String) throws(SweepFileError) -> SweepSpec {
         let text: String
         do {
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            try checkSize(size, file: path)
             text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch let error as SweepFileError {
+            throw error
         } catch {
             throw SweepFileError(
                 file: path, line: nil, column: nil, path: "",
@@ -25,6 +32,13 @@ public enum SweepParser {
     /// Parses sweep YAML held in memory; `file` names it in errors, and relative dataset paths resolve
     /// against its folder.
     public static func parse(yaml: String, file: String) throws(SweepFileError) -> SweepSpec {
+        try checkSize(yaml.utf8.count, file: file)
+        if let found = AnchorScanner.firstAnchorOrAlias(in: yaml) {
+            throw SweepFileError(
+                file: file, line: found.line, column: found.column, path: "",
+                expected: "found a YAML \(found.isAlias ? "alias (*name)" : "anchor (&name)"); anchors and aliases "
+                    + "are not supported in sweep files, write each value out in full")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -134,6 +148,14 @@ public enum SweepParser {
             axes.append(GridAxis(key: key, values: values))
         }
         return axes
+    }
+
+    private static func checkSize(_ bytes: Int, file: String) throws(SweepFileError) {
+        guard bytes <= maximumFileBytes else {
+            throw SweepFileError(
+                file: file, line: nil, column: nil, path: "",
+                expected: "a sweep file of at most \(maximumFileBytes) bytes, found \(bytes) bytes")
+        }
     }
 
     private static func syntaxError(_ error: YamlError, file: String) -> SweepFileError {
