@@ -24,6 +24,12 @@ extension Mnemo {
         @Option(help: "How many influence pairs influence_top.csv lists.")
         var pairs: Int = 1000
 
+        func validate() throws {
+            guard (0...10_000_000).contains(pairs) else {
+                throw ValidationError("--pairs must be in 0...10000000, got \(pairs)")
+            }
+        }
+
         func run() throws {
             let files = try ExportReport.write(
                 store: database.openStore(), sweepName: database.sweep, trialIndex: trial,

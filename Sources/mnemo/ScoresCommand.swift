@@ -18,7 +18,7 @@ extension Mnemo {
         var top: Int = 10
 
         func validate() throws {
-            guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+            guard (1...100_000).contains(top) else { throw ValidationError("--top must be in 1...100000, got \(top)") }
         }
 
         func run() throws {

@@ -63,7 +63,7 @@ import Testing
         BadFile(
             label: "wrong type",
             edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: many") },
-            message: "tiny.yaml:16:12: estimator.subsets: expected an integer of at least 2, found \"many\""),
+            message: "tiny.yaml:16:12: estimator.subsets: expected an integer in 2...100000, found \"many\""),
         BadFile(
             label: "unknown key",
             edit: { $0.replacingOccurrences(of: "  label_noise: 0.05", with: "  label_nosie: 0.05") },

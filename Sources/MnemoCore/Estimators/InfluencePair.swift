@@ -31,7 +31,8 @@ public struct InfluencePair: Sendable, Equatable, CustomStringConvertible {
     ///   - minimumZ: when set, keep only significant pairs, `influence > minimumZ · standardError`.
     /// NaN estimates are skipped.
     public static func top(in blocks: [InfluenceMatrix], count: Int, minimumZ: Double? = nil) -> [InfluencePair] {
-        var selection = TopSelection(capacity: count)
+        var selection = TopSelection(
+            capacity: count, candidates: blocks.reduce(0) { $0 + $1.trainIndices.count * $1.testIndices.count })
         for block in blocks {
             for column in 0..<block.testIndices.count {
                 select(in: block, column: column, minimumZ: minimumZ, into: &selection)
@@ -48,7 +49,7 @@ public struct InfluencePair: Sendable, Equatable, CustomStringConvertible {
         guard let column = block.testIndices.firstIndex(of: test) else {
             preconditionFailure("test example \(test) is not a column of this influence matrix")
         }
-        var selection = TopSelection(capacity: count)
+        var selection = TopSelection(capacity: count, candidates: block.trainIndices.count)
         select(in: block, column: column, minimumZ: minimumZ, into: &selection)
         return selection.sorted()
     }
@@ -87,10 +88,11 @@ private struct TopSelection {
     let capacity: Int
     private var heap: [InfluencePair] = []
 
-    init(capacity: Int) {
+    /// Room for `capacity` pairs, of which at most `candidates` will be offered.
+    init(capacity: Int, candidates: Int) {
         precondition(capacity >= 0, "count must be non-negative")
         self.capacity = capacity
-        heap.reserveCapacity(capacity)
+        heap.reserveCapacity(min(capacity, candidates))
     }
 
     /// Whether a pair with these keys would enter the selection (checked before computing its SE).

@@ -4,24 +4,30 @@ import Yams
 /// Turns the engine's settings in a sweep file into canonical JSON (sorted keys), the form in which
 /// they travel inside task specs to the training engine, which decodes and validates them.
 public enum EngineOptions {
-    /// Canonical JSON of `entries` (key → YAML node), or "" when there are none.
-    static func canonicalJSON(_ entries: [(String, NodeReader)]) throws(SweepFileError) -> String {
+    /// The longest canonical JSON accepted for one section's settings, in bytes: they travel in every
+    /// task spec, whose messages are bounded.
+    public static let maximumJSONBytes = 16_384
+
+    /// Canonical JSON of `entries` (key → YAML node) of the mapping `section`, or "" when there are none.
+    static func canonicalJSON(
+        _ entries: [(String, NodeReader)], of section: NodeReader
+    ) throws(SweepFileError) -> String {
         guard !entries.isEmpty else { return "" }
         var object: [String: Any] = [:]
         for (key, reader) in entries {
             object[key] = try plain(reader)
         }
-        return encode(object)
+        return try bounded(encode(object), from: section)
     }
 
     /// Adds the model's `convolution` section to existing options.
     static func merging(_ convolution: NodeReader, into options: String) throws(SweepFileError) -> String {
-        setting("convolution", to: try plain(convolution), in: options)
+        try bounded(setting("convolution", to: try plain(convolution), in: options), from: convolution)
     }
 
     /// Canonical JSON of one value (a grid entry), `null` included.
     static func canonicalJSON(of reader: NodeReader) throws(SweepFileError) -> String {
-        encode(try plain(reader))
+        try bounded(encode(try plain(reader)), from: reader)
     }
 
     /// `options` with `key` set to the JSON `value` (a grid entry); `null` removes the key.
@@ -35,6 +41,14 @@ public enum EngineOptions {
         var object = existing as? [String: Any] ?? [:]
         object[key] = value is NSNull ? nil : value
         return object.isEmpty ? "" : encode(object)
+    }
+
+    private static func bounded(_ json: String, from reader: NodeReader) throws(SweepFileError) -> String {
+        let bytes = json.utf8.count
+        guard bytes <= maximumJSONBytes else {
+            throw reader.error("settings of at most \(maximumJSONBytes) bytes as JSON, these take \(bytes)")
+        }
+        return json
     }
 
     private static func encode(_ value: Any) -> String {

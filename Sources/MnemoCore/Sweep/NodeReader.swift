@@ -46,8 +46,14 @@ struct NodeReader {
         return sequence.enumerated().map { NodeReader(node: $1, path: "\(path)[\($0)]", file: file) }
     }
 
-    func string(matching what: String, _ isValid: (String) -> Bool) throws(SweepFileError) -> String {
-        guard case .scalar(let scalar) = node, isValid(scalar.string) else { throw error("expected \(what), \(found())") }
+    /// The node as a string of at most `maxLength` characters that passes `isValid`.
+    func string(
+        matching what: String, maxLength: Int = 256, _ isValid: (String) -> Bool
+    ) throws(SweepFileError) -> String {
+        guard case .scalar(let scalar) = node else { throw error("expected \(what), \(found())") }
+        let length = scalar.string.count
+        guard length <= maxLength else { throw error("expected \(what) of at most \(maxLength) characters, found \(length)") }
+        guard isValid(scalar.string) else { throw error("expected \(what), \(found())") }
         return scalar.string
     }
 
@@ -70,9 +76,11 @@ struct NodeReader {
         return value
     }
 
-    /// A list of positive layer widths, e.g. `[512, 256]`.
+    /// A list of at most 100 positive layer widths, e.g. `[512, 256]`.
     func widths() throws(SweepFileError) -> [Int] {
-        try sequence(what: "a list of layer widths, e.g. [256]").map { item throws(SweepFileError) in
+        let items = try sequence(what: "a list of layer widths, e.g. [256]")
+        guard items.count <= 100 else { throw error("expected at most 100 hidden layers, found \(items.count)") }
+        return try items.map { item throws(SweepFileError) in
             try item.integer(in: 1...65_536, what: "a layer width in 1...65536")
         }
     }

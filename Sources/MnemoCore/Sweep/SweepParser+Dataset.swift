@@ -8,20 +8,34 @@ extension SweepParser {
         "train", "test", "class_count", "label_base", "label_column", "header", "delimiter", "synthetic",
     ]
 
-    /// The settings of `synthetic:`, as ``DatasetSpec/synthetic`` carries them, with what each allows.
-    static let syntheticKeys: [(key: String, range: ClosedRange<Double>, integer: Bool, what: String)] = [
-        ("class_count", 2...100_000, true, "an integer of at least 2"),
-        ("dimension", 1...1_000_000, true, "a positive integer"),
-        ("common_modes_per_class", 0...1_000_000, true, "a non-negative integer"),
-        ("common_mode_size", 0...10_000_000, true, "a non-negative integer"),
-        ("rare_modes_per_class", 0...1_000_000, true, "a non-negative integer"),
-        ("rare_mode_size", 0...10_000_000, true, "a non-negative integer"),
-        ("common_test_size", 0...10_000_000, true, "a non-negative integer"),
-        ("rare_test_size", 0...10_000_000, true, "a non-negative integer"),
-        ("mode_scale", 1e-9...1e9, false, "a positive number"),
-        ("spread", 0...1e9, false, "a non-negative number"),
-        ("duplicates", 0...10_000_000, true, "a non-negative integer"),
+    /// The longest dataset path accepted, in characters (Linux's `PATH_MAX`).
+    static let maximumPathLength = 4096
+
+    /// The settings of `synthetic:`, as ``DatasetSpec/synthetic`` carries them, with what each allows
+    /// and its value when left out.
+    static let syntheticKeys: [(key: String, range: ClosedRange<Double>, integer: Bool, what: String, fallback: Double)] = [
+        ("class_count", 2...100_000, true, "an integer of at least 2", Double(SyntheticDefaults.classCount)),
+        ("dimension", 1...1_000_000, true, "a positive integer", Double(SyntheticDefaults.dimension)),
+        (
+            "common_modes_per_class", 0...1_000_000, true, "a non-negative integer",
+            Double(SyntheticDefaults.commonModesPerClass)
+        ),
+        ("common_mode_size", 0...10_000_000, true, "a non-negative integer", Double(SyntheticDefaults.commonModeSize)),
+        (
+            "rare_modes_per_class", 0...1_000_000, true, "a non-negative integer",
+            Double(SyntheticDefaults.rareModesPerClass)
+        ),
+        ("rare_mode_size", 0...10_000_000, true, "a non-negative integer", Double(SyntheticDefaults.rareModeSize)),
+        ("common_test_size", 0...10_000_000, true, "a non-negative integer", Double(SyntheticDefaults.commonTestSize)),
+        ("rare_test_size", 0...10_000_000, true, "a non-negative integer", Double(SyntheticDefaults.rareTestSize)),
+        ("mode_scale", 1e-9...1e9, false, "a positive number", Double(SyntheticDefaults.modeScale)),
+        ("spread", 0...1e9, false, "a non-negative number", Double(SyntheticDefaults.spread)),
+        ("duplicates", 0...10_000_000, true, "a non-negative integer", Double(SyntheticDefaults.duplicates)),
     ]
+
+    /// The most features (examples × dimension, over train, test and duplicates) a synthetic dataset may
+    /// hold: 2^31 floats, 8 GiB.
+    static let maximumSyntheticFloats = Double(1 << 31)
 
     /// The dataset section; relative paths resolve against `directory`, the sweep file's folder.
     static func parseDataset(_ reader: NodeReader, directory: URL) throws(SweepFileError) -> DatasetSpec {
@@ -42,13 +56,15 @@ extension SweepParser {
         }
         var path = ""
         if namedFamilies.contains(name) {
-            let given = try map.optional("path")?.string(matching: "a file or folder path") { !$0.isEmpty }
+            let given = try map.optional("path")?.string(
+                matching: "a file or folder path", maxLength: maximumPathLength
+            ) { !$0.isEmpty }
             guard let given = given ?? (name == "fashion-mnist" ? DatasetSpec.fashionMNISTDefaultPath : nil) else {
                 throw map.error(at: "name", "\(name) needs a path to its files")
             }
             path = resolve(given, against: directory)
         }
-        let testCount = try map.optional("test_count")?.integer(in: 1...Int.max, what: "a positive integer")
+        let testCount = try exampleCount(map, "test_count")
         let isOneSet = ["purchase100", "texas100"].contains(name)
         if isOneSet, testCount == nil {
             throw map.error(at: "name", "\(name) comes as one set: give test_count, the examples held out for test")
@@ -60,8 +76,8 @@ extension SweepParser {
         if coarse, name != "cifar100" {
             throw map.error(at: "coarse_labels", "only cifar100 has coarse labels")
         }
-        let trainLimit = try map.optional("train_limit")?.integer(in: 1...Int.max, what: "a positive integer")
-        let validationSize = try map.optional("validation_size")?.integer(in: 1...Int.max, what: "a positive integer")
+        let trainLimit = try exampleCount(map, "train_limit")
+        let validationSize = try exampleCount(map, "validation_size")
         if validationSize != nil, trainLimit == nil {
             throw map.error(
                 at: "validation_size",
@@ -72,7 +88,7 @@ extension SweepParser {
         let synthetic = try name == "synthetic" ? parseSynthetic(map.optional("synthetic")) : nil
         return DatasetSpec(
             name: name, path: path, trainLimit: trainLimit,
-            testLimit: try map.optional("test_limit")?.integer(in: 1...Int.max, what: "a positive integer"),
+            testLimit: try exampleCount(map, "test_limit"),
             labelNoise: try map.optional("label_noise")?.number(in: 0...0.9, what: "a fraction in [0, 0.9]") ?? 0,
             testCount: testCount, coarseLabels: coarse, validationSize: validationSize,
             files: files, synthetic: synthetic)
@@ -137,20 +153,40 @@ extension SweepParser {
             throw noise.error("use dataset.label_noise, whose flips are recorded with the sweep and scored")
         }
         let map = try reader.mapping(allowed: syntheticKeys.map(\.key))
-        for (key, range, integer, what) in syntheticKeys {
-            guard let value = map.optional(key) else { continue }
-            if integer {
-                _ = try value.integer(in: Int(range.lowerBound)...Int(range.upperBound), what: what)
-            } else {
-                _ = try value.number(in: range, what: what)
+        var settings: [String: Double] = [:]
+        for (key, range, integer, what, fallback) in syntheticKeys {
+            guard let value = map.optional(key) else {
+                settings[key] = fallback
+                continue
             }
+            settings[key] =
+                integer
+                ? Double(try value.integer(in: Int(range.lowerBound)...Int(range.upperBound), what: what))
+                : try value.number(in: range, what: what)
         }
-        return try EngineOptions.canonicalJSON(map.entries)
+        let size = { (key: String) in settings[key] ?? 0 }
+        let perClass =
+            size("common_modes_per_class") * (size("common_mode_size") + size("common_test_size"))
+            + size("rare_modes_per_class") * (size("rare_mode_size") + size("rare_test_size"))
+        let floats = (size("class_count") * perClass + size("duplicates")) * size("dimension")
+        guard floats <= maximumSyntheticFloats else {
+            throw reader.error(
+                "a dataset of at most 2^31 features in all (examples × dimension), these settings make "
+                    + "\(String(format: "%.3g", floats))")
+        }
+        return try EngineOptions.canonicalJSON(map.entries, of: reader)
+    }
+
+    /// The optional example count `key` (a limit, test count or validation size), in 1...100000000.
+    private static func exampleCount(_ map: MappingReader, _ key: String) throws(SweepFileError) -> Int? {
+        try map.optional(key)?.integer(in: 1...100_000_000, what: "an integer in 1...100000000")
     }
 
     /// The path of an existing file, resolved against `directory` when relative.
     private static func existingFile(_ reader: NodeReader, directory: URL) throws(SweepFileError) -> String {
-        let path = resolve(try reader.string(matching: "a file path") { !$0.isEmpty }, against: directory)
+        let path = resolve(try reader.string(matching: "a file path", maxLength: maximumPathLength) {
+            !$0.isEmpty
+        }, against: directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw reader.error("no file at \(path)")

@@ -8,12 +8,22 @@ import Yams
 /// let spec = try SweepParser.parse(contentsOf: "sweeps/quickstart.yaml")
 /// ```
 public enum SweepParser {
+    /// The largest sweep file read, in bytes (1 MiB); real ones are a few hundred.
+    public static let maximumFileBytes = 1 << 20
+
+    /// The most runs (grid trials × estimator subsets) a sweep may ask for.
+    public static let maximumRuns = 1_000_000
+
     /// Parses the YAML file at `path`.
-    /// - Throws: ``SweepFileError`` for a missing, unreadable or invalid file.
+    /// - Throws: ``SweepFileError`` for a missing, unreadable, oversized or invalid file.
     public static func parse(contentsOf path: String) throws(SweepFileError) -> SweepSpec {
         let text: String
         do {
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            try checkSize(size, file: path)
             text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch let error as SweepFileError {
+            throw error
         } catch {
             throw SweepFileError(
                 file: path, line: nil, column: nil, path: "",
@@ -25,6 +35,13 @@ public enum SweepParser {
     /// Parses sweep YAML held in memory; `file` names it in errors, and relative dataset paths resolve
     /// against its folder.
     public static func parse(yaml: String, file: String) throws(SweepFileError) -> SweepSpec {
+        try checkSize(yaml.utf8.count, file: file)
+        if let found = AnchorScanner.firstAnchorOrAlias(in: yaml) {
+            throw SweepFileError(
+                file: file, line: found.line, column: found.column, path: "",
+                expected: "found a YAML \(found.isAlias ? "alias (*name)" : "anchor (&name)"); anchors and aliases "
+                    + "are not supported in sweep files, write each value out in full")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -38,7 +55,9 @@ public enum SweepParser {
         }
         let top = try NodeReader(node: root, path: "", file: file).mapping(
             allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid"])
-        let name = try top.required("name").string(matching: "a name of letters, digits, '-', '_' or '.'") {
+        let name = try top.required("name").string(
+            matching: "a name of letters, digits, '-', '_' or '.'", maxLength: 100
+        ) {
             !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
         }
         let seed = try top.required("seed").integer(in: 0...Int.max, what: "a non-negative integer")
@@ -51,6 +70,12 @@ public enum SweepParser {
         }
         let estimator = try parseEstimator(top.required("estimator"))
         let grid = try top.optional("grid").map(parseGrid) ?? []
+        let runs = grid.reduce(Double(estimator.subsets)) { $0 * Double($1.values.count) }
+        guard runs <= Double(maximumRuns) else {
+            throw top.error(
+                at: "grid",
+                "a sweep of at most \(maximumRuns) runs (trials × subsets), this one makes \(String(format: "%.0f", runs))")
+        }
         return SweepSpec(
             name: name, seed: UInt64(seed), dataset: dataset, model: model, training: training,
             estimator: estimator, grid: grid)
@@ -86,7 +111,7 @@ public enum SweepParser {
             allowed: GridKey.allCases.filter { $0 != .hidden && !$0.isEngineOption }.map(\.rawValue)
                 + TrainingSpec.engineOptionKeys)
         let options = try EngineOptions.canonicalJSON(
-            map.entries.filter { TrainingSpec.engineOptionKeys.contains($0.0) })
+            map.entries.filter { TrainingSpec.engineOptionKeys.contains($0.0) }, of: reader)
         return TrainingSpec(
             batchSize: try map.optional("batch_size")?.integer(in: 1...65_536, what: "an integer in 1...65536") ?? 128,
             learningRate: try map.required("learning_rate").number(in: 1e-9...100, what: "a positive number"),
@@ -102,7 +127,7 @@ public enum SweepParser {
     private static func parseEstimator(_ reader: NodeReader) throws(SweepFileError) -> EstimatorSpec {
         let map = try reader.mapping(allowed: ["subsets", "ratio"])
         return EstimatorSpec(
-            subsets: try map.required("subsets").integer(in: 2...1_000_000, what: "an integer of at least 2"),
+            subsets: try map.required("subsets").integer(in: 2...100_000, what: "an integer in 2...100000"),
             ratio: try map.optional("ratio")?.number(in: 0.01...0.99, what: "a fraction in [0.01, 0.99]") ?? 0.7)
     }
 
@@ -134,6 +159,14 @@ public enum SweepParser {
             axes.append(GridAxis(key: key, values: values))
         }
         return axes
+    }
+
+    private static func checkSize(_ bytes: Int, file: String) throws(SweepFileError) {
+        guard bytes <= maximumFileBytes else {
+            throw SweepFileError(
+                file: file, line: nil, column: nil, path: "",
+                expected: "a sweep file of at most \(maximumFileBytes) bytes, found \(bytes) bytes")
+        }
     }
 
     private static func syntaxError(_ error: YamlError, file: String) -> SweepFileError {

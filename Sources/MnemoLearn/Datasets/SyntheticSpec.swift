@@ -1,3 +1,5 @@
+import MnemoCore
+
 /// The shape of a generated dataset with a known memorization structure (see ``SyntheticDataset``).
 ///
 /// Each class is a mixture of subpopulations ("modes"): a few common modes with many training
@@ -34,9 +36,13 @@ public struct SyntheticSpec: Codable, Sendable, Equatable, Hashable {
 
     /// A specification; check it with ``validate()`` (``SyntheticDataset/generate(_:seed:)`` does).
     public init(
-        classCount: Int = 10, dimension: Int = 64, commonModesPerClass: Int = 2, commonModeSize: Int = 50,
-        rareModesPerClass: Int = 5, rareModeSize: Int = 1, commonTestSize: Int = 10, rareTestSize: Int = 1,
-        modeScale: Float = 1, spread: Float = 0.3, duplicates: Int = 0, labelNoise: Double = 0
+        classCount: Int = SyntheticDefaults.classCount, dimension: Int = SyntheticDefaults.dimension,
+        commonModesPerClass: Int = SyntheticDefaults.commonModesPerClass,
+        commonModeSize: Int = SyntheticDefaults.commonModeSize,
+        rareModesPerClass: Int = SyntheticDefaults.rareModesPerClass, rareModeSize: Int = SyntheticDefaults.rareModeSize,
+        commonTestSize: Int = SyntheticDefaults.commonTestSize, rareTestSize: Int = SyntheticDefaults.rareTestSize,
+        modeScale: Float = SyntheticDefaults.modeScale, spread: Float = SyntheticDefaults.spread,
+        duplicates: Int = SyntheticDefaults.duplicates, labelNoise: Double = 0
     ) {
         self.classCount = classCount
         self.dimension = dimension

@@ -61,23 +61,40 @@ public final class Store: Sendable {
 
     /// Opens an existing database for reading only, while a coordinator may be writing to it.
     ///
+    /// A database in a folder this process cannot write (a read-only mount, an archive) is opened
+    /// as immutable instead: SQLite's WAL mode would otherwise need to create the `-shm` file
+    /// beside it. Nothing can change such a file while it is read.
+    ///
     /// - Parameter path: the database file.
     /// - Returns: a store whose writing methods throw ``StoreError`` with reason `readOnly`.
     /// - Throws: ``StoreError`` with reason `missingDatabase` if there is no file at `path`
     ///   ("no Mnemo database at PATH"), `notMnemoDatabase` if it does not hold Mnemo's schema,
     ///   `newerSchema` if a newer Mnemo wrote it.
     public static func openReadOnly(path: String) throws -> Store {
-        let operation = "opening read-only"
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(reason: .missingDatabase, operation: operation, path: path)
+            throw StoreError(reason: .missingDatabase, operation: "opening read-only", path: path)
         }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            return try openReadOnly(sqlitePath: path, path: path)
+        } catch let error as StoreError
+            where error.reason != .notMnemoDatabase && error.reason != .newerSchema
+            && !FileManager.default.isWritableFile(atPath: folder)
+        {
+            return try openReadOnly(sqlitePath: immutableURI(path), path: path)
+        }
+    }
+
+    /// Opens `sqlitePath` (the file's path, or a `file:` URI naming it) read-only and checks its schema.
+    private static func openReadOnly(sqlitePath: String, path: String) throws -> Store {
+        let operation = "opening read-only"
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "MnemoStore.readOnly"
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: sqlitePath, configuration: configuration)
         } catch let error as DatabaseError {
             throw StoreError(error, operation: operation, path: path, wasWrite: false)
         }
@@ -95,6 +112,19 @@ public final class Store: Sendable {
             throw StoreError(reason: .notMnemoDatabase, operation: operation, path: path)
         }
         return Store(readOnlyPool: pool, path: path)
+    }
+
+    /// An SQLite URI opening `path` read-only as immutable: no locks, no `-shm` or `-wal` files.
+    /// SQLite reads URI filenames when built with `SQLITE_USE_URI`, as Debian's and Ubuntu's are.
+    private static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for character in path.unicodeScalars {
+            switch character {
+            case "%", "?", "#": escaped += String(format: "%%%02X", character.value)
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return "file:\(escaped)?mode=ro&immutable=1"
     }
 
     private static func isSuperseded(_ pool: DatabasePool, migrator: DatabaseMigrator, path: String) throws -> Bool {

@@ -197,4 +197,14 @@ import Testing
         #expect(
             accumulator.topInfluencers(ofTest: test, count: 4) == Array(ranked.filter { $0.test == test }.prefix(4)))
     }
+
+    /// A count far beyond the pairs there are (`mnemo scores --top 100000`) reserves only for those pairs.
+    @Test func aHugeCountReturnsEveryPairWithoutReservingForTheCount() throws {
+        let trial = RandomTrial(seed: 13, trainCount: 50, testCount: 20, classCount: 3, runCount: 40)
+        var accumulator = try trial.accumulator()
+        try accumulator.add(trial.runs)
+        let all = accumulator.topInfluencePairs(count: 10_000)
+        #expect(accumulator.topInfluencePairs(count: Int.max) == all)
+        #expect(accumulator.topInfluencers(ofTest: 7, count: Int.max) == all.filter { $0.test == 7 })
+    }
 }
