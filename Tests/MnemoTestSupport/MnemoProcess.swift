@@ -17,12 +17,18 @@ public final class MnemoProcess: @unchecked Sendable {
     private let stderrURL: URL
 
     /// Starts `mnemo arguments…`, writing its output under `directory`.
-    public init(_ arguments: [String], in directory: TemporaryDirectory, label: String) throws {
+    public convenience init(_ arguments: [String], in directory: TemporaryDirectory, label: String) throws {
+        try self.init(executable: Self.binary, arguments, in: directory, label: label)
+    }
+
+    /// Starts another program (for example `unshare` wrapping `mnemo`), writing its output under
+    /// `directory`.
+    public init(executable: URL, _ arguments: [String], in directory: TemporaryDirectory, label: String) throws {
         stdoutURL = directory.url.appendingPathComponent("\(label).stdout")
         stderrURL = directory.url.appendingPathComponent("\(label).stderr")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory.url
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
@@ -31,6 +37,8 @@ public final class MnemoProcess: @unchecked Sendable {
     }
 
     public var pid: Int32 { process.processIdentifier }
+    /// Whether the process ended by a signal (a crash, or a kill) rather than by exiting.
+    public var wasSignalled: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
     public var isRunning: Bool { process.isRunning }
     public var standardOutput: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
     public var standardError: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }

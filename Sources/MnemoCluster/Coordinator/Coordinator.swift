@@ -359,17 +359,17 @@ public final class Coordinator {
         logger.info("worker \(id) left (\(reason)); its tasks returned to pending")
     }
 
-    /// A worker that said goodbye: the leases it hands back return to pending without any budget spent.
+    /// A worker that said goodbye: every lease it still has returns to pending without any budget spent
+    /// (it lists the ones it hands back; a lease still in flight to it when it left is returned too).
     private func left(_ id: String, handingBack released: [String], reason: String) throws {
         let wasRecorded = workers[id]?.isRecorded ?? false
+        let held = workers[id].map { Array($0.leased) } ?? []
         workers[id] = nil
-        let returned = try store.releaseTasks(released, workerID: id)
-        // Anything it held but did not list is treated as lost with it.
-        let quarantined = try store.recordWorkerDeath(workerID: id, crashBudget: options.crashBudget)
+        let returned = try store.releaseTasks(Array(Set(released).union(held)), workerID: id)
         if wasRecorded {
             try store.logEvent(kind: "worker-left", message: "\(reason); \(returned) tasks handed back", workerID: id)
         }
-        logger.info("worker \(id) left (\(reason)); \(returned) tasks handed back\(quarantined.isEmpty ? "" : ", \(quarantined.count) quarantined")")
+        logger.info("worker \(id) left (\(reason)); \(returned) tasks handed back")
     }
 
     private func sayGoodbye(reason: String) {

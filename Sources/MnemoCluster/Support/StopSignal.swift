@@ -13,7 +13,16 @@ public enum StopSignal {
     public static func raise() { raised.store(true, ordering: .relaxed) }
 
     /// Routes SIGINT and SIGTERM to ``raise()``. A second signal of the same kind kills at once.
+    ///
+    /// Both are also unblocked on the calling thread: a process inherits its parent's signal mask, and
+    /// a parent that spawned it from a thread that blocks them (a Swift concurrency pool thread, for
+    /// one) would otherwise leave SIGTERM pending for ever.
     public static func install() {
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        sigaddset(&unblocked, SIGINT)
+        sigaddset(&unblocked, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
         for sig in [SIGINT, SIGTERM] {
             signal(sig) { number in
                 if StopSignal.isRaised {

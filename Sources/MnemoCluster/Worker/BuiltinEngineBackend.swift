@@ -38,16 +38,12 @@ struct BuiltinEngineBackend: TaskBackend {
                 testCount: data.test.count, payloadOffset: 0, subsetAccuracy: model.report.subsetAccuracy,
                 testAccuracy: test.accuracy, epochs: model.report.epochs, seconds: Date().timeIntervalSince(start))
             return FinishedTask(outcome: outcome, trainBits: BitVector(train.correct).data, testBits: BitVector(test.correct).data)
-        } catch let error as TrainingError where error.isCancellation {
-            return nil
-        } catch let error as TrainingError where error.isDivergence {
-            let hint = scale.warning.map { " (likely cause: \($0))" } ?? ""
-            return failed(TaskFailure(.deterministic, "\(error)\(hint)"))
-        } catch let error as TrainingError {
-            // A setting that does not fit: training again would fail the same way.
-            return failed(TaskFailure(.deterministic, "\(error)"))
         } catch {
-            return failed(TaskFailure(.transient, "\(error)"))
+            // The engine is deterministic: a run that diverged, or a setting that does not fit, fails the
+            // same way every time, so it is never retried.
+            if error.isCancellation { return nil }
+            let hint = error.isDivergence ? scale.warning.map { " (likely cause: \($0))" } ?? "" : ""
+            return failed(TaskFailure(.deterministic, "\(error)\(hint)"))
         }
     }
 

@@ -145,7 +145,10 @@ public final class Worker {
         welcomed = false
         lastHello = Date()
         let host = ProcessInfo.processInfo.hostName
-        let running = held.map { TaskAttempt(taskId: $0.key, attempt: $0.value) }.sorted { $0.taskId < $1.taskId }
+        // Tasks in training or waiting, and finished ones whose result is not acknowledged yet: a restarted
+        // coordinator keeps all of them leased to this worker, so no other worker trains them again.
+        let unshipped = unacknowledged.values.map { TaskAttempt(taskId: $0.finished.outcome.taskId, attempt: $0.finished.outcome.attempt) }
+        let running = (held.map { TaskAttempt(taskId: $0.key, attempt: $0.value) } + unshipped).sorted { $0.taskId < $1.taskId }
         try send(
             .hello,
             Hello(workerId: options.workerID, host: host, pid: getpid(), engineVersion: Trainer.engineVersion, running: running))

@@ -1,0 +1,89 @@
+import Foundation
+import MnemoStore
+import MnemoTestSupport
+import MnemoWire
+import Testing
+
+/// A peer that speaks the protocol well enough to be welcomed, then lies: it neither crashes the
+/// coordinator nor touches another worker's tasks, and leaves no rows behind.
+@Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: SweepFixture.fashionMNISTDirectory)))
+struct HostilePeerTests {
+    static func connect(_ endpoint: String, as id: String, context: ZMQContext) throws -> ZMQSocket {
+        let socket = try ZMQSocket(context: context, kind: .dealer)
+        try socket.setIdentity(PeerIdentity(id))
+        try socket.set(.linger(.zero))
+        try socket.connect(endpoint)
+        try socket.send(
+            Envelope(type: .hello, header: Hello(workerId: id, host: "evil", pid: 666, engineVersion: "x")).encode())
+        let welcome = try #require(try socket.receive(timeout: .seconds(10)))
+        #expect(try Envelope.decode(welcome).type == .welcome)
+        return socket
+    }
+
+    static func outcome(
+        task: String, attempt: Int, offset: Int = 0, failure: TaskFailure? = nil, trainCount: Int = 400
+    ) -> TaskOutcome {
+        TaskOutcome(
+            taskId: task, attempt: attempt, failure: failure, trainCount: trainCount, testCount: 200, payloadOffset: offset,
+            subsetAccuracy: 1, testAccuracy: 1, epochs: 1, seconds: 0)
+    }
+
+    @Test func aResultWhosePayloadOffsetOverflowsIsDroppedAndTheCoordinatorLives() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(SweepFixture.tiny(name: "faults", subsets: 2), to: "faults.yaml")
+        let db = dir.path("hostile.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let context = try ZMQContext()
+        let attacker = try Self.connect(endpoint, as: "overflow", context: context)
+        for offset in [Int.max - 10, Int.max, -1, 1 << 62] {
+            let batch = ResultBatch(outcomes: [Self.outcome(task: "t", attempt: 1, offset: offset)])
+            try attacker.send(Envelope(type: .result, header: batch, payload: Data(repeating: 0, count: 100)).encode())
+        }
+        Thread.sleep(forTimeInterval: 1)
+        #expect(coordinator.isRunning, "\(coordinator.standardError)")
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "honest"], in: dir, label: "worker")
+        #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
+        #expect(worker.wait(timeout: 30) == 0)
+        #expect(try Store.openReadOnly(path: db).resultCount(sweepID: "faults") == 2)
+    }
+
+    @Test func forgedResultsAndFailuresForAnotherWorkersLeaseChangeNothing() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(
+            SweepFixture.tiny(name: "faults", subsets: 2, trainLimit: 1000, hidden: 64, maxEpochs: 12), to: "faults.yaml")
+        let db = dir.path("hostile.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let context = try ZMQContext()
+        // Peers that only say hello (hundreds of random identities) leave no worker rows.
+        for index in 0..<200 {
+            _ = try Self.connect(endpoint, as: "drive-by-\(index)", context: context)
+        }
+        let honest = try MnemoProcess(["worker", "--connect", endpoint, "--id", "honest"], in: dir, label: "honest")
+        var target: TaskRecord?
+        #expect(eventually(timeout: 60) {
+            target = (try? Store.openReadOnly(path: db).tasks(sweepID: "faults"))?.first { $0.state == .leased && $0.workerID == "honest" }
+            return target != nil
+        })
+        let task = try #require(target)
+        let forger = try Self.connect(endpoint, as: "forger", context: context)
+        for _ in 0..<3 {
+            let failure = ResultBatch(outcomes: [
+                Self.outcome(task: task.id, attempt: task.attempt, failure: TaskFailure(.deterministic, "forged"))
+            ])
+            try forger.send(Envelope(type: .result, header: failure).encode())
+        }
+        // Sized exactly as a real result of this sweep (1000 train, 200 test examples), so only the lease
+        // check can refuse it.
+        let forged = ResultBatch(outcomes: [Self.outcome(task: task.id, attempt: task.attempt, trainCount: 1000)])
+        try forger.send(Envelope(type: .result, header: forged, payload: Data(repeating: 0, count: 150)).encode())
+        #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
+        #expect(honest.wait(timeout: 30) == 0)
+        let store = try Store.openReadOnly(path: db)
+        let stored = try #require(try store.task(id: task.id))
+        #expect(stored.state == .done && stored.failures == 0 && stored.attempt == task.attempt)
+        var resultWorkers: [String: String] = [:]
+        try store.forEachResult(sweepID: "faults", trialIndex: 0) { resultWorkers[$0.taskID] = $0.workerID }
+        #expect(resultWorkers[task.id] == "honest")
+        #expect(try store.workers().map(\.id) == ["honest"])
+    }
+}
