@@ -1,4 +1,5 @@
 import ArgumentParser
+import MnemoLearn
 
 /// The `mnemo` command line: run memorization/influence sweeps locally or on a cluster, then inspect
 /// and export their scores.
@@ -14,6 +15,7 @@ struct Mnemo: ParsableCommand {
               mnemo coordinator sweeps/x.yaml --bind 'tcp://*:5555' --db x.sqlite   # on the head node
               mnemo worker --connect tcp://head:5555                               # on every other node
             """,
+        version: "mnemo 0.4.0 (training engine \(Trainer.engineVersion))",
         subcommands: [
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
             ScoresCommand.self, ExportCommand.self, TrainCommand.self,

@@ -86,4 +86,34 @@ struct HostilePeerTests {
         #expect(resultWorkers[task.id] == "honest")
         #expect(try store.workers().map(\.id) == ["honest"])
     }
+
+    /// The peak resident memory of a process, in KiB.
+    static func peakKiB(_ pid: Int32) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        return status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true)[1]) } ?? 0
+    }
+
+    @Test func framesLargerThanTheSweepsLargestMessageAreNotBuffered() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(CommandBoundsTests.sweep, to: "bounds.yaml")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(
+            sweep: sweep, db: dir.path("big.sqlite"), in: dir)
+        let context = try ZMQContext()
+        let attacker = try Self.connect(endpoint, as: "hoarder", context: context)
+        Thread.sleep(forTimeInterval: 0.5)
+        let before = try Self.peakKiB(coordinator.pid)
+        let big = Data(repeating: 0x5A, count: 40 << 20)
+        for _ in 0..<6 {
+            try attacker.send([Data([1]), Data("result".utf8), Data("{}".utf8), big], blocking: false)
+        }
+        Thread.sleep(forTimeInterval: 3)
+        #expect(coordinator.isRunning)
+        let growth = try Self.peakKiB(coordinator.pid) - before
+        // One 40 MiB frame taken in would show; libzmq must refuse each at the transport.
+        #expect(growth < 20 << 10, "the coordinator's peak memory grew by \(growth) KiB")
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "honest"], in: dir, label: "worker")
+        #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
+        #expect(worker.wait(timeout: 30) == 0)
+    }
 }

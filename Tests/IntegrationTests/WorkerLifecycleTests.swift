@@ -38,6 +38,10 @@ struct WorkerLifecycleTests {
             #expect(status == 0 && !worker.wasSignalled, "round \(round): status \(String(describing: status))\n\(worker.standardError)")
         }
         #expect(coordinator.isRunning)
+        let cancelled = (0..<20).filter { round in
+            (try? String(contentsOfFile: dir.path("term-\(round).stderr"), encoding: .utf8))?.contains("cancelled task") ?? false
+        }
+        #expect(!cancelled.isEmpty, "no signal landed during training: the test did not test what it says")
         let finisher = try MnemoProcess(["worker", "--connect", endpoint, "--id", "finisher"], in: dir, label: "finisher")
         #expect(coordinator.wait(timeout: 300) == 0, "\(coordinator.standardError)")
         #expect(finisher.wait(timeout: 30) == 0)
@@ -118,5 +122,16 @@ struct WorkerLifecycleTests {
         let tasks = try Self.tasks(db)
         #expect(tasks.allSatisfy { $0.state == .done })
         #expect(tasks.contains { $0.crashedWorkers == "fixed" }, "the old process's lease counted as a worker death")
+    }
+
+    @Test func aWorkerWithoutACoordinatorSaysWhereItConnectsAndGivesUpAfterIdleExit() throws {
+        let dir = try TemporaryDirectory()
+        let started = Date()
+        let worker = try MnemoProcess(
+            ["worker", "--connect", "tcp://127.0.0.1:9", "--id", "lonely", "--idle-exit", "2"], in: dir, label: "lonely")
+        #expect(worker.wait(timeout: 30) == 2, "\(worker.standardError)")
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(worker.standardError.contains("connecting to tcp://127.0.0.1:9 as lonely"), "\(worker.standardError)")
+        #expect(worker.standardError.contains("no coordinator answered at tcp://127.0.0.1:9"), "\(worker.standardError)")
     }
 }

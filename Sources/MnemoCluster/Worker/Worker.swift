@@ -234,6 +234,7 @@ public final class Worker {
                 completed += finished.outcome.failure == nil ? 1 : 0
                 shipped.append(finished.outcome.taskId)
             case .cancelled(let id):
+                logger.info("cancelled task \(id.prefix(12)) between batches; handing its lease back")
                 giveBack([id])
             }
         }
