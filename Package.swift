@@ -73,7 +73,7 @@ let package = Package(
             name: "MnemoStoreTests",
             dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MnemoWireTests", dependencies: ["MnemoWire", "MnemoCore", "MnemoTestSupport"]),
-        .testTarget(name: "MnemoClusterTests", dependencies: ["MnemoCluster"]),
+        .testTarget(name: "MnemoClusterTests", dependencies: ["MnemoCluster", "MnemoStore", "MnemoWire"]),
         .testTarget(name: "MnemoReportTests", dependencies: ["MnemoReport", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(
             name: "IntegrationTests",

@@ -39,10 +39,11 @@ extension Mnemo {
             let session = try SweepSession.open(
                 sweepFile: sweepFile, databasePath: db, newSweep: newSweep, logger: logger)
             let coordinator = try Coordinator(
-                plan: session.plan, store: session.store, context: try ZMQContext(),
-                options: CoordinatorOptions(endpoints: bind), logger: logger)
+                store: session.store, context: try ZMQContext(), options: CoordinatorOptions(endpoints: bind),
+                logger: logger)
+            try coordinator.serve(session.plan)
             logger.info("serving sweep '\(session.plan.spec.name)' on \(coordinator.boundEndpoint)")
-            let totals = try coordinator.totals()
+            let totals = coordinator.totals()
             logger.info("sweep \(session.plan.sweepID): \(totals.done) of \(totals.total) tasks already done")
             let progress = noProgress ? nil : ProgressReporter(alreadyDone: totals.done)
             let exit = try coordinator.run(progress: progress)

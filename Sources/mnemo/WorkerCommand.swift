@@ -66,7 +66,7 @@ extension Mnemo {
             let exit = try worker.run()
             logger.info("worker \(workerID) finished \(worker.completed) tasks; exiting: \(exit)")
             switch exit {
-            case .coordinatorFinished, .stopped, .orphaned: return
+            case .coordinatorFinished, .stopped, .drained, .orphaned: return
             case .excluded, .idle: throw ExitCode(2)
             }
         }

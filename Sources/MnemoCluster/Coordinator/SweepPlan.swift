@@ -1,6 +1,7 @@
 import Foundation
 import MnemoCore
 import MnemoStore
+import MnemoWire
 
 /// The tasks of a registered sweep, expanded from its spec and its prepared dataset: every trial ×
 /// every subset, under the sweep id and trial indices the database gave them.
@@ -13,12 +14,16 @@ public struct SweepPlan: Sendable {
     public let dataset: DatasetSummary
     /// All tasks, trial-major then subset order.
     public let tasks: [TaskSpec]
+    private let engineVersion: String
+    private let trialsByIndex: [Int: Trial]
 
     init(sweepID: String, spec: SweepSpec, trials: [Trial], dataset: DatasetSummary, engineVersion: String) {
         self.sweepID = sweepID
         self.spec = spec
         self.trials = trials
         self.dataset = dataset
+        self.engineVersion = engineVersion
+        self.trialsByIndex = Dictionary(trials.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
         self.tasks = trials.flatMap { trial in
             (0..<spec.estimator.subsets).map { subset in
                 TaskSpec(
@@ -26,6 +31,22 @@ public struct SweepPlan: Sendable {
                     trainCount: dataset.trainLabels.count, engineVersion: engineVersion)
             }
         }
+    }
+
+    /// The spec of one task of this sweep, or nil for a trial it does not have.
+    public func taskSpec(trial: Int, subset: Int) -> TaskSpec? {
+        trialsByIndex[trial].map { trial in
+            TaskSpec(
+                sweep: spec, trial: trial, subset: subset, datasetHash: dataset.contentHash,
+                trainCount: dataset.trainLabels.count, engineVersion: engineVersion)
+        }
+    }
+
+    /// The largest frame a legal message of this sweep can have: a full batch of results (one per
+    /// task a worker may hold), or the largest header.
+    public func largestMessage(maxBatch: Int) -> Int {
+        let perResult = (dataset.trainLabels.count + 7) / 8 + (dataset.testLabels.count + 7) / 8
+        return max(FrameLimits.default.maxHeaderBytes, perResult * maxBatch + 4096)
     }
 
     /// Registers `spec` in `store` and returns its plan, with how many tasks were new.

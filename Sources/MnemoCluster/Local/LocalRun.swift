@@ -20,9 +20,9 @@ public enum LocalRun {
         let context = try ZMQContext()
         var options = CoordinatorOptions(endpoints: [endpoint])
         options.giveUpWithoutEligibleWorkers = true
-        let coordinator = try Coordinator(
-            plan: session.plan, store: session.store, context: context, options: options, logger: logger)
-        let totals = try coordinator.totals()
+        let coordinator = try Coordinator(store: session.store, context: context, options: options, logger: logger)
+        try coordinator.serve(session.plan)
+        let totals = coordinator.totals()
         let slots = min(workers, max(totals.open, 1))
         logger.info(
             "sweep \(session.plan.sweepID): \(totals.done) of \(totals.total) tasks already done; starting \(slots) local workers")

@@ -73,6 +73,14 @@ final class TaskRunner: @unchecked Sendable {
         return waiting
     }
 
+    /// Drops these tasks if they wait, and cancels the one training if it is among them.
+    func revoke(_ ids: Set<String>) {
+        condition.lock()
+        inbox.removeAll { ids.contains($0.taskId) }
+        if let current, ids.contains(current.id) { current.cancellation.cancel() }
+        condition.unlock()
+    }
+
     /// Stops the task in training before its next batch; it comes out as `.cancelled`.
     func cancelCurrent() {
         condition.lock()

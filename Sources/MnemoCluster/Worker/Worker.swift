@@ -23,6 +23,8 @@ public final class Worker {
         case excluded(String)
         /// SIGINT/SIGTERM; running work was shipped or handed back.
         case stopped
+        /// The coordinator asked it to drain: it finished what it held and left.
+        case drained
         /// The local-mode parent process is gone.
         case orphaned
         /// No coordinator answered, or no work came, for ``WorkerOptions/idleExit``.
@@ -33,6 +35,7 @@ public final class Worker {
             case .coordinatorFinished(let reason): "the coordinator said goodbye: \(reason)"
             case .excluded(let reason): "the coordinator excluded this worker: \(reason)"
             case .stopped: "stopped by a signal; running work was shipped or handed back"
+            case .drained: "drained: finished the running task, handed the rest back"
             case .orphaned: "the parent process is gone"
             case .idle(let reason): reason
             }
@@ -54,6 +57,9 @@ public final class Worker {
     private var lastHello = Date.distantPast
     /// Leases given back unfinished (not started, or cancelled) while stopping.
     private var handedBack: [String] = []
+    /// When stopping began, and until when the running task may go on (distant future when draining).
+    private var stopDeadline: Date?
+    private var draining = false
     /// Tasks this process finished.
     public private(set) var completed = 0
 
@@ -87,7 +93,6 @@ public final class Worker {
         var lastHeard: Date?
         var lastWork = started
         var warned = false
-        var stopDeadline: Date?
         var nextHeartbeat = started
         let poller = ZMQPoller([socket, wake])
         while true {
@@ -100,8 +105,8 @@ public final class Worker {
             if let deadline = stopDeadline {
                 if !runner.isBusy {
                     try shipOutput()
-                    try? send(.bye, Bye(reason: "worker stopping", released: handedBack))
-                    return .stopped
+                    try? send(.bye, Bye(reason: draining ? "drained" : "worker stopping", released: handedBack))
+                    return draining ? .drained : .stopped
                 }
                 if now >= deadline { runner.cancelCurrent() }
             }
@@ -177,7 +182,7 @@ public final class Worker {
         case .lease:
             let lease = try envelope.decodeHeader(Lease.self)
             for task in lease.tasks { held[task.taskId] = task.attempt }
-            if StopSignal.isRaised {
+            if stopDeadline != nil || StopSignal.isRaised {
                 // Leased while stopping: hand back at once.
                 giveBack(lease.tasks.map(\.taskId))
             } else {
@@ -200,7 +205,19 @@ public final class Worker {
             let bye = try envelope.decodeHeader(Bye.self)
             return bye.excluded == true ? .excluded(bye.reason) : .coordinatorFinished(bye.reason)
         case .heartbeat:
-            break
+            let revoked = Set(try envelope.decodeHeader(Heartbeat.self).revoked ?? [])
+            if !revoked.isEmpty {
+                logger.info("the coordinator revoked \(revoked.count) tasks (cancelled); stopping them")
+                runner.revoke(revoked)
+                for id in revoked { held[id] = nil }
+            }
+        case .drain:
+            if stopDeadline == nil {
+                logger.info("draining: finishing the running task, taking no more")
+                draining = true
+                stopDeadline = .distantFuture
+                giveBack(runner.withdrawWaiting())
+            }
         default:
             logger.warning("ignored unexpected \(envelope.type) message from the coordinator")
         }
@@ -210,7 +227,7 @@ public final class Worker {
     /// Tells the coordinator how many tasks this worker can hold (one training plus the prefetch); the
     /// coordinator tops it up to that, so repeating this never over-leases.
     private func askForWork() throws {
-        guard welcomed, !StopSignal.isRaised else { return }
+        guard welcomed, stopDeadline == nil, !StopSignal.isRaised else { return }
         try send(.ready, Ready(credit: 1 + options.prefetch))
     }
 

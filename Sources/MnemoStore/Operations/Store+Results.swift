@@ -21,7 +21,7 @@ extension Store {
         }
     }
 
-    private static func commit(_ result: ResultRecord, in db: Database) throws -> CommitOutcome {
+    static func commit(_ result: ResultRecord, in db: Database) throws -> CommitOutcome {
         guard
             let task = try Row.fetchOne(
                 db, sql: "SELECT state, attempt, workerID FROM task WHERE id = ?", arguments: [result.taskID])

@@ -30,6 +30,28 @@ extension Store {
         }
     }
 
+    /// The tasks of a sweep that are not done, in (trialIndex, subsetIndex) order, without their specs.
+    ///
+    /// - Throws: ``StoreError``.
+    public func openTasks(sweepID: String) throws -> [OpenTask] {
+        try read("listing the open tasks of sweep \(sweepID)") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, trialIndex, subsetIndex, state, attempt, workerID, failures, crashedWorkers, lastError
+                    FROM task WHERE sweepID = ? AND state != 'done' ORDER BY trialIndex, subsetIndex, id
+                    """,
+                arguments: [sweepID]
+            ).map { row in
+                let crashed: String = row["crashedWorkers"]
+                return OpenTask(
+                    id: row["id"], trialIndex: row["trialIndex"], subsetIndex: row["subsetIndex"], state: row["state"],
+                    attempt: row["attempt"], workerID: row["workerID"], failures: row["failures"],
+                    crashedWorkers: crashed.split(separator: ",").map(String.init), lastError: row["lastError"])
+            }
+        }
+    }
+
     /// The tasks leased to a worker now.
     ///
     /// - Throws: ``StoreError``.

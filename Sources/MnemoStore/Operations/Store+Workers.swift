@@ -8,14 +8,18 @@ extension Store {
     /// - Throws: ``StoreError``.
     public func upsertWorker(id: String, host: String, pid: Int, seenAt: Date = Date()) throws {
         try write("recording worker \(id)") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO worker (id, host, pid, firstSeen, lastSeen, tasksDone) VALUES (?, ?, ?, ?, ?, 0)
-                    ON CONFLICT (id) DO UPDATE
-                    SET host = excluded.host, pid = excluded.pid, lastSeen = excluded.lastSeen
-                    """,
-                arguments: [id, host, pid, seenAt, seenAt])
+            try Self.upsertWorker(db, id: id, host: host, pid: pid, seenAt: seenAt)
         }
+    }
+
+    static func upsertWorker(_ db: Database, id: String, host: String, pid: Int, seenAt: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO worker (id, host, pid, firstSeen, lastSeen, tasksDone) VALUES (?, ?, ?, ?, ?, 0)
+                ON CONFLICT (id) DO UPDATE
+                SET host = excluded.host, pid = excluded.pid, lastSeen = excluded.lastSeen
+                """,
+            arguments: [id, host, pid, seenAt, seenAt])
     }
 
     /// Every worker ever seen, most recently seen first.

@@ -75,12 +75,16 @@ public struct Lease: Codable, Sendable, Equatable {
     }
 }
 
-/// `heartbeat`: sent every ~1 s by workers (with the tasks they hold) and answered by the coordinator.
+/// `heartbeat`: sent every ~1 s by workers (with the tasks they hold) and answered by the coordinator,
+/// whose answer may revoke tasks (cancelled by an admin): the worker stops them at once.
 public struct Heartbeat: Codable, Sendable, Equatable {
     public var running: [String]
+    /// From the coordinator: tasks to stop now; their results will not be accepted.
+    public var revoked: [String]?
 
-    public init(running: [String]) {
+    public init(running: [String], revoked: [String] = []) {
         self.running = running
+        self.revoked = revoked
     }
 }
 

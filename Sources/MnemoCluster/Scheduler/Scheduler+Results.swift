@@ -1,0 +1,95 @@
+import Foundation
+import MnemoStore
+
+extension Scheduler {
+    mutating func results(_ outcomes: [ReportedOutcome], from id: String, now: Date, into effects: inout [SchedulerEffect]) {
+        guard workers[id] != nil else { return }
+        workers[id]?.lastSeen = now
+        var acknowledged: [String] = []
+        for outcome in outcomes {
+            acknowledged.append(outcome.taskID)
+            guard let task = tasks[outcome.taskID], task.state == .leased || task.state == .pending else {
+                continue  // done (no longer in memory), quarantined or cancelled: acknowledged, ignored
+            }
+            guard task.holder == id else {
+                effects.append(
+                    .log(SchedulerLog(.warning, "ignored a report for a task it does not hold", worker: id, task: task.id)))
+                continue
+            }
+            switch outcome {
+            case .result(let record):
+                guard record.attempt == task.attempt, record.attempt > 0 else { continue }
+                workers[id]?.leased.remove(task.id)
+                workers[id]?.done += 1
+                move(task.id, to: .done)
+                effects.append(.persist(.result(record)))
+            case .failure(_, let attempt, let kind, let reason):
+                guard attempt == task.attempt, task.state == .leased else { continue }
+                workers[id]?.leased.remove(task.id)
+                fail(task, kind: kind, reason: reason, worker: id, now: now, into: &effects)
+            case .malformed:
+                effects.append(
+                    .log(SchedulerLog(.warning, "dropped a result whose sizes do not fit its sweep", worker: id, task: task.id)))
+            }
+        }
+        effects.append(.send(worker: id, .ack(acknowledged)))
+        lease(to: id, now: now, into: &effects)
+    }
+
+    private mutating func fail(
+        _ task: TaskEntry, kind: FailureKind, reason: String, worker id: String, now: Date,
+        into effects: inout [SchedulerEffect]
+    ) {
+        let described = "\(kind.rawValue): \(reason)"
+        effects.append(.persist(.event(kind: "task-failed", message: described, taskID: task.id, workerID: id, at: now)))
+        switch kind {
+        case .infrastructure:
+            requeue(task.id)
+            effects.append(.persist(.requeue(taskIDs: [task.id], at: now)))
+            exclude(id, from: task.sweep, reason: reason, now: now, into: &effects)
+            return
+        case .deterministic:
+            tasks[task.id]?.failures += 1
+            move(task.id, to: .quarantined)
+        case .transient:
+            tasks[task.id]?.failures += 1
+            if task.failures + 1 >= options.maxFailures {
+                move(task.id, to: .quarantined)
+            } else {
+                requeue(task.id)
+            }
+        }
+        tasks[task.id]?.lastError = reason
+        tasks[task.id]?.deadline = nil
+        let state = tasks[task.id]?.state ?? .pending
+        effects.append(.persist(.failure(taskID: task.id, state: state, failures: task.failures + 1, reason: reason, at: now)))
+        effects.append(
+            .log(
+                SchedulerLog(
+                    state == .quarantined ? .error : .warning,
+                    "failed (\(described)); \(state == .quarantined ? "quarantined" : "retrying")", sweep: task.sweep,
+                    worker: id, task: task.id)))
+    }
+
+    /// Excludes a worker from a sweep after an infrastructure failure: its other leases of the sweep go
+    /// back to pending, and a worker that may take no open sweep's tasks is told to leave.
+    private mutating func exclude(_ id: String, from sweepID: String, reason: String, now: Date, into effects: inout [SchedulerEffect]) {
+        guard let worker = workers[id], sweeps[sweepID]?.exclusions[id] == nil else { return }
+        sweeps[sweepID]?.exclusions[id] = (worker.pid, reason)
+        let name = sweeps[sweepID]?.name ?? sweepID
+        effects.append(.persist(.event(kind: "worker-excluded", message: reason, taskID: nil, workerID: id, at: now)))
+        effects.append(.log(SchedulerLog(.error, "is excluded from sweep \(name): \(reason)", sweep: sweepID, worker: id)))
+        let others = worker.leased.filter { tasks[$0]?.sweep == sweepID }.sorted()
+        for taskID in others {
+            workers[id]?.leased.remove(taskID)
+            requeue(taskID)
+        }
+        if !others.isEmpty {
+            effects.append(.persist(.requeue(taskIDs: others, at: now)))
+        }
+        if let all = exclusionFromAll(id) {
+            effects.append(.send(worker: id, .bye(reason: all, excluded: true)))
+        }
+        updateStarvation(now: now)
+    }
+}

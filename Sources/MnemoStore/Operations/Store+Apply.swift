@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Applies a batch of writes in one transaction, in order: all of them or, on error, none.
+    ///
+    /// Results are still checked here (the task's latest attempt, its holder, not closed), so a
+    /// result the scheduler let through by mistake cannot overwrite a finished one.
+    ///
+    /// - Returns: the outcome of each `.result` write, in order.
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    public func apply(_ writes: [StoreWrite]) throws -> [CommitOutcome] {
+        guard !writes.isEmpty else { return [] }
+        return try write("applying \(writes.count) scheduler writes") { db in
+            var outcomes: [CommitOutcome] = []
+            for write in writes {
+                switch write {
+                case .lease(let taskID, let attempt, let worker, let at):
+                    try db.execute(
+                        sql: """
+                            UPDATE task SET state = 'leased', attempt = ?, workerID = ?, leaseDeadline = NULL, updatedAt = ?
+                            WHERE id = ?
+                            """,
+                        arguments: [attempt, worker, at, taskID])
+                case .result(let result):
+                    outcomes.append(try Self.commit(result, in: db))
+                case .requeue(let taskIDs, let at):
+                    for id in taskIDs {
+                        try db.execute(
+                            sql: "UPDATE task SET state = 'pending', leaseDeadline = NULL, updatedAt = ? WHERE id = ? AND state = 'leased'",
+                            arguments: [at, id])
+                    }
+                case .failure(let taskID, let state, let failures, let reason, let at):
+                    try db.execute(
+                        sql: """
+                            UPDATE task SET state = ?, failures = ?, lastError = ?, leaseDeadline = NULL, updatedAt = ?
+                            WHERE id = ?
+                            """,
+                        arguments: [state, failures, reason, at, taskID])
+                case .crash(let taskID, let state, let crashed, let reason, let at):
+                    try db.execute(
+                        sql: """
+                            UPDATE task SET state = ?, crashedWorkers = ?, lastError = COALESCE(?, lastError),
+                                leaseDeadline = NULL, updatedAt = ?
+                            WHERE id = ?
+                            """,
+                        arguments: [state, crashed.joined(separator: ","), reason, at, taskID])
+                case .cancel(let taskIDs, let at):
+                    for id in taskIDs {
+                        try db.execute(
+                            sql: "UPDATE task SET state = 'cancelled', leaseDeadline = NULL, updatedAt = ? WHERE id = ? AND state IN ('pending', 'leased')",
+                            arguments: [at, id])
+                    }
+                case .retry(let taskIDs, let at):
+                    for id in taskIDs {
+                        try db.execute(
+                            sql: """
+                                UPDATE task SET state = 'pending', failures = 0, crashedWorkers = '', lastError = NULL,
+                                    leaseDeadline = NULL, updatedAt = ?
+                                WHERE id = ? AND state IN ('quarantined', 'cancelled')
+                                """,
+                            arguments: [at, id])
+                    }
+                case .worker(let id, let host, let pid, let seenAt):
+                    try Self.upsertWorker(db, id: id, host: host, pid: pid, seenAt: seenAt)
+                case .event(let kind, let message, let taskID, let workerID, let at):
+                    var event = EventRecord(time: at, kind: kind, message: message, taskID: taskID, workerID: workerID)
+                    try event.insert(db)
+                }
+            }
+            return outcomes
+        }
+    }
+}
