@@ -56,8 +56,7 @@ extension DatabaseTests {
         #expect(reader.isReadOnly)
         #expect(try reader.progress(sweepID: "sweep-a").map(\.pending) == [2])
 
-        let leased = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let leased = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1")
         _ = try db.store.commitResults([TestDatabase.result(for: leased[0])])
         #expect(try reader.progress(sweepID: "sweep-a").map(\.done) == [1])
         #expect(try reader.resultCount(sweepID: "sweep-a") == 1)
@@ -81,8 +80,7 @@ extension DatabaseTests {
     @Test func diskFullNamesTheBatchAndWritesNothing() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 1, subsets: 3)
-        let leased = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 3, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let leased = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w1")
         // Cap the file at its current size so the next large insert cannot allocate pages.
         try db.store.pool.write { database in
             let pages = try Int.fetchOne(database, sql: "PRAGMA page_count") ?? 0

@@ -9,8 +9,7 @@ extension StoreTests {
     @Test func resubmittingASweepKeepsFinishedWork() throws {
         let db = try TestDatabase()
         let tasks = try db.addSweep(trials: 2, subsets: 3)
-        let leased = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let leased = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1")
         #expect(try db.store.commitResults([TestDatabase.result(for: leased[0])]) == [.accepted])
 
         let sweepAgain = SweepRecord(id: "sweep-a", name: "renamed", specYAML: "x", seed: 1, createdAt: Date())
@@ -25,29 +24,26 @@ extension StoreTests {
         #expect(try db.store.resultCount(sweepID: "sweep-a") == 1)
     }
 
-    @Test func leasingTakesPendingTasksInTrialThenSubsetOrder() throws {
+    @Test func openTasksComeInTrialThenSubsetOrderAndLeaseWritesRecordTheHolder() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 2, subsets: 2)
-        let deadline = TestDatabase.t0.addingTimeInterval(30)
-        let first = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w1", deadline: deadline)
+        let first = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w1")
         #expect(first.map { [$0.trialIndex, $0.subsetIndex] } == [[0, 0], [0, 1], [1, 0]])
         #expect(first.allSatisfy { $0.state == .leased && $0.attempt == 1 && $0.workerID == "w1" })
-        #expect(first.allSatisfy { $0.leaseDeadline == deadline })
         #expect(try db.store.task(id: first[2].id) == first[2])
 
-        let rest = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w2", deadline: deadline)
+        let rest = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w2")
         #expect(rest.map(\.id) == [TestDatabase.taskID(trial: 1, subset: 1)])
         #expect(
-            try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w2", deadline: deadline).isEmpty)
-        #expect(try db.store.leasePendingTasks(sweepID: "other", limit: 3, workerID: "w2", deadline: deadline).isEmpty)
+            try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w2").isEmpty)
+        #expect(try db.store.leasePendingTasks(sweepID: "other", limit: 3, workerID: "w2").isEmpty)
     }
 
     @Test func committingAResultMarksTheTaskDoneAndCountsItForTheWorker() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 1, subsets: 2)
         try db.store.upsertWorker(id: "w1", host: "node1", pid: 42, seenAt: TestDatabase.t0)
-        let leased = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 2, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let leased = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 2, workerID: "w1")
         let outcomes = try db.store.commitResults(leased.map { TestDatabase.result(for: $0) })
         #expect(outcomes == [.accepted, .accepted])
 
@@ -61,12 +57,9 @@ extension StoreTests {
     @Test func resultForAnOlderAttemptIsIgnored() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 1, subsets: 1)
-        let deadline = TestDatabase.t0.addingTimeInterval(30)
-        let firstLease = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline)
-        #expect(try db.store.requeueTasks(ofWorker: "w1") == 1)
-        let secondLease = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w2", deadline: deadline)
+        let firstLease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1")
+        try db.store.apply([.requeue(taskIDs: [firstLease[0].id], at: TestDatabase.t0)])
+        let secondLease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w2")
         #expect(secondLease[0].attempt == 2)
 
         let late = TestDatabase.result(for: firstLease[0], workerID: "w1")
@@ -88,8 +81,7 @@ extension StoreTests {
     @Test func duplicateResultsForADoneTaskAreIgnored() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 1, subsets: 1)
-        let leased = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let leased = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1")
         let result = TestDatabase.result(for: leased[0])
         var duplicate = result
         duplicate.trainBits = Data([0xFF])
@@ -104,8 +96,7 @@ extension StoreTests {
     @Test func unknownTaskIsReportedWithoutFailingTheBatch() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 1, subsets: 1)
-        let leased = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let leased = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1")
         var stranger = TestDatabase.result(for: leased[0])
         stranger.taskID = "no-such-task"
         #expect(
@@ -115,8 +106,7 @@ extension StoreTests {
     @Test func restartRequeuesLeasesKeepingAttemptsSoAnInFlightResultIsAcceptedOnce() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 1, subsets: 2)
-        let leased = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 2, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let leased = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 2, workerID: "w1")
 
         let restarted = try Store(path: db.path)
         #expect(try restarted.requeueLeasedTasks() == 2)
@@ -128,106 +118,23 @@ extension StoreTests {
         let inFlight = TestDatabase.result(for: leased[0])
         #expect(try restarted.commitResults([inFlight]) == [.accepted])
         #expect(try restarted.commitResults([inFlight]) == [.alreadyDone])
-        let next = try restarted.leasePendingTasks(
-            sweepID: "sweep-a", limit: 5, workerID: "w2", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let next = try restarted.leasePendingTasks(sweepID: "sweep-a", limit: 5, workerID: "w2")
         #expect(next.map(\.id) == [leased[1].id])
         #expect(next[0].attempt == 2)
-    }
-
-    @Test func requeueingAWorkerReturnsOnlyItsLeasesWithoutSpendingTheBudget() throws {
-        let db = try TestDatabase()
-        try db.addSweep(trials: 1, subsets: 4)
-        let deadline = TestDatabase.t0.addingTimeInterval(30)
-        let ofW1 = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 3, workerID: "w1", deadline: deadline)
-        let ofW2 = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w2", deadline: deadline)
-        _ = try db.store.commitResults([TestDatabase.result(for: ofW1[0])])
-
-        #expect(try db.store.requeueTasks(ofWorker: "w1") == 2)
-        let states = try db.store.tasks(sweepID: "sweep-a").map(\.state)
-        #expect(states == [.done, .pending, .pending, .leased])
-        #expect(try db.store.tasks(sweepID: "sweep-a").allSatisfy { $0.failures == 0 })
-        #expect(try db.store.task(id: ofW2[0].id)?.workerID == "w2")
-    }
-
-    @Test func expiredLeasesReturnToPendingAndHeartbeatsExtendThem() throws {
-        let db = try TestDatabase()
-        try db.addSweep(trials: 1, subsets: 2)
-        let t0 = TestDatabase.t0
-        let short = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: t0.addingTimeInterval(10))
-        let long = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 1, workerID: "w2", deadline: t0.addingTimeInterval(100))
-
-        #expect(try db.store.requeueExpiredLeases(now: t0.addingTimeInterval(5)) == 0)
-        #expect(try db.store.requeueExpiredLeases(now: t0.addingTimeInterval(50)) == 1)
-        #expect(try db.store.task(id: short[0].id)?.state == .pending)
-        #expect(try db.store.task(id: long[0].id)?.state == .leased)
-
-        #expect(try db.store.extendLeases([long[0].id], workerID: "w1", deadline: t0.addingTimeInterval(200)) == 0)
-        #expect(try db.store.extendLeases([long[0].id], workerID: "w2", deadline: t0.addingTimeInterval(200)) == 1)
-        #expect(try db.store.requeueExpiredLeases(now: t0.addingTimeInterval(150)) == 0)
-        #expect(try db.store.extendLeases([long[0].id], workerID: "w2", deadline: t0.addingTimeInterval(20)) == 1)
-        #expect(try db.store.requeueExpiredLeases(now: t0.addingTimeInterval(50)) == 1)
-        #expect(try db.store.tasks(sweepID: "sweep-a").allSatisfy { $0.state == .pending && $0.attempt == 1 })
-    }
-
-    @Test func applicationFailuresSpendTheBudgetThenQuarantine() throws {
-        let db = try TestDatabase()
-        try db.addSweep(trials: 1, subsets: 1)
-        let deadline = TestDatabase.t0.addingTimeInterval(30)
-        let taskID = TestDatabase.taskID(trial: 0, subset: 0)
-        var outcomes: [FailureOutcome] = []
-        for round in 1...3 {
-            let lease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline)
-            #expect(lease.first?.attempt == round)
-            outcomes.append(
-                try db.store.recordFailure(
-                    taskID: taskID, attempt: round, workerID: "w1", kind: .transient, reason: "NaN loss \(round)",
-                    maxFailures: 3))
-            #expect(
-                try db.store.recordFailure(
-                    taskID: taskID, attempt: round, workerID: "w1", kind: .transient, reason: "again", maxFailures: 3)
-                    == .ignored)
-        }
-        #expect(outcomes == [.requeued(failures: 1), .requeued(failures: 2), .quarantined(failures: 3)])
-
-        let task = try #require(try db.store.task(id: taskID))
-        #expect(task.state == .quarantined)
-        #expect(task.lastError == "NaN loss 3")
-        #expect(
-            try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline).isEmpty)
-        #expect(try db.store.commitResults([TestDatabase.result(for: task)]) == [.taskClosed])
-        #expect(try db.store.recordFailure(
-                taskID: "nope", attempt: 1, workerID: "w1", kind: .transient, reason: "", maxFailures: 3) == .unknownTask)
-    }
-
-    @Test func failureOfAnOlderAttemptIsIgnored() throws {
-        let db = try TestDatabase()
-        try db.addSweep(trials: 1, subsets: 1)
-        let deadline = TestDatabase.t0.addingTimeInterval(30)
-        _ = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline)
-        try db.store.requeueTasks(ofWorker: "w1")
-        _ = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w2", deadline: deadline)
-        let taskID = TestDatabase.taskID(trial: 0, subset: 0)
-        #expect(try db.store.recordFailure(
-                taskID: taskID, attempt: 1, workerID: "w1", kind: .transient, reason: "late", maxFailures: 1) == .ignored)
-        let task = try #require(try db.store.task(id: taskID))
-        #expect(task.state == .leased && task.failures == 0 && task.lastError == nil)
     }
 
     @Test func progressCountsEveryStatePerTrial() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 2, subsets: 3)
         try db.store.insertTrials([TrialRecord(sweepID: "sweep-a", trialIndex: 2, name: "empty", paramsJSON: "{}")])
-        let deadline = TestDatabase.t0.addingTimeInterval(30)
         // Trial 0: one done, one quarantined, one leased after a failure. Trial 1: one leased, two pending.
-        let lease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 4, workerID: "w1", deadline: deadline)
+        let lease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 4, workerID: "w1")
         _ = try db.store.commitResults([TestDatabase.result(for: lease[0])])
-        try db.store.recordFailure(
-            taskID: lease[1].id, attempt: 1, workerID: "w1", kind: .deterministic, reason: "boom", maxFailures: 5)
-        try db.store.recordFailure(
-            taskID: lease[2].id, attempt: 1, workerID: "w1", kind: .transient, reason: "boom", maxFailures: 5)
-        _ = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1", deadline: deadline)
+        try db.store.apply([
+            .failure(taskID: lease[1].id, state: .quarantined, failures: 1, reason: "boom", at: TestDatabase.t0),
+            .failure(taskID: lease[2].id, state: .pending, failures: 1, reason: "boom", at: TestDatabase.t0),
+        ])
+        _ = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 1, workerID: "w1")
 
         let progress = try db.store.progress(sweepID: "sweep-a")
         #expect(
@@ -249,8 +156,7 @@ extension StoreTests {
     @Test func resultsStreamInSubsetOrderWithTheirData() throws {
         let db = try TestDatabase()
         try db.addSweep(trials: 2, subsets: 4)
-        let lease = try db.store.leasePendingTasks(
-            sweepID: "sweep-a", limit: 8, workerID: "w1", deadline: TestDatabase.t0.addingTimeInterval(30))
+        let lease = try db.store.leasePendingTasks(sweepID: "sweep-a", limit: 8, workerID: "w1")
         // Commit trial 1 in reverse order to show the read orders by subset, not by arrival.
         let results = lease.reversed().map { TestDatabase.result(for: $0, trainBytes: 7_500) }
         #expect(try db.store.commitResults(results) == Array(repeating: .accepted, count: 8))

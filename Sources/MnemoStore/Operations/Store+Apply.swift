@@ -12,7 +12,7 @@ extension Store {
     @discardableResult
     public func apply(_ writes: [StoreWrite]) throws -> [CommitOutcome] {
         guard !writes.isEmpty else { return [] }
-        return try write("applying \(writes.count) scheduler writes") { db in
+        return try write("committing \(Self.summary(of: writes))") { db in
             var outcomes: [CommitOutcome] = []
             for write in writes {
                 switch write {
@@ -71,5 +71,30 @@ extension Store {
             }
             return outcomes
         }
+    }
+
+    /// "3 results, 2 leases": what a batch holds, for error messages.
+    static func summary(of writes: [StoreWrite]) -> String {
+        var counts: [(String, Int)] = []
+        for write in writes {
+            let kind: String
+            switch write {
+            case .lease: kind = "lease"
+            case .result: kind = "result"
+            case .requeue: kind = "requeue"
+            case .failure: kind = "failure"
+            case .crash: kind = "worker death"
+            case .cancel: kind = "cancellation"
+            case .retry: kind = "retry"
+            case .worker: kind = "worker record"
+            case .event: kind = "event"
+            }
+            if let index = counts.firstIndex(where: { $0.0 == kind }) {
+                counts[index].1 += 1
+            } else {
+                counts.append((kind, 1))
+            }
+        }
+        return counts.map { "\($0.1) \($0.0)\($0.1 == 1 ? "" : "s")" }.joined(separator: ", ")
     }
 }
