@@ -1,23 +1,27 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MnemoCore
 import MnemoCluster
 import MnemoReport
+import MnemoStore
 import MnemoWire
 
 extension Mnemo {
     struct CoordinatorCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "coordinator",
-            abstract: "Serve a sweep to workers that connect over the network.",
+            abstract: "Serve sweeps to workers that connect over the network.",
             discussion: """
-                Workers join and leave at any time with `mnemo worker --connect tcp://HOST:PORT`. Example:
+                Serves the sweep file (if given) and every unfinished sweep of the database, by priority.
+                Workers join and leave at any time with `mnemo worker --connect tcp://HOST:PORT`; admin
+                commands (`submit`, `cancel`, `drain`, `retry`, `status`) reach it through a socket beside
+                the database. Exit status: 0 when every task is done, 3 when some were quarantined, 130
+                when interrupted; with --serve it keeps running for sweeps submitted later. Example:
                   mnemo coordinator sweeps/quickstart.yaml --bind 'tcp://*:5555' --db quickstart.sqlite
                 """)
 
-        @Argument(help: "The sweep file (YAML).")
-        var sweepFile: String
+        @Argument(help: "The sweep file (YAML); optional with --db.")
+        var sweepFile: String?
 
         @Option(help: "Endpoint to bind, e.g. tcp://*:5555 (repeatable).")
         var bind: [String] = ["tcp://*:5555"]
@@ -31,26 +35,46 @@ extension Mnemo {
         @Flag(help: "Register the sweep file as a new sweep even if the database holds one of its name.")
         var newSweep = false
 
+        @Flag(help: "Keep serving after the sweeps finish, for sweeps submitted later.")
+        var serve = false
+
         @OptionGroup var logging: LoggingOptions
+
+        func validate() throws {
+            guard sweepFile != nil || db != nil else {
+                throw ValidationError("give a sweep file, or --db to serve the unfinished sweeps of a database")
+            }
+        }
 
         func run() throws {
             let logger = logging.makeLogger("mnemo.coordinator")
             StopSignal.install()
-            let session = try SweepSession.open(
-                sweepFile: sweepFile, databasePath: db, newSweep: newSweep, logger: logger)
-            let coordinator = try Coordinator(
-                store: session.store, context: try ZMQContext(), options: CoordinatorOptions(endpoints: bind),
-                logger: logger)
-            try coordinator.serve(session.plan)
-            logger.info("serving sweep '\(session.plan.spec.name)' on \(coordinator.boundEndpoint)")
-            let totals = coordinator.totals()
-            logger.info("sweep \(session.plan.sweepID): \(totals.done) of \(totals.total) tasks already done")
-            let progress = noProgress ? nil : ProgressReporter(alreadyDone: totals.done)
+            let session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
+            let opened = try session == nil ? SweepSession.openDatabase(db ?? "") : nil
+            let store = session?.store ?? opened!.store
+            var options = CoordinatorOptions(endpoints: bind)
+            options.adminEndpoint = AdminEndpoint.forDatabase(store.path)
+            options.serveForever = serve
+            let coordinator = try Coordinator(store: store, context: try ZMQContext(), options: options, logger: logger)
+            if let session { try coordinator.serve(session.plan) }
+            try coordinator.serveUnfinishedSweeps()
+            let sweeps = coordinator.givenSweeps
+            logger.info("serving sweep '\(sweeps.joined(separator: "', '"))' on \(coordinator.boundEndpoint)")
+            for sweep in sweeps {
+                let progress = try store.progress(sweepID: sweep)
+                logger.info(
+                    "sweep \(sweep): \(progress.reduce(0) { $0 + $1.done }) of \(progress.reduce(0) { $0 + $1.total }) tasks already done")
+            }
+            let progress = noProgress ? nil : ProgressReporter(alreadyDone: coordinator.totals().done)
             let exit = try coordinator.run(progress: progress)
             progress?.finish()
-            try Headline.print(store: session.store, sweepName: session.plan.sweepID)
-            let conclusion = try SweepConclusion(exit: exit, session: session)
+            for sweep in sweeps {
+                try Headline.print(store: store, sweepName: sweep)
+            }
+            let conclusion = try SweepConclusion(
+                exit: exit, store: store, sweepIDs: sweeps, dataWarning: session?.dataWarning)
             conclusion.lines.forEach { print($0) }
+            withExtendedLifetime(opened?.lock) {}
             if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
         }
     }

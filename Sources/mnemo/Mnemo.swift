@@ -18,6 +18,7 @@ struct Mnemo: ParsableCommand {
         version: "mnemo 0.4.0 (training engine \(Trainer.engineVersion))",
         subcommands: [
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
-            ScoresCommand.self, ExportCommand.self, TrainCommand.self,
+            ScoresCommand.self, ExportCommand.self, TrainCommand.self, SubmitCommand.self, CancelCommand.self,
+            RetryCommand.self, DrainCommand.self, SweepsCommand.self, DeleteCommand.self, BackupCommand.self,
         ])
 }

@@ -50,7 +50,8 @@ extension Mnemo {
             let exit = try LocalRun.execute(
                 session: session, workers: workers, threads: threads, showProgress: !noProgress, logger: logger)
             try Headline.print(store: session.store, sweepName: session.plan.sweepID)
-            let conclusion = try SweepConclusion(exit: exit, session: session)
+            let conclusion = try SweepConclusion(
+                exit: exit, store: session.store, sweepIDs: [session.plan.sweepID], dataWarning: session.dataWarning)
             conclusion.lines.forEach { print($0) }
             if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
         }

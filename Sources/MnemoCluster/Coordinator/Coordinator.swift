@@ -13,12 +13,16 @@ import MnemoWire
 /// and last-seen times live in the scheduler's memory; task counts too, so nothing scans the database
 /// while serving.
 public final class Coordinator {
-    private let store: Store
+    let store: Store
     private let options: CoordinatorOptions
     private let socket: ZMQSocket
-    private let logger: Logger
-    private var scheduler: Scheduler
-    private var plans: [String: SweepPlan] = [:]
+    /// The admin endpoint's socket (CLI commands), polled with the worker socket.
+    private let adminSocket: ZMQSocket?
+    let logger: Logger
+    var scheduler: Scheduler
+    var plans: [String: SweepPlan] = [:]
+    /// The sweeps this run must finish before it exits (unless it serves for ever).
+    var given: Set<String> = []
     private var malformedMessages = 0
     private var lastStarvationLog: Date?
     /// Messages handled per turn before the writes are committed and the replies sent.
@@ -50,6 +54,28 @@ public final class Coordinator {
         for endpoint in options.endpoints {
             try socket.bind(endpoint)
         }
+        if let endpoint = options.adminEndpoint {
+            let admin = try ZMQSocket(context: context, kind: .router)
+            try admin.set(.linger(.zero))
+            try admin.set(.maxMessageSize(FrameLimits.default.maxHeaderBytes))
+            if let path = AdminEndpoint.socketPath(of: endpoint) {
+                // A stale socket of a coordinator that died (this one holds the lock now).
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            try admin.bind(endpoint)
+            if let path = AdminEndpoint.socketPath(of: endpoint) {
+                chmod(path, 0o600)
+            }
+            adminSocket = admin
+        } else {
+            adminSocket = nil
+        }
+    }
+
+    deinit {
+        if let path = options.adminEndpoint.flatMap(AdminEndpoint.socketPath(of:)) {
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     /// The endpoint actually bound last (useful with `tcp://127.0.0.1:*`).
@@ -61,6 +87,7 @@ public final class Coordinator {
     /// - Throws: ``StoreError``, `WireError`.
     public func serve(_ plan: SweepPlan, priority: Int = 0) throws {
         plans[plan.sweepID] = plan
+        given.insert(plan.sweepID)
         let largest = plans.values.map { $0.largestMessage(maxBatch: SchedulerOptions().maxCapacity) }.max() ?? 0
         try socket.set(.maxMessageSize(largest))
         let progress = try store.progress(sweepID: plan.sweepID)
@@ -71,9 +98,12 @@ public final class Coordinator {
         try perform(scheduler.handle(.submit(submission), at: Date()))
     }
 
+    /// The sweeps this run must finish, in id order.
+    public var givenSweeps: [String] { given.sorted() }
+
     /// Counts of the served sweeps' tasks.
     public func totals() -> (done: Int, total: Int, open: Int, quarantined: Int) {
-        let counts = plans.keys.flatMap { scheduler.counts(sweep: $0)?.values.map { $0 } ?? [] }
+        let counts = given.flatMap { scheduler.counts(sweep: $0)?.values.map { $0 } ?? [] }
         return (
             counts.reduce(0) { $0 + $1.done }, counts.reduce(0) { $0 + $1.total }, counts.reduce(0) { $0 + $1.open },
             counts.reduce(0) { $0 + $1.quarantined }
@@ -91,12 +121,21 @@ public final class Coordinator {
         while !StopSignal.isRaised {
             let wait = max(0, min(0.1, nextTick.timeIntervalSinceNow))
             var effects: [SchedulerEffect] = []
-            if let frames = try socket.receive(timeout: .milliseconds(Int64(wait * 1000))) {
-                effects += handle(frames)
-                var drained = 1
-                while drained < Self.drainBatch, let more = try socket.receive(timeout: .zero) {
-                    effects += handle(more)
+            let sockets = [socket] + (adminSocket.map { [$0] } ?? [])
+            let ready = try ZMQPoller(sockets).poll(timeout: .milliseconds(Int64(wait * 1000)))
+            if ready.contains(0) {
+                var drained = 0
+                while drained < Self.drainBatch, let frames = try socket.receive(timeout: .zero) {
+                    effects += handle(frames)
                     drained += 1
+                }
+            }
+            if ready.contains(1), let adminSocket {
+                // Admin commands act on the scheduler's state as of the messages above: commit those first.
+                try perform(effects)
+                effects = []
+                while let frames = try adminSocket.receive(timeout: .zero) {
+                    try answerAdmin(frames, on: adminSocket)
                 }
             }
             let now = Date()
@@ -171,6 +210,11 @@ public final class Coordinator {
         case .heartbeat:
             return scheduler.handle(
                 .heartbeat(worker: id, running: try envelope.decodeHeader(Heartbeat.self).running), at: now)
+        case .admin:
+            // Admin commands come on the admin endpoint only; on the worker socket they are dropped.
+            malformedMessages += 1
+            logger.warning("dropped an admin message sent to the worker socket by \(id)")
+            return []
         case .result:
             let batch = try envelope.decodeHeader(ResultBatch.self)
             let outcomes = batch.outcomes.map { report($0, payload: envelope.payload ?? Data(), from: id, at: now) }
@@ -207,7 +251,7 @@ public final class Coordinator {
     // MARK: - Outbound
 
     /// Logs, commits every write in one transaction, then sends.
-    private func perform(_ effects: [SchedulerEffect]) throws {
+    func perform(_ effects: [SchedulerEffect]) throws {
         var writes: [StoreWrite] = []
         for case .persist(let write) in effects { writes.append(write) }
         for case .log(let line) in effects { log(line) }

@@ -18,6 +18,8 @@ public struct CoordinatorOptions: Sendable {
     /// ``Coordinator/run(progress:tick:)`` gives up, when ``giveUpWithoutEligibleWorkers`` is set, or
     /// logs the exclusions (every minute) otherwise.
     public var noEligibleWorkerTimeout: Duration = .seconds(30)
+    /// Where to listen for admin commands (see ``AdminEndpoint``), or nil for none.
+    public var adminEndpoint: String?
     /// Keep serving after the sweeps finish (`mnemo coordinator --serve`), for sweeps submitted later.
     public var serveForever = false
     /// Local mode gives up when no eligible worker remains; a cluster coordinator keeps waiting for

@@ -8,18 +8,20 @@ public struct SweepConclusion: Sendable, Equatable {
     public let lines: [String]
     public let exitCode: Int32
 
-    /// Reads the quarantine reasons from the store when some tasks were quarantined.
+    /// Reads the quarantine reasons of `sweepIDs` from the store when some tasks were quarantined.
     ///
     /// - Throws: ``StoreError``.
-    public init(exit: CoordinatorExit, session: SweepSession) throws {
+    public init(exit: CoordinatorExit, store: Store, sweepIDs: [String], dataWarning: String?) throws {
         var lines: [String] = []
         let code: Int32
-        let total = try session.store.progress(sweepID: session.plan.sweepID).reduce(0) { $0 + $1.total }
+        let total = try sweepIDs.reduce(0) { sum, id in sum + (try store.progress(sweepID: id)).reduce(0) { $0 + $1.total } }
         switch exit {
         case .finished(let quarantined) where quarantined > 0:
             lines.append("\(quarantined) of \(total) tasks quarantined:")
-            for (reason, count) in try session.store.quarantineReasons(sweepID: session.plan.sweepID) {
-                lines.append("  \(count) × \(reason)")
+            for id in sweepIDs {
+                for (reason, count) in try store.quarantineReasons(sweepID: id) {
+                    lines.append("  \(count) × \(reason)\(sweepIDs.count > 1 ? " (sweep \(id))" : "")")
+                }
             }
             lines.append("fix the cause, then `mnemo retry` (or run the same command again after retrying)")
             code = 3
@@ -29,11 +31,11 @@ public struct SweepConclusion: Sendable, Equatable {
             lines.append("stopped before the sweep was complete; run the same command again to resume")
             code = 130
         case .noEligibleWorker(let exclusions):
-            lines.append("no worker may take the remaining tasks of sweep \(session.plan.sweepID):")
+            lines.append("no worker may take the remaining tasks of sweep \(sweepIDs.joined(separator: ", ")):")
             lines += exclusions.map { "  \($0)" }
             code = 1
         }
-        if let warning = session.dataWarning {
+        if let warning = dataWarning {
             lines.append("warning: the dataset's \(warning)")
         }
         self.lines = lines

@@ -98,6 +98,29 @@ public struct SweepPlan: Sendable {
         return (plan, try plan.storeTrialsAndTasks(in: store))
     }
 
+    /// The plan of a sweep stored in `store`, from what was recorded when it was registered (its spec,
+    /// trials, dataset summary and engine version), without preparing its data again.
+    ///
+    /// - Throws: ``SweepLoadError`` when something recorded is missing, or ``StoreError``.
+    public static func load(sweepID: String, from store: Store) throws -> SweepPlan {
+        guard let record = try store.sweep(id: sweepID) else {
+            throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "the sweep")
+        }
+        let decoder = JSONDecoder()
+        let spec = try decoder.decode(SweepSpec.self, from: Data(record.specYAML.utf8))
+        let trials = try store.trials(sweepID: sweepID).map { try decoder.decode(Trial.self, from: Data($0.paramsJSON.utf8)) }
+        guard let artifact = try store.artifact(sweepID: sweepID, name: DatasetSummary.artifactName) else {
+            throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "its dataset summary")
+        }
+        guard let task = try store.tasks(sweepID: sweepID).first else {
+            throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "its tasks")
+        }
+        let engineVersion = try decoder.decode(TaskSpec.self, from: Data(task.specJSON.utf8)).engineVersion
+        return SweepPlan(
+            sweepID: sweepID, spec: spec, trials: trials, dataset: try decoder.decode(DatasetSummary.self, from: artifact),
+            engineVersion: engineVersion)
+    }
+
     /// The dataset hash a stored sweep was registered with (databases written before hashes were kept
     /// in the sweep row have it in the dataset artifact).
     private static func datasetHash(of sweep: SweepRecord, in store: Store) throws -> String {
@@ -141,5 +164,16 @@ public struct SweepPlan: Sendable {
                     seed: task.trainingSeed, specJSON: String(decoding: task.canonicalJSON(), as: UTF8.self),
                     createdAt: now)
             })
+    }
+}
+
+/// A stored sweep cannot be served: part of what registration recorded is missing.
+public struct SweepLoadError: Error, CustomStringConvertible {
+    public let sweepID: String
+    public let databasePath: String
+    public let missing: String
+
+    public var description: String {
+        "cannot serve sweep \(sweepID) of \(databasePath): \(missing) is not in the database"
     }
 }

@@ -16,71 +16,33 @@ public struct SweepSession: Sendable {
     /// This process's hold on the database: one coordinator per database.
     public let lock: DatabaseLock
 
-    /// Validates `sweepFile`, prepares its dataset, and opens (or creates) the database.
+    /// Takes the database's lock, opens (or creates) it, and registers `sweepFile` in it.
     ///
     /// - Parameters:
     ///   - databasePath: nil puts the database beside the sweep file, named after it.
     ///   - newSweep: register the file as a new sweep even if the database holds one of its name.
-    /// - Throws: ``SweepFileError``, `DatasetError`, `StoreError` or ``SweepIdentityError``, each naming
-    ///   the file at fault; `DatabaseLockError` naming the holder when another coordinator serves the
-    ///   database.
+    /// - Throws: what ``SweepRegistration/prepare(sweepFile:logger:)`` and
+    ///   ``SweepRegistration/register(in:newSweep:)`` throw;
+    ///   `DatabaseLockError` naming the holder when another coordinator serves the database.
     public static func open(
         sweepFile: String, databasePath: String?, newSweep: Bool = false, logger: Logger
     ) throws -> SweepSession {
-        let spec = try SweepParser.parse(contentsOf: sweepFile)
-        for trial in spec.trials {
-            let config: TrainingConfig
-            do {
-                config = try TrainingConfig(model: trial.model, training: trial.training)
-            } catch {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "",
-                    expected: "trial \(trial.index) (\(trial.name)): \(error)")
-            }
-            // Masks are recomputed from (seed, subset), never sent back: a validation split carved out of
-            // the subset would make held-out examples count as members and bias every estimate.
-            if config.validation?.fraction != nil {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "training.validation.fraction",
-                    expected: "a validation split holds out members of each subset, which the estimators would count "
-                        + "as trained on; set dataset.validation_size instead (examples outside the studied ones)")
-            }
-            if config.validation != nil, spec.dataset.validationSize == nil {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "training.validation",
-                    expected: "early stopping needs validation examples: set dataset.validation_size")
-            }
-        }
         let path = databasePath ?? defaultDatabasePath(for: sweepFile)
-        let lock = try DatabaseLock.acquire(databasePath: path)
-        let started = Date()
-        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
-        logger.info(
-            "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test, \(data.validation?.count ?? 0) validation examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
-        )
-        for trial in spec.trials {
-            // Settings that depend on the data (a CNN's input shape) are checked here, once, rather than
-            // by every worker on every task.
-            do {
-                try TrainingConfig(model: trial.model, training: trial.training).validate(for: data.train)
-            } catch {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "model",
-                    expected: "trial \(trial.index) (\(trial.name)) does not fit the dataset: \(error)")
-            }
-        }
-        let dataWarning = FeatureScale(data.train).warning
-        if let dataWarning {
-            logger.warning("dataset \(spec.dataset.name): \(dataWarning)")
-        }
-        let summary = DatasetSummary(
-            contentHash: data.contentHash, classCount: data.train.classCount, trainLabels: data.train.labels,
-            originalTrainLabels: data.originalTrainLabels, testLabels: data.test.labels,
-            flippedIndices: data.flippedIndices)
+        // A broken file or data is reported before the database is created.
+        let registration = try SweepRegistration.prepare(sweepFile: sweepFile, logger: logger)
+        let lock = try DatabaseLock.acquire(databasePath: path, endpoint: AdminEndpoint.forDatabase(path))
         let store = try Store(path: path)
-        let (plan, newTasks) = try SweepPlan.register(
-            spec: spec, dataset: summary, engineVersion: Trainer.engineVersion, in: store, newSweep: newSweep)
-        return SweepSession(plan: plan, store: store, newTasks: newTasks, dataWarning: dataWarning, lock: lock)
+        let (plan, newTasks) = try registration.register(in: store, newSweep: newSweep)
+        return SweepSession(
+            plan: plan, store: store, newTasks: newTasks, dataWarning: registration.dataWarning, lock: lock)
+    }
+
+    /// Takes the lock of an existing database to serve what it holds (no sweep file).
+    ///
+    /// - Throws: `DatabaseLockError`, ``StoreError``.
+    public static func openDatabase(_ path: String) throws -> (store: Store, lock: DatabaseLock) {
+        let lock = try DatabaseLock.acquire(databasePath: path, endpoint: AdminEndpoint.forDatabase(path))
+        return (try Store(path: path), lock)
     }
 
     /// `sweeps/quickstart.yaml` → `sweeps/quickstart.sqlite`.

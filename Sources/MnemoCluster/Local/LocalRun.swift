@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MnemoCore
+import MnemoStore
 import MnemoWire
 
 /// Local mode: the coordinator in this process and N worker processes of the same binary, talking the
@@ -20,6 +21,7 @@ public enum LocalRun {
         let context = try ZMQContext()
         var options = CoordinatorOptions(endpoints: [endpoint])
         options.giveUpWithoutEligibleWorkers = true
+        options.adminEndpoint = AdminEndpoint.forDatabase(session.store.path)
         let coordinator = try Coordinator(store: session.store, context: context, options: options, logger: logger)
         try coordinator.serve(session.plan)
         let totals = coordinator.totals()

@@ -29,4 +29,20 @@ public enum StatusReport {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// `mnemo status --failures`: every task that failed or was quarantined, with its reason.
+    public static func failures(store: Store, sweepName: String?) throws -> String {
+        let sweep = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
+        let failed = try store.failedTasks(sweepID: sweep.id)
+        guard !failed.isEmpty else { return "sweep \(sweep.id): no task has failed" }
+        return Table.render(
+            header: ["task", "trial", "subset", "state", "failures", "workers died", "reason"],
+            rows: failed.map { task in
+                [
+                    String(task.id.prefix(12)), "\(task.trialIndex)", "\(task.subsetIndex)", task.state.rawValue,
+                    "\(task.failures)", task.crashedWorkers.isEmpty ? "-" : task.crashedWorkers,
+                    task.lastError ?? "-",
+                ]
+            })
+    }
 }

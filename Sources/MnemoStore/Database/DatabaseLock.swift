@@ -44,6 +44,23 @@ public final class DatabaseLock: @unchecked Sendable {
         return DatabaseLock(path: path, descriptor: descriptor)
     }
 
+    /// Who holds the lock of a database now, or nil when nobody does (no coordinator serves it).
+    ///
+    /// Probes with a shared lock, released at once; a coordinator starting in that instant could find
+    /// the lock taken and exit, which it says.
+    public static func holder(databasePath: String) -> Holder? {
+        let path = path(forDatabase: databasePath)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            flock(descriptor, LOCK_UN)
+            return nil
+        }
+        return (try? String(contentsOfFile: path, encoding: .utf8)).flatMap(Holder.init(text:))
+            ?? Holder(host: "?", pid: 0, started: "?", endpoint: nil)
+    }
+
     deinit {
         flock(descriptor, LOCK_UN)
         close(descriptor)

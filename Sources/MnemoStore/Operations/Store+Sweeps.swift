@@ -77,6 +77,46 @@ extension Store {
         }
     }
 
+    /// Sets the priority of a sweep (higher first).
+    ///
+    /// - Throws: ``StoreError``.
+    public func setSweepPriority(id: String, priority: Int) throws {
+        try write("setting the priority of sweep \(id)") { db in
+            try db.execute(sql: "UPDATE sweep SET priority = ? WHERE id = ?", arguments: [priority, id])
+        }
+    }
+
+    /// Deletes a sweep with its trials, tasks, results and artifacts.
+    ///
+    /// - Returns: how many results were deleted with it.
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    public func deleteSweep(id: String) throws -> Int {
+        try write("deleting sweep \(id)") { db in
+            try db.execute(
+                sql: "DELETE FROM result WHERE taskID IN (SELECT id FROM task WHERE sweepID = ?)", arguments: [id])
+            let results = db.changesCount
+            try db.execute(sql: "DELETE FROM task WHERE sweepID = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM trial WHERE sweepID = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM artifact WHERE sweepID = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM sweep WHERE id = ?", arguments: [id])
+            return results
+        }
+    }
+
+    /// Copies the whole database into a new file at `path` with SQLite's online backup, which is
+    /// consistent while a coordinator writes.
+    ///
+    /// - Throws: ``StoreError``.
+    public func backup(to path: String) throws {
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try pool.backup(to: destination)
+        } catch let error as DatabaseError {
+            throw StoreError(error, operation: "backing up to \(path)", path: self.path, wasWrite: false)
+        }
+    }
+
     /// The trials of a sweep in grid order.
     ///
     /// - Throws: ``StoreError``.

@@ -1,0 +1,109 @@
+import Foundation
+import Logging
+import MnemoStore
+import MnemoWire
+
+extension Coordinator {
+    /// Serves every sweep of the database that still has tasks to run (or to retry), loading each from
+    /// what registration recorded.
+    ///
+    /// - Returns: the ids of the sweeps now served.
+    /// - Throws: ``SweepLoadError``, ``StoreError``.
+    @discardableResult
+    public func serveUnfinishedSweeps() throws -> [String] {
+        var served: [String] = []
+        for record in try store.sweeps() where plans[record.id] == nil {
+            let progress = try store.progress(sweepID: record.id)
+            guard progress.contains(where: { $0.pending + $0.leased > 0 }) else { continue }
+            try serve(try SweepPlan.load(sweepID: record.id, from: store), priority: record.priority)
+            served.append(record.id)
+        }
+        return served
+    }
+
+    /// Answers one admin request; a request that cannot be done gets `ok: false` and the reason.
+    func answerAdmin(_ frames: [Data], on socket: ZMQSocket) throws {
+        guard let routed = try? RoutedEnvelope.decode(frames) else {
+            logger.warning("dropped a malformed admin message")
+            return
+        }
+        let reply: AdminReply
+        do {
+            reply = try carryOut(try routed.envelope.decodeHeader(AdminRequest.self))
+        } catch {
+            reply = AdminReply(ok: false, message: "\(error)")
+        }
+        do {
+            try socket.send(Envelope(type: .admin, header: reply), to: routed.peer)
+        } catch let error as WireError where error.isHostUnreachable {
+            logger.info("the admin client left before its answer")
+        }
+    }
+
+    private func carryOut(_ request: AdminRequest) throws -> AdminReply {
+        let now = Date()
+        switch request.command {
+        case .status:
+            return AdminReply(ok: true, message: "", statusDocument: try status(now: now).json())
+        case .submit:
+            guard let file = request.sweepFile else { return AdminReply(ok: false, message: "submit needs a sweep file") }
+            let registration = try SweepRegistration.prepare(sweepFile: file, logger: logger)
+            let (plan, _) = try registration.register(in: store, newSweep: request.newSweep ?? false)
+            if let priority = request.priority {
+                try store.setSweepPriority(id: plan.sweepID, priority: priority)
+            }
+            try serve(plan, priority: request.priority ?? 0)
+            let counts = scheduler.counts(sweep: plan.sweepID)?.values ?? [:].values
+            let done = counts.reduce(0) { $0 + $1.done }
+            let total = counts.reduce(0) { $0 + $1.total }
+            logger.info("sweep \(plan.sweepID) submitted: \(done) of \(total) tasks already done")
+            return AdminReply(ok: true, message: "sweep \(plan.sweepID): \(done) of \(total) tasks already done")
+        case .cancel:
+            let sweep = try resolve(request.sweep)
+            let before = closed(sweep, .cancelled)
+            try perform(scheduler.handle(.cancel(sweep: sweep, trial: request.trial), at: now))
+            return AdminReply(ok: true, message: "cancelled \(closed(sweep, .cancelled) - before) tasks of sweep \(sweep)")
+        case .retry:
+            let sweep = try request.sweep.map { try resolve($0) }
+            if let sweep, plans[sweep] == nil {
+                try serve(try SweepPlan.load(sweepID: sweep, from: store))
+            }
+            let before = pendingCount()
+            try perform(scheduler.handle(.retry(sweep: sweep, trial: request.trial, reason: request.reason), at: now))
+            return AdminReply(ok: true, message: "\(pendingCount() - before) tasks pending again with a fresh budget")
+        case .drain:
+            guard let worker = request.worker, scheduler.connectedWorkers[worker] != nil else {
+                return AdminReply(ok: false, message: "no connected worker is called '\(request.worker ?? "")'")
+            }
+            try perform(scheduler.handle(.drain(worker: worker), at: now))
+            return AdminReply(ok: true, message: "worker \(worker) is draining: no new tasks; it leaves when done")
+        }
+    }
+
+    /// The database's view with this coordinator's live workers.
+    func status(now: Date) throws -> StatusDocument {
+        let workers = scheduler.connectedWorkers.values.sorted { $0.id < $1.id }.map { worker in
+            StatusDocument.Worker(
+                id: worker.id, host: worker.host, pid: worker.pid,
+                state: worker.draining ? "draining" : worker.leased.isEmpty ? "idle" : "working",
+                task: worker.leased.min(), rate: Double(worker.done) / max(1, now.timeIntervalSince(worker.joined)))
+        }
+        return try StatusDocument.build(
+            store: store,
+            coordinator: .init(running: true, host: ProcessInfo.processInfo.hostName, pid: getpid()), workers: workers)
+    }
+
+    private func resolve(_ name: String?) throws -> String {
+        try AdminCommand.resolve(name, in: store)
+    }
+
+    private func closed(_ sweep: String, _ state: TaskState) -> Int {
+        (scheduler.counts(sweep: sweep)?.values ?? [:].values).reduce(0) { $0 + $1[state] }
+    }
+
+    private func pendingCount() -> Int {
+        plans.keys.reduce(0) { total, sweep in
+            total + (scheduler.counts(sweep: sweep)?.values ?? [:].values).reduce(0) { $0 + $1.pending + $1.leased }
+        }
+    }
+}

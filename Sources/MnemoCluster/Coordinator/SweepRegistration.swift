@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import MnemoCore
+import MnemoLearn
+import MnemoStore
+
+/// A sweep file validated against its prepared data, ready to register in a database: what `run`,
+/// `coordinator` and `submit` do before serving it. Nothing is written until ``register(in:newSweep:)``,
+/// so a file that fails leaves no database behind.
+public struct SweepRegistration: Sendable {
+    public let spec: SweepSpec
+    public let dataset: DatasetSummary
+    /// Why training on this data may diverge (features far outside [0, 1]), or nil.
+    public let dataWarning: String?
+
+    /// Validates `sweepFile`, prepares its dataset and checks every trial against it.
+    ///
+    /// - Throws: ``SweepFileError`` or `DatasetError`, naming the file at fault.
+    public static func prepare(sweepFile: String, logger: Logger) throws -> SweepRegistration {
+        let spec = try SweepParser.parse(contentsOf: sweepFile)
+        for trial in spec.trials {
+            let config: TrainingConfig
+            do {
+                config = try TrainingConfig(model: trial.model, training: trial.training)
+            } catch {
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "",
+                    expected: "trial \(trial.index) (\(trial.name)): \(error)")
+            }
+            // Masks are recomputed from (seed, subset), never sent back: a validation split carved out of
+            // the subset would make held-out examples count as members and bias every estimate.
+            if config.validation?.fraction != nil {
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "training.validation.fraction",
+                    expected: "a validation split holds out members of each subset, which the estimators would count "
+                        + "as trained on; set dataset.validation_size instead (examples outside the studied ones)")
+            }
+            if config.validation != nil, spec.dataset.validationSize == nil {
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "training.validation",
+                    expected: "early stopping needs validation examples: set dataset.validation_size")
+            }
+        }
+        let started = Date()
+        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
+        logger.info(
+            "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test, \(data.validation?.count ?? 0) validation examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
+        )
+        for trial in spec.trials {
+            // Settings that depend on the data (a CNN's input shape) are checked here, once, rather than
+            // by every worker on every task.
+            do {
+                try TrainingConfig(model: trial.model, training: trial.training).validate(for: data.train)
+            } catch {
+                throw SweepFileError(
+                    file: sweepFile, line: nil, column: nil, path: "model",
+                    expected: "trial \(trial.index) (\(trial.name)) does not fit the dataset: \(error)")
+            }
+        }
+        let dataWarning = FeatureScale(data.train).warning
+        if let dataWarning {
+            logger.warning("dataset \(spec.dataset.name): \(dataWarning)")
+        }
+        let summary = DatasetSummary(
+            contentHash: data.contentHash, classCount: data.train.classCount, trainLabels: data.train.labels,
+            originalTrainLabels: data.originalTrainLabels, testLabels: data.test.labels,
+            flippedIndices: data.flippedIndices)
+        return SweepRegistration(spec: spec, dataset: summary, dataWarning: dataWarning)
+    }
+
+    /// Registers the sweep in `store`, whose lock the caller holds.
+    ///
+    /// - Returns: the plan and how many tasks were new.
+    /// - Throws: ``SweepIdentityError`` or `StoreError`.
+    public func register(in store: Store, newSweep: Bool) throws -> (plan: SweepPlan, newTasks: Int) {
+        try SweepPlan.register(
+            spec: spec, dataset: dataset, engineVersion: Trainer.engineVersion, in: store, newSweep: newSweep)
+    }
+}

@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import MnemoCluster
+import MnemoStore
+import MnemoWire
+
+/// The database argument of the admin commands.
+struct AdminDatabase: ParsableArguments {
+    @Argument(help: "The sweep database (a running coordinator serving it is reached through the socket beside it).")
+    var database: String
+
+    func validate() throws {
+        guard FileManager.default.fileExists(atPath: database) else {
+            throw ValidationError("no Mnemo database at \(database)")
+        }
+    }
+}
+
+extension Mnemo {
+    struct SubmitCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "submit",
+            abstract: "Add a sweep to a database, served at once by its running coordinator.",
+            discussion: """
+                Without a running coordinator the sweep is registered for the next one. Example:
+                  mnemo submit sweeps/grid.yaml --db lab.sqlite --priority 5
+                """)
+
+        @Argument(help: "The sweep file (YAML).")
+        var sweepFile: String
+
+        @Option(help: "The database (default: beside the sweep file, named after it).")
+        var db: String?
+
+        @Option(help: "Higher first: the coordinator leases the highest-priority sweep's tasks first.")
+        var priority: Int = 0
+
+        @Flag(help: "Register the sweep file as a new sweep even if the database holds one of its name.")
+        var newSweep = false
+
+        @OptionGroup var logging: LoggingOptions
+
+        func validate() throws {
+            guard (-1_000_000...1_000_000).contains(priority) else {
+                throw ValidationError("--priority must be in -1000000...1000000, got \(priority)")
+            }
+        }
+
+        func run() throws {
+            let path = db ?? SweepSession.defaultDatabasePath(for: sweepFile)
+            let request = AdminRequest(
+                command: .submit, sweepFile: URL(fileURLWithPath: sweepFile).standardizedFileURL.path, priority: priority,
+                newSweep: newSweep)
+            print(try AdminCommand.perform(request, databasePath: path, logger: logging.makeLogger("mnemo.submit")))
+        }
+    }
+
+    struct CancelCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cancel",
+            abstract: "Cancel a sweep's (or one trial's) unfinished tasks; running ones are stopped.",
+            discussion: "Example:\n  mnemo cancel lab.sqlite grid --trial 3")
+
+        @OptionGroup var database: AdminDatabase
+
+        @Argument(help: "The sweep (id or name).")
+        var sweep: String
+
+        @Option(help: "Only this trial.")
+        var trial: Int?
+
+        @OptionGroup var logging: LoggingOptions
+
+        func run() throws {
+            let request = AdminRequest(command: .cancel, sweep: sweep, trial: trial)
+            print(try AdminCommand.perform(request, databasePath: database.database, logger: logging.makeLogger("mnemo.cancel")))
+        }
+    }
+
+    struct RetryCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retry",
+            abstract: "Make quarantined and cancelled tasks pending again with a fresh budget.",
+            discussion: "Example (after rescaling the data):\n  mnemo retry lab.sqlite --sweep grid --reason diverged")
+
+        @OptionGroup var database: AdminDatabase
+
+        @Option(help: "Only this sweep (id or name).")
+        var sweep: String?
+
+        @Option(help: "Only this trial.")
+        var trial: Int?
+
+        @Option(help: "Only tasks whose last error contains this text.")
+        var reason: String?
+
+        @OptionGroup var logging: LoggingOptions
+
+        func run() throws {
+            let request = AdminRequest(command: .retry, sweep: sweep, trial: trial, reason: reason)
+            print(try AdminCommand.perform(request, databasePath: database.database, logger: logging.makeLogger("mnemo.retry")))
+        }
+    }
+
+    struct DrainCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "drain",
+            abstract: "Tell a worker to finish what it runs, take nothing more, and exit 0.",
+            discussion: "Example:\n  mnemo drain lab.sqlite node7-4121")
+
+        @OptionGroup var database: AdminDatabase
+
+        @Argument(help: "The worker id (see `mnemo status`).")
+        var worker: String
+
+        @OptionGroup var logging: LoggingOptions
+
+        func run() throws {
+            let request = AdminRequest(command: .drain, worker: worker)
+            print(try AdminCommand.perform(request, databasePath: database.database, logger: logging.makeLogger("mnemo.drain")))
+        }
+    }
+
+    struct SweepsCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sweeps", abstract: "List the sweeps of a database.",
+            discussion: "Example:\n  mnemo sweeps lab.sqlite")
+
+        @OptionGroup var database: AdminDatabase
+
+        func run() throws {
+            let store = try Store.openReadOnly(path: database.database)
+            let document = try StatusDocument.build(store: store, coordinator: .init(running: false), workers: [])
+            print("id\tname\tpriority\tdone/total\tquarantined\tcancelled\tdataset sha256")
+            for sweep in document.sweeps {
+                print(
+                    "\(sweep.id)\t\(sweep.name)\t\(sweep.priority)\t\(sweep.tasks.done)/\(sweep.tasks.total)\t\(sweep.tasks.quarantined)\t\(sweep.tasks.cancelled)\t\(sweep.datasetSHA256.prefix(16))")
+            }
+        }
+    }
+
+    struct DeleteCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete", abstract: "Delete a sweep and its runs (refused while a coordinator serves the database).",
+            discussion: "Example:\n  mnemo delete lab.sqlite old-grid")
+
+        @OptionGroup var database: AdminDatabase
+
+        @Argument(help: "The sweep (id or name).")
+        var sweep: String
+
+        func run() throws {
+            if let holder = DatabaseLock.holder(databasePath: database.database) {
+                throw AdminError(
+                    message: "a coordinator serves \(database.database) (host \(holder.host), pid \(holder.pid)); stop it before deleting a sweep")
+            }
+            let lock = try DatabaseLock.acquire(databasePath: database.database)
+            let store = try Store(path: database.database)
+            let id = try AdminCommand.resolve(sweep, in: store)
+            let results = try store.deleteSweep(id: id)
+            withExtendedLifetime(lock) {}
+            print("deleted sweep \(id) and its \(results) results")
+        }
+    }
+
+    struct BackupCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "backup", abstract: "Copy a database consistently, even while a coordinator writes it.",
+            discussion: "Example:\n  mnemo backup lab.sqlite /backups/lab-$(date +%F).sqlite")
+
+        @OptionGroup var database: AdminDatabase
+
+        @Argument(help: "The new file to write.")
+        var out: String
+
+        func validate() throws {
+            guard !FileManager.default.fileExists(atPath: out) else { throw ValidationError("\(out) exists; choose a new file") }
+        }
+
+        func run() throws {
+            try Store.openReadOnly(path: database.database).backup(to: out)
+            print(out)
+        }
+    }
+}
