@@ -30,8 +30,8 @@ extension Mnemo {
         @Option(help: "Exit when this process id is no longer the parent (set by local mode).")
         var parentPid: Int32?
 
-        @Option(help: "Tasks leased ahead of the one training.")
-        var prefetch: Int = 1
+        @Option(help: "Tasks leased ahead of the one training (default: 1 for long tasks, up to 32 for tiny ones).")
+        var prefetch: Int?
 
         @Option(help: "Seconds a running task may go on after SIGTERM/SIGINT before it is cancelled and handed back.")
         var grace: Double = 30
@@ -43,7 +43,9 @@ extension Mnemo {
 
         func validate() throws {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-            guard (0...64).contains(prefetch) else { throw ValidationError("--prefetch must be in 0...64") }
+            if let prefetch, !(0...63).contains(prefetch) {
+                throw ValidationError("--prefetch must be in 0...63, got \(prefetch)")
+            }
             guard grace >= 0, grace <= 86_400 else { throw ValidationError("--grace must be 0 to 86400 seconds") }
             guard idleExit >= 1, idleExit <= 31_536_000 else {
                 throw ValidationError("--idle-exit must be 1 to 31536000 seconds")

@@ -22,3 +22,22 @@ import Testing
         #expect(task(subset: 2).trainingSeed != task(subset: 3).trainingSeed)
     }
 }
+
+extension TaskSpecTests {
+    @Test func aSpecForAnotherSubsetEqualsTheSpecBuiltForIt() {
+        #expect(task(trial: 1, subset: 0).forSubset(7) == task(trial: 1, subset: 7))
+        let (json, id) = task(subset: 3).canonicalJSONAndID()
+        #expect(json == task(subset: 3).canonicalJSON() && id == task(subset: 3).id)
+    }
+}
+
+extension TaskSpecTests {
+    @Test func canonicalFormsOfManySubsetsEqualEncodingEachOne() {
+        let template = task(trial: 2, subset: 0)
+        let forms = template.canonicalForms(subsets: 0..<40)
+        for (subset, form) in forms.enumerated() {
+            #expect(form.json == template.forSubset(subset).canonicalJSON(), "subset \(subset)")
+            #expect(form.id == task(trial: 2, subset: subset).id)
+        }
+    }
+}

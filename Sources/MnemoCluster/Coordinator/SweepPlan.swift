@@ -3,8 +3,8 @@ import MnemoCore
 import MnemoStore
 import MnemoWire
 
-/// The tasks of a registered sweep, expanded from its spec and its prepared dataset: every trial ×
-/// every subset, under the sweep id and trial indices the database gave them.
+/// A registered sweep: its spec, its trials under the indices the database gave them, and its dataset
+/// summary, from which the spec of any of its tasks (trial × subset) is built.
 public struct SweepPlan: Sendable {
     /// The sweep's id in the database (the name for the first sweep of a name; ids are not names).
     public let sweepID: String
@@ -12,8 +12,6 @@ public struct SweepPlan: Sendable {
     /// The trials, each under its stored index (new trials take the next free ones).
     public let trials: [Trial]
     public let dataset: DatasetSummary
-    /// All tasks, trial-major then subset order.
-    public let tasks: [TaskSpec]
     private let engineVersion: String
     private let trialsByIndex: [Int: Trial]
 
@@ -24,13 +22,6 @@ public struct SweepPlan: Sendable {
         self.dataset = dataset
         self.engineVersion = engineVersion
         self.trialsByIndex = Dictionary(trials.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
-        self.tasks = trials.flatMap { trial in
-            (0..<spec.estimator.subsets).map { subset in
-                TaskSpec(
-                    sweep: spec, trial: trial, subset: subset, datasetHash: dataset.contentHash,
-                    trainCount: dataset.trainLabels.count, engineVersion: engineVersion)
-            }
-        }
     }
 
     /// The spec of one task of this sweep, or nil for a trial it does not have.
@@ -112,7 +103,7 @@ public struct SweepPlan: Sendable {
         guard let artifact = try store.artifact(sweepID: sweepID, name: DatasetSummary.artifactName) else {
             throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "its dataset summary")
         }
-        guard let task = try store.tasks(sweepID: sweepID).first else {
+        guard let task = try store.firstTask(sweepID: sweepID) else {
             throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "its tasks")
         }
         let engineVersion = try decoder.decode(TaskSpec.self, from: Data(task.specJSON.utf8)).engineVersion
@@ -157,12 +148,16 @@ public struct SweepPlan: Sendable {
             })
         try store.putArtifact(sweepID: sweepID, name: DatasetSummary.artifactName, data: try JSONEncoder().encode(dataset))
         let now = Date()
+        let subsets = 0..<spec.estimator.subsets
         return try store.insertTasksIfAbsent(
-            tasks.map { task in
-                TaskRecord(
-                    id: task.id, sweepID: sweepID, trialIndex: task.trialIndex, subsetIndex: task.subset,
-                    seed: task.trainingSeed, specJSON: String(decoding: task.canonicalJSON(), as: UTF8.self),
-                    createdAt: now)
+            trials.flatMap { trial -> [TaskRecord] in
+                guard let template = taskSpec(trial: trial.index, subset: 0) else { return [] }
+                return zip(subsets, template.canonicalForms(subsets: subsets)).map { subset, form in
+                    TaskRecord(
+                        id: form.id, sweepID: sweepID, trialIndex: trial.index, subsetIndex: subset,
+                        seed: TaskSpec.trainingSeed(sweepSeed: spec.seed, subset: subset),
+                        specJSON: String(decoding: form.json, as: UTF8.self), createdAt: now)
+                }
             })
     }
 }

@@ -62,6 +62,9 @@ public final class Worker {
     private var draining = false
     /// Tasks this process finished.
     public private(set) var completed = 0
+    private var prefetchPolicy = PrefetchPolicy()
+    /// The capacity last announced in a `ready`.
+    private var announcedCapacity = 0
 
     /// Connects to the coordinator (the connection completes in the background).
     public init(options: WorkerOptions, context: ZMQContext, logger: Logger) throws {
@@ -178,15 +181,15 @@ public final class Worker {
             let welcome = try envelope.decodeHeader(Welcome.self)
             logger.info("joined sweep \(welcome.sweepName)")
             try resend(Array(unacknowledged.keys))
-            try askForWork()
+            try askForWork(force: true)
         case .lease:
-            let lease = try envelope.decodeHeader(Lease.self)
-            for task in lease.tasks { held[task.taskId] = task.attempt }
+            let tasks = try envelope.decodeHeader(Lease.self).tasks()
+            for task in tasks { held[task.taskId] = task.attempt }
             if stopDeadline != nil || StopSignal.isRaised {
                 // Leased while stopping: hand back at once.
-                giveBack(lease.tasks.map(\.taskId))
+                giveBack(tasks.map(\.taskId))
             } else {
-                runner.enqueue(lease.tasks)
+                runner.enqueue(tasks)
             }
         case .ack:
             for id in try envelope.decodeHeader(Ack.self).taskIds {
@@ -226,9 +229,14 @@ public final class Worker {
 
     /// Tells the coordinator how many tasks this worker can hold (one training plus the prefetch); the
     /// coordinator tops it up to that, so repeating this never over-leases.
-    private func askForWork() throws {
+    /// The coordinator leases more after each result on its own, so `ready` is only repeated when the
+    /// capacity changed (or after a welcome, `force`).
+    private func askForWork(force: Bool = false) throws {
         guard welcomed, stopDeadline == nil, !StopSignal.isRaised else { return }
-        try send(.ready, Ready(credit: 1 + options.prefetch))
+        let capacity = 1 + (options.prefetch ?? prefetchPolicy.prefetch)
+        guard force || capacity != announcedCapacity else { return }
+        announcedCapacity = capacity
+        try send(.ready, Ready(credit: capacity))
     }
 
     private func giveBack(_ ids: [String]) {
@@ -250,6 +258,7 @@ public final class Worker {
                 unacknowledged[finished.outcome.taskId] = (finished, now)
                 completed += finished.outcome.failure == nil ? 1 : 0
                 shipped.append(finished.outcome.taskId)
+                prefetchPolicy.record(seconds: finished.outcome.seconds)
             case .cancelled(let id):
                 logger.info("cancelled task \(id.prefix(12)) between batches; handing its lease back")
                 giveBack([id])

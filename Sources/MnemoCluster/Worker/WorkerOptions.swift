@@ -10,8 +10,9 @@ public struct WorkerOptions: Sendable {
     public var heartbeat: Duration = .seconds(1)
     /// Resend unacknowledged results after this long without an acknowledgement.
     public var resendAfter: Duration = .seconds(10)
-    /// Tasks leased ahead of the one training, so the next starts without a round trip.
-    public var prefetch: Int = 1
+    /// Tasks leased ahead of the one training, so the next starts without a round trip; nil adapts it
+    /// to the tasks' duration (see ``PrefetchPolicy``).
+    public var prefetch: Int?
     /// On SIGTERM/SIGINT, how long the running task may go on before it is cancelled (what Slurm and
     /// Kubernetes preemption give).
     public var grace: Duration = .seconds(30)

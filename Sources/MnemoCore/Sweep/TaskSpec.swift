@@ -31,7 +31,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.sweepSeed = sweep.seed
         self.trialIndex = trial.index
         self.subset = subset
-        self.trainingSeed = CounterRNG.value(key: sweep.seed, stream: RandomStream.trainingBase, counter: UInt64(subset))
+        self.trainingSeed = Self.trainingSeed(sweepSeed: sweep.seed, subset: subset)
         self.dataset = sweep.dataset
         self.datasetHash = datasetHash
         self.trainCount = trainCount
@@ -39,6 +39,47 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.model = trial.model
         self.training = trial.training
         self.engineVersion = engineVersion
+    }
+
+    /// The training seed of subset `subset`: shared by every trial, so runs are paired.
+    public static func trainingSeed(sweepSeed: UInt64, subset: Int) -> UInt64 {
+        CounterRNG.value(key: sweepSeed, stream: RandomStream.trainingBase, counter: UInt64(subset))
+    }
+
+    /// This spec for another subset of the same trial (the subset and its training seed change).
+    public func forSubset(_ subset: Int) -> TaskSpec {
+        var spec = self
+        spec.subset = subset
+        spec.trainingSeed = Self.trainingSeed(sweepSeed: sweepSeed, subset: subset)
+        return spec
+    }
+
+    /// The spec's canonical JSON and its hex SHA-256 (the task id), encoding once.
+    public func canonicalJSONAndID() -> (json: Data, id: String) {
+        let json = canonicalJSON()
+        return (json, SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined())
+    }
+
+    /// The canonical JSON and id of this spec for each of `subsets`, encoding the spec once: only the
+    /// `subset` and `trainingSeed` fields differ between subsets of a trial, so they are spliced into
+    /// one encoding. The bytes equal ``forSubset(_:)``'s ``canonicalJSON()`` (checked by a test).
+    public func canonicalForms(subsets: Range<Int>) -> [(json: Data, id: String)] {
+        let subsetSentinel = -987_654_321
+        let seedSentinel = UInt64.max - 987_654_321
+        var sentinel = self
+        sentinel.subset = subsetSentinel
+        sentinel.trainingSeed = seedSentinel
+        let text = String(decoding: sentinel.canonicalJSON(), as: UTF8.self)
+        // Keys are sorted, so "subset" comes before "trainingSeed".
+        let pieces = text.components(separatedBy: "\"subset\":\(subsetSentinel)")
+        let tail = pieces.count == 2 ? pieces[1].components(separatedBy: "\"trainingSeed\":\(seedSentinel)") : []
+        guard tail.count == 2 else { return subsets.map { forSubset($0).canonicalJSONAndID() } }
+        return subsets.map { subset in
+            let seed = Self.trainingSeed(sweepSeed: sweepSeed, subset: subset)
+            let json = Data(
+                (pieces[0] + "\"subset\":\(subset)" + tail[0] + "\"trainingSeed\":\(seed)" + tail[1]).utf8)
+            return (json, SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined())
+        }
     }
 
     /// The subset this task trains on.

@@ -80,6 +80,16 @@ extension Store {
         }
     }
 
+    /// The first task of a sweep in (trial, subset) order, or nil when it has none.
+    ///
+    /// - Throws: ``StoreError``.
+    public func firstTask(sweepID: String) throws -> TaskRecord? {
+        try read("reading the first task of sweep \(sweepID)") { db in
+            try TaskRecord.filter(Column("sweepID") == sweepID)
+                .order(Column("trialIndex"), Column("subsetIndex"), Column("id")).fetchOne(db)
+        }
+    }
+
     /// The task with this id, or nil.
     ///
     /// - Throws: ``StoreError``.

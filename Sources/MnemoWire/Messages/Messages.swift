@@ -66,12 +66,50 @@ public struct LeasedTask: Codable, Sendable, Equatable {
     }
 }
 
-/// `lease`: a batch of tasks for one worker.
+/// `lease`: a batch of tasks for one worker. On the wire, tasks of one trial share one spec (a
+/// template): each task names its template and subset, and the worker derives the subset's seed, so a
+/// batch of tiny tasks costs one spec, not one per task.
 public struct Lease: Codable, Sendable, Equatable {
-    public var tasks: [LeasedTask]
+    /// One task of the batch, as sent.
+    public struct Entry: Codable, Sendable, Equatable {
+        public var taskId: String
+        public var attempt: Int
+        /// Index into ``Lease/templates``.
+        public var template: Int
+        public var subset: Int
+    }
 
+    public var templates: [TaskSpec]
+    public var entries: [Entry]
+
+    /// Packs tasks, sharing one template per distinct trial spec.
     public init(tasks: [LeasedTask]) {
-        self.tasks = tasks
+        var templates: [TaskSpec] = []
+        var entries: [Entry] = []
+        for task in tasks {
+            let template = task.spec.forSubset(0)
+            let index = templates.firstIndex(of: template) ?? {
+                templates.append(template)
+                return templates.count - 1
+            }()
+            entries.append(Entry(taskId: task.taskId, attempt: task.attempt, template: index, subset: task.spec.subset))
+        }
+        self.templates = templates
+        self.entries = entries
+    }
+
+    /// The tasks with their full specs.
+    ///
+    /// - Throws: ``FrameError`` when an entry names a template the message does not have.
+    public func tasks() throws(FrameError) -> [LeasedTask] {
+        try entries.map { entry throws(FrameError) in
+            guard templates.indices.contains(entry.template), entry.subset >= 0 else {
+                throw FrameError(
+                    .headerDecodingFailed(
+                        type: "Lease", detail: "entry \(entry.taskId) names template \(entry.template) of \(templates.count)"))
+            }
+            return LeasedTask(taskId: entry.taskId, attempt: entry.attempt, spec: templates[entry.template].forSubset(entry.subset))
+        }
     }
 }
 
