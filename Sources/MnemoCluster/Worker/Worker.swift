@@ -107,6 +107,9 @@ public final class Worker {
             }
             if let deadline = stopDeadline {
                 if !runner.isBusy {
+                    // Closing drops unsent messages at linger 0: give the last results and the goodbye
+                    // (which hands the leases back) time to leave.
+                    try? socket.set(.linger(.seconds(2)))
                     try shipOutput()
                     try? send(.bye, Bye(reason: draining ? "drained" : "worker stopping", released: handedBack))
                     return draining ? .drained : .stopped

@@ -62,6 +62,11 @@ public struct TrialAnalysis: Sendable {
             }
         }
         try accumulator.add(block)
+        guard count > 0 else {
+            throw AnalysisError(
+                "trial \(trialIndex) of sweep \(sweepRecord.id) has no finished run yet: nothing to score "
+                    + "(see `mnemo status` for its tasks)")
+        }
         return TrialAnalysis(
             sweep: sweep, trial: trial, dataset: dataset, accumulator: accumulator,
             memorization: accumulator.memorization(), meanReportedSubsetAccuracy: subsetAccuracy / max(count, 1),

@@ -5,10 +5,14 @@ import MnemoStore
 /// The headline figures of one trial, as printed at the end of a run and written to `summary.json`.
 public struct TrialSummary: Codable, Sendable {
     public var sweep: String
+    /// The sweep's id in the database (names repeat across `--new-sweep` sweeps; ids do not).
+    public var sweepID: String
     public var trial: String
     public var trialIndex: Int
     public var tasksTotal: Int
     public var tasksDone: Int
+    /// Some of the trial's runs are not done yet: the estimates will move.
+    public var partial: Bool
     public var runs: Int
     public var trainExamples: Int
     public var testExamples: Int
@@ -32,7 +36,8 @@ public struct TrialSummary: Codable, Sendable {
     public var entropyBucketAccuracy: [Double?]
 
     enum CodingKeys: String, CodingKey {
-        case sweep, trial, runs
+        case sweep, trial, runs, partial
+        case sweepID = "sweep_id"
         case trialIndex = "trial_index"
         case tasksTotal = "tasks_total"
         case tasksDone = "tasks_done"
@@ -57,10 +62,12 @@ public struct TrialSummary: Codable, Sendable {
         let analysis = scores.analysis
         let detection = analysis.mislabeledDetection
         sweep = analysis.sweep.name
+        sweepID = analysis.trial.sweepID
         trial = analysis.trial.name
         trialIndex = analysis.trial.trialIndex
         self.tasksTotal = tasksTotal
         self.tasksDone = tasksDone
+        partial = tasksDone < tasksTotal
         runs = analysis.runs
         trainExamples = analysis.dataset.trainLabels.count
         testExamples = analysis.dataset.testLabels.count
@@ -105,7 +112,7 @@ extension TrialSummary {
     public static func load(store: Store, sweepName: String?, trialIndex: Int) throws -> (TrialScores, TrialSummary) {
         let analysis = try TrialAnalysis.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
         let scores = TrialScores(analysis)
-        let progress = try store.progress(sweepID: analysis.sweep.name).first { $0.trialIndex == trialIndex }
+        let progress = try store.progress(sweepID: analysis.trial.sweepID).first { $0.trialIndex == trialIndex }
         return (scores, TrialSummary(scores: scores, tasksTotal: progress?.total ?? 0, tasksDone: progress?.done ?? 0))
     }
 }

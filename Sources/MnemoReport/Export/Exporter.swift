@@ -115,7 +115,7 @@ public struct Exporter {
         var trainCorrect: [Bool] = []
         var testCorrect: [Bool] = []
         var subsets: [Int64] = []
-        try store.forEachResult(sweepID: analysis.sweep.name, trialIndex: analysis.trial.trialIndex) { row in
+        try store.forEachResult(sweepID: analysis.trial.sweepID, trialIndex: analysis.trial.trialIndex) { row in
             masks += SubsetMask(seed: analysis.sweep.seed, subset: row.subsetIndex, count: n, ratio: analysis.sweep.estimator.ratio).isMember
             trainCorrect += Array(try BitVector(data: row.trainBits, count: n))
             testCorrect += Array(try BitVector(data: row.testBits, count: t))

@@ -10,6 +10,9 @@ public enum ScoresReport {
         let dataset = scores.analysis.dataset
         let flipped = Set(dataset.flippedIndices)
         var lines = [summary.headline, "", "most memorized training examples:"]
+        if summary.tasksDone < summary.tasksTotal {
+            lines.insert("partial: \(summary.tasksDone) of \(summary.tasksTotal) runs (estimates will move)", at: 0)
+        }
         lines.append(Table.render(
             header: ["index", "label", "flipped", "mem", "se"],
             rows: scores.topMemorized(top).map { entry in
