@@ -3,8 +3,9 @@
 #   1. the whole-process race: `mnemo run` of 3,000 tiny training tasks (10-example synthetic data,
 #      softmax regression, one epoch, --workers 8 --no-progress), timed from process start to exit,
 #      start-up, registration and headline included, against Ray's warmed-up no-op tasks/s;
-#   2. coordinator memory per open task: RSS of `mnemo coordinator` serving a sweep of N pending tasks
-#      (no worker), less its RSS serving 100 tasks, divided by the difference.
+#   2. coordinator memory: RSS of `mnemo coordinator --db` serving a registered sweep of N pending tasks
+#      (no worker), less its RSS serving 100, per task; then serving one open task beside N finished
+#      ones (flat in finished tasks: done tasks are only counted).
 # Usage: Benchmarks/orchestrator.sh [--trials 5] [--memory-sizes "10000 100000"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "unknown option $1" >&2; exit 64 ;;
     esac
 done
-swift build -c release --product mnemo >/dev/null
+swift build -c release --product mnemo 2>&1 | grep -E "error|Compiling|Build" || true
 mnemo="$PWD/.build/release/mnemo"
 venv="${MNEMO_RAY_VENV:-$PWD/Benchmarks/peers/.venv-ray}"
 [[ -x "$venv/bin/python" ]] || MNEMO_RAY_VENV="$venv" Benchmarks/peers/setup_ray_venv.sh
@@ -56,21 +57,32 @@ echo "ray: $ray_json"
 echo "median: mnemo $mnemo_median tasks/s (whole process), ray $ray_median tasks/s (warmed up, no-op): ratio $(python3 -c "print(round($mnemo_median / $ray_median, 2))")"
 
 echo
-echo "## Coordinator memory per open task"
-rss_serving() {  # subsets -> KiB
-    local name="mem$1"
-    sweep "$name" "$1" > "$work/$name.yaml"
-    "$mnemo" coordinator "$work/$name.yaml" --db "$work/$name.sqlite" --bind "ipc://$work/$name.sock" --no-progress \
-        >/dev/null 2>"$work/$name.log" &
+echo "## Coordinator memory: per open task, and with finished tasks"
+serve_rss() {  # database -> KiB of a coordinator serving the database's unfinished sweeps (no worker)
+    "$mnemo" coordinator --db "$1" --bind "ipc://$1.sock" --no-progress >/dev/null 2>"$1.log" &
     local pid=$!
-    until grep -q "tasks already done" "$work/$name.log" 2>/dev/null; do sleep 0.2; done
+    until grep -q "tasks already done" "$1.log" 2>/dev/null; do sleep 0.2; done
     sleep 1
     awk '/VmRSS/ {print $2}' "/proc/$pid/status"
     kill "$pid"; wait "$pid" 2>/dev/null || true
 }
-base=$(rss_serving 100)
-echo "100 tasks: $base KiB"
+register() {  # name subsets: registers a sweep of that many pending tasks, serves nothing
+    sweep "$1" "$2" > "$work/$1.yaml"
+    "$mnemo" submit "$work/$1.yaml" --db "$work/$1.sqlite" >/dev/null 2>&1
+}
+register open100 100
+base=$(serve_rss "$work/open100.sqlite")
+echo "100 open tasks: $base KiB"
 for size in $sizes; do
-    rss=$(rss_serving "$size")
-    echo "$size tasks: $rss KiB, $(python3 -c "print(round(($rss - $base) * 1024 / ($size - 100)))") bytes per open task"
+    register "open$size" "$size"
+    rss=$(serve_rss "$work/open$size.sqlite")
+    echo "$size open tasks: $rss KiB, $(python3 -c "print(round(($rss - $base) * 1024 / ($size - 100)))") bytes per open task"
+done
+# Finished tasks: run a sweep to the end, grow it by one subset, serve the one open task.
+for size in 100 $sizes; do
+    sweep "done$size" "$size" > "$work/done$size.yaml"
+    "$mnemo" run "$work/done$size.yaml" --workers 8 --no-progress >/dev/null 2>&1
+    sweep "done$size" "$((size + 1))" > "$work/done$size.yaml"
+    "$mnemo" submit "$work/done$size.yaml" >/dev/null 2>&1
+    echo "$size finished tasks + 1 open: $(serve_rss "$work/done$size.sqlite") KiB"
 done

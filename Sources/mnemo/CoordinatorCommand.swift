@@ -24,7 +24,7 @@ extension Mnemo {
         var sweepFile: String?
 
         @Option(help: "Endpoint to bind, e.g. tcp://*:5555 (repeatable).")
-        var bind: [String] = ["tcp://*:5555"]
+        var bind: [Endpoint] = [Endpoint(argument: "tcp://*:5555")!]
 
         @Option(help: "The SQLite database (default: beside the sweep file, named after it).")
         var db: String?
@@ -52,7 +52,7 @@ extension Mnemo {
             let session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
             let opened = try session == nil ? SweepSession.openDatabase(db ?? "") : nil
             let store = session?.store ?? opened!.store
-            var options = CoordinatorOptions(endpoints: bind)
+            var options = CoordinatorOptions(endpoints: bind.map(\.description))
             options.adminEndpoint = AdminEndpoint.forDatabase(store.path)
             options.serveForever = serve
             let coordinator = try Coordinator(store: store, context: try ZMQContext(), options: options, logger: logger)

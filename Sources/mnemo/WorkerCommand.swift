@@ -19,7 +19,7 @@ extension Mnemo {
                 """)
 
         @Option(help: "The coordinator's endpoint, e.g. tcp://head:5555.")
-        var connect: String
+        var connect: Endpoint
 
         @Option(help: "A stable worker id (default: host name and process id).")
         var id: String?
@@ -50,9 +50,6 @@ extension Mnemo {
             guard idleExit >= 1, idleExit <= 31_536_000 else {
                 throw ValidationError("--idle-exit must be 1 to 31536000 seconds")
             }
-            guard connect.contains("://") else {
-                throw ValidationError("--connect needs an endpoint such as tcp://head:5555, got '\(connect)'")
-            }
         }
 
         func run() throws {
@@ -60,7 +57,7 @@ extension Mnemo {
             StopSignal.install()
             BLAS.setThreads(threads)
             let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
-            var options = WorkerOptions(endpoint: connect, workerID: workerID, parentPID: parentPid)
+            var options = WorkerOptions(endpoint: connect.description, workerID: workerID, parentPID: parentPid)
             options.prefetch = prefetch
             options.grace = .milliseconds(Int64(grace * 1000))
             options.idleExit = .milliseconds(Int64(idleExit * 1000))

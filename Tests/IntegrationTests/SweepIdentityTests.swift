@@ -156,4 +156,17 @@ struct SweepIdentityTests {
         let (resumed, _) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
         #expect(resumed.isRunning)
     }
+
+    @Test func aCNNWhoseInputShapeDoesNotFitTheDataIsRefusedBeforeAnythingRuns() throws {
+        let dir = try TemporaryDirectory()
+        let cnn = Self.csvSweep().replacingOccurrences(
+            of: "model: {kind: softmax}",
+            with: "model: {kind: cnn, hidden: [8], convolution: {input_shape: [1, 3, 3], channels: [4]}}")
+        let sweep = try Self.csvStudy(in: dir, sweep: cnn)
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "cnn", timeout: 60)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("does not fit the dataset"), "\(run.stderr)")
+        #expect(run.stderr.contains("have 9 values, the data's examples 4"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("sweeps/held.sqlite")), "nothing was registered")
+    }
 }
