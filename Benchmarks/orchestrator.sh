@@ -78,11 +78,11 @@ for size in $sizes; do
     rss=$(serve_rss "$work/open$size.sqlite")
     echo "$size open tasks: $rss KiB, $(python3 -c "print(round(($rss - $base) * 1024 / ($size - 100)))") bytes per open task"
 done
-# Finished tasks: run a sweep to the end, grow it by one subset, serve the one open task.
+# Finished tasks: run a sweep of size - 1 subsets to the end, grow it by one, serve the one open task.
 for size in 100 $sizes; do
-    sweep "done$size" "$size" > "$work/done$size.yaml"
+    sweep "done$size" "$((size - 1))" > "$work/done$size.yaml"
     "$mnemo" run "$work/done$size.yaml" --workers 8 --no-progress >/dev/null 2>&1
-    sweep "done$size" "$((size + 1))" > "$work/done$size.yaml"
-    "$mnemo" submit "$work/done$size.yaml" >/dev/null 2>&1
-    echo "$size finished tasks + 1 open: $(serve_rss "$work/done$size.sqlite") KiB"
+    sweep "done$size" "$size" > "$work/done$size.yaml"
+    "$mnemo" submit "$work/done$size.yaml" >/dev/null
+    echo "$((size - 1)) finished tasks + 1 open: $(serve_rss "$work/done$size.sqlite") KiB"
 done

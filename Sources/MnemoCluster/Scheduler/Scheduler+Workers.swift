@@ -103,6 +103,15 @@ extension Scheduler {
     }
 
     mutating func tick(now: Date, into effects: inout [SchedulerEffect]) {
+        // A coordinator that stalled (preparing a submitted sweep's data, a slow disk) heard nothing for
+        // that long through no fault of its workers: the stall is not counted as their silence.
+        if let last = lastTick, now.timeIntervalSince(last) > options.stallThreshold.seconds {
+            let stall = now.timeIntervalSince(last) - options.stallThreshold.seconds
+            for id in workers.keys { workers[id]?.lastSeen.addTimeInterval(stall) }
+            for (id, task) in tasks where task.state == .leased { tasks[id]?.deadline = task.deadline?.addingTimeInterval(stall) }
+            effects.append(.log(SchedulerLog(.warning, "the coordinator stalled for \(Int(stall + options.stallThreshold.seconds))s; workers' silence during it is not counted")))
+        }
+        lastTick = now
         for worker in workers.values.sorted(by: { $0.id < $1.id })
         where now.timeIntervalSince(worker.lastSeen) > options.workerTimeout.seconds {
             died(worker.id, reason: "silent for \(Int(now.timeIntervalSince(worker.lastSeen)))s", now: now, into: &effects)

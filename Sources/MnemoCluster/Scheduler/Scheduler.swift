@@ -31,6 +31,8 @@ public struct Scheduler: Sendable {
     var reserved: [String: Set<String>] = [:]
     /// Submission order of sweeps, for ties in priority.
     var submitted = 0
+    /// When the last tick happened, to tell a stalled coordinator from silent workers.
+    var lastTick: Date?
 
     public init(options: SchedulerOptions) {
         self.options = options
@@ -76,11 +78,6 @@ public struct Scheduler: Sendable {
 
     /// Task counts of a sweep, per trial, or nil for a sweep not served.
     public func counts(sweep: String) -> [Int: TaskCounts]? { sweeps[sweep]?.trials }
-
-    /// Whether every task of these sweeps is done, quarantined or cancelled.
-    public func isFinished(_ sweepIDs: [String]) -> Bool {
-        sweepIDs.allSatisfy { id in sweeps[id].map { $0.openCount == 0 } ?? true }
-    }
 
     /// The sweep of a task that is not done, or nil.
     public func sweep(ofTask id: String) -> String? { tasks[id]?.sweep }

@@ -15,5 +15,9 @@ public struct SchedulerOptions: Sendable {
     /// reports it.
     public var noEligibleWorkerTimeout: Duration = .seconds(30)
 
+    /// Ticks further apart than this mean the coordinator itself stalled: the gap beyond it is not
+    /// counted against workers' heartbeats or lease deadlines.
+    public var stallThreshold: Duration = .seconds(2)
+
     public init() {}
 }

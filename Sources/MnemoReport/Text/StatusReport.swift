@@ -27,6 +27,16 @@ public enum StatusReport {
                 header: ["worker", "host", "pid", "tasks done", "last seen"],
                 rows: workers.map { ["\($0.id)", $0.host, "\($0.pid)", "\($0.tasksDone)", formatter.string(from: $0.lastSeen)] }))
         }
+        let events = try store.recentEvents(limit: 5)
+        if !events.isEmpty {
+            let formatter = ISO8601DateFormatter()
+            lines.append("")
+            lines.append("latest events:")
+            lines += events.map { event in
+                "  \(formatter.string(from: event.time)) \(event.kind)\(event.workerID.map { " \($0)" } ?? "")"
+                    + "\(event.taskID.map { " task \($0.prefix(12))" } ?? ""): \(event.message)"
+            }
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -52,23 +52,6 @@ extension Store {
         }
     }
 
-    /// The stored specs (canonical JSON) of these tasks, by id; ids without a task are left out.
-    ///
-    /// - Throws: ``StoreError``.
-    public func taskSpecs(ids: [String]) throws -> [String: String] {
-        guard !ids.isEmpty else { return [:] }
-        return try read("reading \(ids.count) task specs") { db in
-            var specs: [String: String] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, specJSON FROM task WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
-                arguments: StatementArguments(ids))
-            {
-                specs[row["id"]] = row["specJSON"]
-            }
-            return specs
-        }
-    }
-
     /// Tasks that failed at least once or are quarantined, with their last reason, newest first.
     ///
     /// - Throws: ``StoreError``.

@@ -31,21 +31,6 @@ extension Store {
         }
     }
 
-    /// Appends an event to the log.
-    ///
-    /// - Returns: the stored event, with its id.
-    /// - Throws: ``StoreError``.
-    @discardableResult
-    public func logEvent(
-        kind: String, message: String, taskID: String? = nil, workerID: String? = nil, time: Date = Date()
-    ) throws -> EventRecord {
-        try write("logging a \(kind) event") { db in
-            var event = EventRecord(time: time, kind: kind, message: message, taskID: taskID, workerID: workerID)
-            try event.insert(db)
-            return event
-        }
-    }
-
     /// The latest events, newest first.
     ///
     /// - Parameter limit: the most events to return.
