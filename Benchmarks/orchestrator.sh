@@ -52,6 +52,8 @@ for trial in $(seq "$trials"); do
 done
 mnemo_median=$(printf '%s\n' "${rates[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 ray_json=$("$venv/bin/python" Benchmarks/peers/ray_noop_peer.py --tasks 3000 --trials "$trials")
+# Ray's idle workers outlive shutdown for a while: stop them before anything else is measured.
+"$venv/bin/ray" stop --force >/dev/null 2>&1 || true
 ray_median=$(python3 -c "import json,sys; print(round(json.loads(sys.argv[1])['median']))" "$ray_json")
 echo "ray: $ray_json"
 echo "median: mnemo $mnemo_median tasks/s (whole process), ray $ray_median tasks/s (warmed up, no-op): ratio $(python3 -c "print(round($mnemo_median / $ray_median, 2))")"

@@ -30,7 +30,10 @@ extension Mnemo {
         @Option(help: "Exit when this process id is no longer the parent (set by local mode).")
         var parentPid: Int32?
 
-        @Option(help: "Tasks leased ahead of the one training (default: 1 for long tasks, up to 32 for tiny ones).")
+        @Option(help: "Tasks trained at once, each on its own thread.")
+        var slots: Int = 1
+
+        @Option(help: "Tasks leased ahead of the ones training (default: 1 for long tasks, up to 32 for tiny ones).")
         var prefetch: Int?
 
         @Option(help: "Seconds a running task may go on after SIGTERM/SIGINT before it is cancelled and handed back.")
@@ -43,6 +46,7 @@ extension Mnemo {
 
         func validate() throws {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+            guard (1...64).contains(slots) else { throw ValidationError("--slots must be in 1...64, got \(slots)") }
             if let prefetch, !(0...63).contains(prefetch) {
                 throw ValidationError("--prefetch must be in 0...63, got \(prefetch)")
             }
@@ -59,6 +63,7 @@ extension Mnemo {
             let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
             var options = WorkerOptions(endpoint: connect.description, workerID: workerID, parentPID: parentPid)
             options.prefetch = prefetch
+            options.slots = slots
             options.grace = .milliseconds(Int64(grace * 1000))
             options.idleExit = .milliseconds(Int64(idleExit * 1000))
             let worker = try Worker(options: options, context: try ZMQContext(), logger: logger)

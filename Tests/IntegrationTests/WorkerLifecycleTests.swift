@@ -134,4 +134,17 @@ struct WorkerLifecycleTests {
         #expect(worker.standardError.contains("connecting to tcp://127.0.0.1:9 as lonely"), "\(worker.standardError)")
         #expect(worker.standardError.contains("no coordinator answered at tcp://127.0.0.1:9"), "\(worker.standardError)")
     }
+
+    @Test func aWorkerWithTwoSlotsTrainsTwoTasksAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(Self.sweep(subsets: 6), to: "faults.yaml")
+        let db = dir.path("faults.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let worker = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "wide", "--slots", "2", "--prefetch", "0"], in: dir, label: "wide")
+        #expect(eventually(timeout: 60) { ((try? Self.tasks(db)) ?? []).filter { $0.state == .leased }.count == 2 })
+        #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
+        #expect(worker.wait(timeout: 30) == 0)
+        #expect(try Self.tasks(db).allSatisfy { $0.state == .done && $0.attempt == 1 })
+    }
 }

@@ -6,10 +6,10 @@ import MnemoWire
 /// Runs leased tasks with the built-in engine: prepares (or reuses) the sweep's dataset, checks its
 /// content hash, derives the mask, trains, and evaluates every train and test example.
 struct BuiltinEngineBackend: TaskBackend {
-    /// The dataset of the last task, by content hash: a worker keeps one sweep's examples in memory.
-    private var prepared: (hash: String, data: PreparedDataset, scale: FeatureScale)?
+    /// The worker's prepared datasets, shared by its slots.
+    let datasets: PreparedDatasets
 
-    mutating func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
+    func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
         let start = Date()
         func failed(_ failure: TaskFailure) -> FinishedTask {
             let outcome = TaskOutcome(
@@ -47,17 +47,15 @@ struct BuiltinEngineBackend: TaskBackend {
         }
     }
 
-    private mutating func dataset(for spec: TaskSpec) throws -> (PreparedDataset, FeatureScale) {
-        if let prepared, prepared.hash == spec.datasetHash { return (prepared.data, prepared.scale) }
-        prepared = nil
-        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed, cache: nil)
-        guard data.contentHash == spec.datasetHash else {
-            throw DatasetMismatchError(
-                location: spec.dataset.location, expected: spec.datasetHash, found: data.contentHash)
+    private func dataset(for spec: TaskSpec) throws -> (PreparedDataset, FeatureScale) {
+        try datasets.dataset(hash: spec.datasetHash) {
+            let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed, cache: nil)
+            guard data.contentHash == spec.datasetHash else {
+                throw DatasetMismatchError(
+                    location: spec.dataset.location, expected: spec.datasetHash, found: data.contentHash)
+            }
+            return data
         }
-        let scale = FeatureScale(data.train)
-        prepared = (spec.datasetHash, data, scale)
-        return (data, scale)
     }
 }
 

@@ -2,15 +2,15 @@ import Foundation
 import MnemoLearn
 import MnemoWire
 
-/// The worker's training thread: takes leased tasks from an inbox, runs them one at a time on a
-/// ``TaskBackend`` and leaves the results in an outbox, so that the socket thread keeps heartbeating
-/// during long runs. Finishing a task wakes the socket loop at once: the training thread sends one
-/// empty message on its own PUSH socket to the loop's `inproc://` PULL socket.
+/// The worker's training threads, one per slot: each takes leased tasks from a shared inbox, runs them
+/// on its own ``TaskBackend`` and leaves the results in an outbox, so that the socket thread keeps
+/// heartbeating during long runs. Finishing a task wakes the socket loop at once: the finishing
+/// thread sends one empty message on its own PUSH socket to the loop's `inproc://` PULL socket.
 ///
-/// A lock-guarded class (`@unchecked Sendable`) because a dedicated OS thread, not a Swift task, runs
-/// the blocking BLAS work; every field is read and written under `condition`.
+/// A lock-guarded class (`@unchecked Sendable`) because dedicated OS threads, not Swift tasks, run the
+/// blocking BLAS work; every field is read and written under `condition`.
 final class TaskRunner: @unchecked Sendable {
-    /// What the training thread produced: a finished task, or a task it gave up on when cancelled.
+    /// What a training thread produced: a finished task, or a task it gave up on when cancelled.
     enum Output: Sendable {
         case finished(FinishedTask)
         case cancelled(taskID: String)
@@ -19,26 +19,35 @@ final class TaskRunner: @unchecked Sendable {
     private let condition = NSCondition()
     private var inbox: [LeasedTask] = []
     private var outbox: [Output] = []
-    private var current: (id: String, cancellation: TrainingCancellation)?
+    /// The task each slot trains now, with the flag that cancels it.
+    private var current: [Int: (id: String, cancellation: TrainingCancellation)] = [:]
     private var stopping = false
-    private var exited = false
-    private var backend: any TaskBackend
+    private var running = 0
+    private let makeBackend: @Sendable () -> any TaskBackend
+    private let slots: Int
     private let context: ZMQContext
     private let wakeEndpoint: String
 
     /// - Parameters:
+    ///   - slots: tasks trained at once, each on its own thread with its own backend.
     ///   - wakeEndpoint: an `inproc://` endpoint the socket loop has bound a PULL socket to.
-    init(backend: any TaskBackend, context: ZMQContext, wakeEndpoint: String) {
-        self.backend = backend
+    init(slots: Int, backend: @escaping @Sendable () -> any TaskBackend, context: ZMQContext, wakeEndpoint: String) {
+        self.slots = max(1, slots)
+        self.makeBackend = backend
         self.context = context
         self.wakeEndpoint = wakeEndpoint
     }
 
     func start() {
-        let thread = Thread { [self] in loop() }
-        thread.name = "mnemo-training"
-        thread.stackSize = 8 << 20
-        thread.start()
+        condition.lock()
+        running = slots
+        condition.unlock()
+        for slot in 0..<slots {
+            let thread = Thread { [self] in loop(slot: slot) }
+            thread.name = "mnemo-training-\(slot)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
     }
 
     func enqueue(_ tasks: [LeasedTask]) {
@@ -61,7 +70,7 @@ final class TaskRunner: @unchecked Sendable {
     var isBusy: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return current != nil || !inbox.isEmpty
+        return !current.isEmpty || !inbox.isEmpty
     }
 
     /// Removes the tasks not started yet and returns their ids (to hand their leases back).
@@ -73,36 +82,37 @@ final class TaskRunner: @unchecked Sendable {
         return waiting
     }
 
-    /// Drops these tasks if they wait, and cancels the one training if it is among them.
+    /// Drops these tasks if they wait, and cancels those training.
     func revoke(_ ids: Set<String>) {
         condition.lock()
         inbox.removeAll { ids.contains($0.taskId) }
-        if let current, ids.contains(current.id) { current.cancellation.cancel() }
+        for task in current.values where ids.contains(task.id) { task.cancellation.cancel() }
         condition.unlock()
     }
 
-    /// Stops the task in training before its next batch; it comes out as `.cancelled`.
+    /// Stops every task in training before its next batch; they come out as `.cancelled`.
     func cancelCurrent() {
         condition.lock()
-        current?.cancellation.cancel()
+        for task in current.values { task.cancellation.cancel() }
         condition.unlock()
     }
 
-    /// Stops the thread: waiting tasks are dropped, the current one is cancelled, and this returns once
-    /// the thread has left the backend (so no BLAS call is running when the process exits).
+    /// Stops the threads: waiting tasks are dropped, training ones cancelled, and this returns once
+    /// every thread has left its backend (so no BLAS call is running when the process exits).
     func stopAndJoin() {
         condition.lock()
         stopping = true
         inbox.removeAll()
-        current?.cancellation.cancel()
+        for task in current.values { task.cancellation.cancel() }
         condition.broadcast()
-        while !exited {
+        while running > 0 {
             condition.wait()
         }
         condition.unlock()
     }
 
-    private func loop() {
+    private func loop(slot: Int) {
+        let backend = makeBackend()
         // Created on this thread and used only here, as ZeroMQ sockets must be.
         let wake = try? ZMQSocket(context: context, kind: .push)
         try? wake?.set(.linger(.zero))
@@ -114,18 +124,18 @@ final class TaskRunner: @unchecked Sendable {
                 condition.wait()
             }
             if stopping {
-                exited = true
+                running -= 1
                 condition.broadcast()
                 condition.unlock()
                 return
             }
             let task = inbox.removeFirst()
             let cancellation = TrainingCancellation()
-            current = (task.taskId, cancellation)
+            current[slot] = (task.taskId, cancellation)
             condition.unlock()
             let finished = backend.run(task, cancellation: cancellation)
             condition.lock()
-            current = nil
+            current[slot] = nil
             outbox.append(finished.map(Output.finished) ?? .cancelled(taskID: task.taskId))
             condition.broadcast()
             condition.unlock()

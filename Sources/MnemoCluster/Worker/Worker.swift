@@ -80,7 +80,10 @@ public final class Worker {
         let wakeEndpoint = "inproc://mnemo-worker-wake-\(UInt64.random(in: 0...UInt64.max))"
         wake = try ZMQSocket(context: context, kind: .pull)
         try wake.bind(wakeEndpoint)
-        runner = TaskRunner(backend: BuiltinEngineBackend(), context: context, wakeEndpoint: wakeEndpoint)
+        let datasets = PreparedDatasets()
+        runner = TaskRunner(
+            slots: options.slots, backend: { BuiltinEngineBackend(datasets: datasets) }, context: context,
+            wakeEndpoint: wakeEndpoint)
         try socket.connect(options.endpoint)
     }
 
@@ -230,13 +233,12 @@ public final class Worker {
         return nil
     }
 
-    /// Tells the coordinator how many tasks this worker can hold (one training plus the prefetch); the
-    /// coordinator tops it up to that, so repeating this never over-leases.
-    /// The coordinator leases more after each result on its own, so `ready` is only repeated when the
+    /// Tells the coordinator how many tasks this worker can hold (its slots plus the prefetch); the
+    /// coordinator tops it up to that, so repeating this never over-leases. The coordinator leases more after each result on its own, so `ready` is only repeated when the
     /// capacity changed (or after a welcome, `force`).
     private func askForWork(force: Bool = false) throws {
         guard welcomed, stopDeadline == nil, !StopSignal.isRaised else { return }
-        let capacity = 1 + (options.prefetch ?? prefetchPolicy.prefetch)
+        let capacity = options.slots + (options.prefetch ?? prefetchPolicy.prefetch)
         guard force || capacity != announcedCapacity else { return }
         announcedCapacity = capacity
         try send(.ready, Ready(credit: capacity))

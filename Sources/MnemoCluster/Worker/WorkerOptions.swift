@@ -10,7 +10,10 @@ public struct WorkerOptions: Sendable {
     public var heartbeat: Duration = .seconds(1)
     /// Resend unacknowledged results after this long without an acknowledgement.
     public var resendAfter: Duration = .seconds(10)
-    /// Tasks leased ahead of the one training, so the next starts without a round trip; nil adapts it
+    /// Tasks trained at once, each on its own thread (BLAS threads are per process: keep `--threads 1`
+    /// with several slots).
+    public var slots = 1
+    /// Tasks leased ahead of the ones training, so the next starts without a round trip; nil adapts it
     /// to the tasks' duration (see ``PrefetchPolicy``).
     public var prefetch: Int?
     /// On SIGTERM/SIGINT, how long the running task may go on before it is cancelled (what Slurm and
