@@ -139,6 +139,12 @@ struct SweepIdentityTests {
         #expect(run.stderr.contains("far outside [0, 1]"), "the warning when the data is prepared: \(run.stderr)")
         let tasks = try Store.openReadOnly(path: dir.path("sweeps/held.sqlite")).tasks(sweepID: "held")
         #expect(tasks.allSatisfy { $0.state == .quarantined && $0.attempt == 1 }, "\(tasks.map { ($0.state, $0.attempt) })")
+        // No run finished: scores refuse instead of printing accuracy 0 and AUC nan.
+        let scores = try MnemoProcess.run(["scores", dir.path("sweeps/held.sqlite")], in: dir, label: "scores")
+        #expect(scores.status == 1 && scores.stderr.contains("has no finished run yet"), "\(scores.stderr)")
+        // Once the cause is fixed, `retry` brings them back with a fresh budget.
+        let retry = try MnemoProcess.run(["retry", dir.path("sweeps/held.sqlite"), "--reason", "diverged"], in: dir, label: "retry")
+        #expect(retry.stdout.contains("4 tasks pending again"), "\(retry.stdout)\(retry.stderr)")
     }
 
     @Test func aSecondCoordinatorOnTheSameDatabaseIsRefusedNamingTheFirst() throws {

@@ -27,9 +27,15 @@ public final class LocalWorkers {
     /// Quick deaths in a row of every slot after which local mode gives up.
     static let maxQuickDeaths = 5
 
-    /// - Parameter executable: the `mnemo` binary (this process's own, normally).
-    public init(executable: URL, endpoint: String, threads: Int, logger: Logger) {
+    /// The first restart delay after a quick death; it doubles with each one in a row (at most 30 s).
+    private let backoff: TimeInterval
+
+    /// - Parameters:
+    ///   - executable: the `mnemo` binary (this process's own, normally).
+    ///   - backoff: the first restart delay after a worker died right after starting.
+    public init(executable: URL, endpoint: String, threads: Int, logger: Logger, backoff: TimeInterval = 0.5) {
         self.executable = executable
+        self.backoff = backoff
         self.endpoint = endpoint
         self.threads = threads
         self.logger = logger
@@ -60,7 +66,7 @@ public final class LocalWorkers {
                 dead.append(slot.workerID)
                 let quick = now.timeIntervalSince(slot.startedAt) < Self.quickDeath
                 slot.quickDeaths = quick ? slot.quickDeaths + 1 : 0
-                let backoff = min(30, 0.5 * pow(2, Double(slot.quickDeaths)))
+                let backoff = min(30, self.backoff * pow(2, Double(slot.quickDeaths - 1)))
                 slot.restartAt = now.addingTimeInterval(quick ? backoff : 0)
                 logger.warning(
                     "local worker \(slot.workerID) exited with status \(slot.process.terminationStatus); restarting it\(quick ? " in \(backoff)s" : "")")
