@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C shims: only module maps and `static inline` helpers live here.
@@ -48,13 +49,17 @@ let package = Package(
             dependencies: [
                 "MnemoCore", "MnemoLearn", "MnemoStore", "MnemoWire", "MnemoReport", "MnemoLinalg",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "mnemo",
             dependencies: [
-                "MnemoCluster", "MnemoCore", "MnemoReport", "MnemoStore", "MnemoLearn",
+                "MnemoCluster", "MnemoCore", "MnemoReport", "MnemoStore", "MnemoLearn", "MnemoWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "mnemo-bench", dependencies: ["MnemoLearn", "MnemoLinalg", "MnemoCore"],

@@ -5,9 +5,10 @@ import MnemoCluster
 import MnemoReport
 import MnemoStore
 import MnemoWire
+import ServiceLifecycle
 
 extension Mnemo {
-    struct CoordinatorCommand: ParsableCommand {
+    struct CoordinatorCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "coordinator",
             abstract: "Serve sweeps to workers that connect over the network.",
@@ -46,28 +47,34 @@ extension Mnemo {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let logger = logging.makeLogger("mnemo.coordinator")
-            StopSignal.install()
             let session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
             let opened = try session == nil ? SweepSession.openDatabase(db ?? "") : nil
             let store = session?.store ?? opened!.store
-            var options = CoordinatorOptions(endpoints: bind.map(\.description))
-            options.adminEndpoint = AdminEndpoint.forDatabase(store.path)
-            options.serveForever = serve
-            let coordinator = try Coordinator(store: store, context: try ZMQContext(), options: options, logger: logger)
-            if let session { try coordinator.serve(session.plan) }
-            try coordinator.serveUnfinishedSweeps()
-            let sweeps = coordinator.givenSweeps
-            logger.info("serving sweep '\(sweeps.joined(separator: "', '"))' on \(coordinator.boundEndpoint)")
-            for sweep in sweeps {
-                let progress = try store.progress(sweepID: sweep)
-                logger.info(
-                    "sweep \(sweep): \(progress.reduce(0) { $0 + $1.done }) of \(progress.reduce(0) { $0 + $1.total }) tasks already done")
+            var configured = CoordinatorOptions(endpoints: bind.map(\.description))
+            configured.adminEndpoint = AdminEndpoint.forDatabase(store.path)
+            configured.serveForever = serve
+            let options = configured
+            let showProgress = !noProgress
+            // The coordinator's sockets are made and used on the loop's own thread.
+            let service = BlockingLoopService { stop -> (CoordinatorExit, [String]) in
+                let coordinator = try Coordinator(store: store, context: try ZMQContext(), options: options, logger: logger)
+                if let session { try coordinator.serve(session.plan) }
+                try coordinator.serveUnfinishedSweeps()
+                let sweeps = coordinator.givenSweeps
+                logger.info("serving sweep '\(sweeps.joined(separator: "', '"))' on \(coordinator.boundEndpoint)")
+                for sweep in sweeps {
+                    let progress = try store.progress(sweepID: sweep)
+                    logger.info(
+                        "sweep \(sweep): \(progress.reduce(0) { $0 + $1.done }) of \(progress.reduce(0) { $0 + $1.total }) tasks already done")
+                }
+                let progress = showProgress ? ProgressReporter(alreadyDone: coordinator.totals().done) : nil
+                defer { progress?.finish() }
+                return (try coordinator.run(progress: progress, stop: stop), sweeps)
             }
-            let progress = noProgress ? nil : ProgressReporter(alreadyDone: coordinator.totals().done)
-            let exit = try coordinator.run(progress: progress)
-            progress?.finish()
+            try await ServiceGroup.runUntilStopped(service, logger: logger)
+            let (exit, sweeps) = try service.result()
             for sweep in sweeps {
                 try Headline.print(store: store, sweepName: sweep)
             }

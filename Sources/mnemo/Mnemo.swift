@@ -1,10 +1,11 @@
 import ArgumentParser
+import MnemoCluster
 import MnemoLearn
 
 /// The `mnemo` command line: run memorization/influence sweeps locally or on a cluster, then inspect
 /// and export their scores.
 @main
-struct Mnemo: ParsableCommand {
+struct Mnemo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mnemo",
         abstract: "Feldman–Zhang memorization and influence studies at cluster scale.",
@@ -21,4 +22,11 @@ struct Mnemo: ParsableCommand {
             ScoresCommand.self, ExportCommand.self, TrainCommand.self, SubmitCommand.self, CancelCommand.self,
             RetryCommand.self, DrainCommand.self, SweepsCommand.self, DeleteCommand.self, BackupCommand.self,
         ])
+
+    /// Unblocks SIGTERM and SIGINT on the main thread before anything else runs (see
+    /// ``StopSignals/unblock()``), then parses and runs the command.
+    static func main() async {
+        StopSignals.unblock()
+        await main(nil)
+    }
 }

@@ -3,9 +3,10 @@ import Foundation
 import MnemoCluster
 import MnemoLinalg
 import MnemoReport
+import ServiceLifecycle
 
 extension Mnemo {
-    struct RunCommand: ParsableCommand {
+    struct RunCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
             abstract: "Run a sweep on this machine: the coordinator plus local worker processes.",
@@ -42,13 +43,18 @@ extension Mnemo {
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         }
 
-        func run() throws {
+        func run() async throws {
             let logger = logging.makeLogger("mnemo.run")
-            StopSignal.install()
             let session = try SweepSession.open(
                 sweepFile: sweepFile, databasePath: db, newSweep: newSweep, logger: logger)
-            let exit = try LocalRun.execute(
-                session: session, workers: workers, threads: threads, showProgress: !noProgress, logger: logger)
+            let (workers, threads, showProgress) = (workers, threads, !noProgress)
+            let service = BlockingLoopService { stop in
+                try LocalRun.execute(
+                    session: session, workers: workers, threads: threads, showProgress: showProgress, stop: stop,
+                    logger: logger)
+            }
+            try await ServiceGroup.runUntilStopped(service, logger: logger)
+            let exit = try service.result()
             try Headline.print(store: session.store, sweepName: session.plan.sweepID)
             let conclusion = try SweepConclusion(
                 exit: exit, store: session.store, sweepIDs: [session.plan.sweepID], dataWarning: session.dataWarning)

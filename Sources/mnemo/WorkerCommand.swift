@@ -4,9 +4,10 @@ import Logging
 import MnemoCluster
 import MnemoLinalg
 import MnemoWire
+import ServiceLifecycle
 
 extension Mnemo {
-    struct WorkerCommand: ParsableCommand {
+    struct WorkerCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "worker",
             abstract: "Train tasks for a coordinator until its sweep is complete.",
@@ -56,9 +57,8 @@ extension Mnemo {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let logger = logging.makeLogger("mnemo.worker")
-            StopSignal.install()
             BLAS.setThreads(threads)
             let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
             var options = WorkerOptions(endpoint: connect.description, workerID: workerID, parentPID: parentPid)
@@ -66,9 +66,16 @@ extension Mnemo {
             options.slots = slots
             options.grace = .milliseconds(Int64(grace * 1000))
             options.idleExit = .milliseconds(Int64(idleExit * 1000))
-            let worker = try Worker(options: options, context: try ZMQContext(), logger: logger)
-            let exit = try worker.run()
-            logger.info("worker \(workerID) finished \(worker.completed) tasks; exiting: \(exit)")
+            let configured = options
+            let service = BlockingLoopService { stop in
+                // The worker's sockets are made and used on the loop's own thread.
+                let worker = try Worker(options: configured, context: try ZMQContext(), logger: logger)
+                let exit = try worker.run(stop: stop)
+                logger.info("worker \(workerID) finished \(worker.completed) tasks; exiting: \(exit)")
+                return exit
+            }
+            try await ServiceGroup.runUntilStopped(service, logger: logger)
+            let exit = try service.result()
             switch exit {
             case .coordinatorFinished, .stopped, .drained, .orphaned: return
             case .excluded, .idle: throw ExitCode(2)

@@ -111,14 +111,16 @@ public final class Coordinator {
     }
 
     /// Serves until every task of the served sweeps is done, quarantined or cancelled, until
-    /// ``StopSignal`` is raised, or (with ``CoordinatorOptions/giveUpWithoutEligibleWorkers``) until a
+    /// `stop` is raised, or (with ``CoordinatorOptions/giveUpWithoutEligibleWorkers``) until a
     /// sweep has had no eligible worker for the configured time.
     ///
     /// - Parameter tick: called about once per heartbeat interval on this thread (local mode supervises
     ///   its worker processes there); returns the ids of workers known to have died since the last call.
-    public func run(progress: ProgressReporter?, tick: () throws -> [String] = { [] }) throws -> CoordinatorExit {
+    public func run(progress: ProgressReporter?, stop: StopFlag, tick: () throws -> [String] = { [] }) throws
+        -> CoordinatorExit
+    {
         var nextTick = Date()
-        while !StopSignal.isRaised {
+        while !stop.isRaised {
             let wait = max(0, min(0.1, nextTick.timeIntervalSinceNow))
             var effects: [SchedulerEffect] = []
             let sockets = [socket] + (adminSocket.map { [$0] } ?? [])

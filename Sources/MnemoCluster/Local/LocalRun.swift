@@ -11,7 +11,7 @@ public enum LocalRun {
     ///
     /// - Throws: ``LocalWorkersError`` when no worker can start, or what the coordinator throws.
     public static func execute(
-        session: SweepSession, workers: Int, threads: Int, showProgress: Bool, logger: Logger
+        session: SweepSession, workers: Int, threads: Int, showProgress: Bool, stop: StopFlag, logger: Logger
     ) throws -> CoordinatorExit {
         let socketDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("mnemo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -34,8 +34,8 @@ public enum LocalRun {
         let progress = showProgress ? ProgressReporter(alreadyDone: totals.done) : nil
         defer { progress?.finish() }
         if totals.open == 0 { return .finished(quarantined: totals.quarantined) }
-        return try coordinator.run(progress: progress) {
-            try children.superviseAndStart(slots: slots)
+        return try coordinator.run(progress: progress, stop: stop) {
+            try children.superviseAndStart(slots: slots, stop: stop)
         }
     }
 }

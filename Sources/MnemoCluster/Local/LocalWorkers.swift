@@ -51,9 +51,9 @@ public final class LocalWorkers {
     /// - Returns: the worker ids of children found dead since the last call (the coordinator treats
     ///   their leases as lost at once, counting toward the crash budget).
     /// - Throws: ``LocalWorkersError`` when every slot's worker keeps dying right after starting.
-    public func superviseAndStart(slots count: Int) throws -> [String] {
+    public func superviseAndStart(slots count: Int, stop: StopFlag? = nil) throws -> [String] {
         // Children that die from the same Ctrl-C as this process are not replaced.
-        guard !StopSignal.isRaised else { return [] }
+        guard stop?.isRaised != true else { return [] }
         var dead: [String] = []
         let now = Date()
         for index in 0..<count {

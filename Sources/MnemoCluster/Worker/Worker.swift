@@ -89,7 +89,7 @@ public final class Worker {
 
     /// Serves the coordinator until it says goodbye, a stop signal arrives, the parent dies, or nothing
     /// happens for ``WorkerOptions/idleExit``.
-    public func run() throws -> Exit {
+    public func run(stop: StopFlag) throws -> Exit {
         runner.start()
         // Whatever way the loop ends, no BLAS call may still be running when the process exits.
         defer { runner.stopAndJoin() }
@@ -103,7 +103,7 @@ public final class Worker {
         let poller = ZMQPoller([socket, wake])
         while true {
             let now = Date()
-            if StopSignal.isRaised, stopDeadline == nil {
+            if stop.isRaised, stopDeadline == nil {
                 stopDeadline = now.addingTimeInterval(options.grace.seconds)
                 giveBack(runner.withdrawWaiting())
                 logger.info("stopping: no new tasks; a running task may finish within \(Int(options.grace.seconds))s")
@@ -191,7 +191,7 @@ public final class Worker {
         case .lease:
             let tasks = try envelope.decodeHeader(Lease.self).tasks()
             for task in tasks { held[task.taskId] = task.attempt }
-            if stopDeadline != nil || StopSignal.isRaised {
+            if stopDeadline != nil {
                 // Leased while stopping: hand back at once.
                 giveBack(tasks.map(\.taskId))
             } else {
@@ -237,7 +237,7 @@ public final class Worker {
     /// coordinator tops it up to that, so repeating this never over-leases. The coordinator leases more after each result on its own, so `ready` is only repeated when the
     /// capacity changed (or after a welcome, `force`).
     private func askForWork(force: Bool = false) throws {
-        guard welcomed, stopDeadline == nil, !StopSignal.isRaised else { return }
+        guard welcomed, stopDeadline == nil else { return }
         let capacity = options.slots + (options.prefetch ?? prefetchPolicy.prefetch)
         guard force || capacity != announcedCapacity else { return }
         announcedCapacity = capacity
