@@ -47,6 +47,11 @@ extension Mnemo {
                 return
             }
             print("\ncoordinator: host \(document.coordinator.host ?? "?"), pid \(document.coordinator.pid ?? 0)")
+            for sweep in document.sweeps {
+                for exclusion in sweep.exclusions ?? [] {
+                    print("excluded from sweep \(sweep.id): \(exclusion)")
+                }
+            }
             print(
                 Table.render(
                     header: ["worker", "host", "pid", "state", "task", "tasks/s"],

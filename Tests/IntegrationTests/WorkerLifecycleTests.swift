@@ -94,6 +94,8 @@ struct WorkerLifecycleTests {
             executable: URL(fileURLWithPath: "/usr/bin/unshare"), ["-m", "sh", "-c", script], in: dir, label: "stray")
         #expect(stray.wait(timeout: 60) == 2, "the stray worker exits 2 when excluded: \(stray.standardError)")
         #expect(stray.standardError.contains("excluded"), "\(stray.standardError)")
+        let status = try MnemoProcess.run(["status", db, "--json"], in: dir, label: "status", timeout: 30)
+        #expect(status.stdout.contains("worker stray: dataset at"), "status shows the exclusion: \(status.stdout)")
         let good = try MnemoProcess(["worker", "--connect", endpoint, "--id", "good"], in: dir, label: "good")
         #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
         #expect(good.wait(timeout: 30) == 0)

@@ -41,9 +41,12 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         public var priority: Int
         public var tasks: Tasks
         public var trials: [Trial]
+        /// Workers the running coordinator excluded from this sweep, each as `worker W: reason`
+        /// (nil when no coordinator runs).
+        public var exclusions: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, priority, tasks, trials
+            case id, name, priority, tasks, trials, exclusions
             case datasetSHA256 = "dataset_sha256"
         }
     }
@@ -78,7 +81,8 @@ public struct StatusDocument: Codable, Sendable, Equatable {
             return Sweep(
                 id: record.id, name: record.name, datasetSHA256: record.datasetSHA256, priority: record.priority,
                 tasks: tasks,
-                trials: progress.map { Trial(index: $0.trialIndex, params: params(of: $0.name), runsDone: $0.done, runsTotal: $0.total) })
+                trials: progress.map { Trial(index: $0.trialIndex, params: params(of: $0.name), runsDone: $0.done, runsTotal: $0.total) },
+                exclusions: nil)
         }
         return StatusDocument(coordinator: coordinator, sweeps: sweeps, workers: workers)
     }

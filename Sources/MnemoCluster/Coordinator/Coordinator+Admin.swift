@@ -88,9 +88,13 @@ extension Coordinator {
                 state: worker.draining ? "draining" : worker.leased.isEmpty ? "idle" : "working",
                 task: worker.leased.min(), rate: Double(worker.done) / max(1, now.timeIntervalSince(worker.joined)))
         }
-        return try StatusDocument.build(
+        var document = try StatusDocument.build(
             store: store,
             coordinator: .init(running: true, host: ProcessInfo.processInfo.hostName, pid: getpid()), workers: workers)
+        for index in document.sweeps.indices where plans[document.sweeps[index].id] != nil {
+            document.sweeps[index].exclusions = scheduler.exclusions(sweep: document.sweeps[index].id)
+        }
+        return document
     }
 
     private func resolve(_ name: String?) throws -> String {

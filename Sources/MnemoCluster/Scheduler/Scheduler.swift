@@ -79,6 +79,11 @@ public struct Scheduler: Sendable {
     /// Task counts of a sweep, per trial, or nil for a sweep not served.
     public func counts(sweep: String) -> [Int: TaskCounts]? { sweeps[sweep]?.trials }
 
+    /// The workers excluded from a sweep, each as `worker W: reason`, by worker id.
+    public func exclusions(sweep: String) -> [String] {
+        (sweeps[sweep]?.exclusions ?? [:]).sorted { $0.key < $1.key }.map { "worker \($0.key): \($0.value.reason)" }
+    }
+
     /// The sweep of a task that is not done, or nil.
     public func sweep(ofTask id: String) -> String? { tasks[id]?.sweep }
 
@@ -93,7 +98,7 @@ public struct Scheduler: Sendable {
                 now.timeIntervalSince(since) >= options.noEligibleWorkerTimeout.seconds,
                 sweep.pendingCount > 0, !workers.keys.contains(where: { sweep.exclusions[$0] == nil })
             else { return nil }
-            return (sweep.id, sweep.exclusions.sorted { $0.key < $1.key }.map { "worker \($0.key): \($0.value.reason)" })
+            return (sweep.id, exclusions(sweep: sweep.id))
         }
     }
 }
