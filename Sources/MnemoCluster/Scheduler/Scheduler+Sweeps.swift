@@ -38,7 +38,9 @@ extension Scheduler {
         sweeps[submission.id] = SweepState(
             id: submission.id, name: submission.name, priority: submission.priority, order: order, trials: trials,
             queue: queue)
-        let reservedCount = submission.open.filter { $0.state == .leased }.count
+        let reservedCount = submission.open.filter { open in
+            open.state == .leased && open.workerID.map { workers[$0]?.leased.contains(open.id) != true } == true
+        }.count
         if reservedCount > 0 {
             effects.append(
                 .log(
