@@ -32,8 +32,8 @@ extension Mnemo {
         @Option(help: "The database (default: beside the sweep file, named after it).")
         var db: String?
 
-        @Option(help: "Higher first: the coordinator leases the highest-priority sweep's tasks first.")
-        var priority: Int = 0
+        @Option(help: "Higher first: the coordinator leases the highest-priority sweep's tasks first (default: 0 for a new sweep, unchanged for a stored one).")
+        var priority: Int?
 
         @Flag(help: "Register the sweep file as a new sweep even if the database holds one of its name.")
         var newSweep = false
@@ -41,7 +41,7 @@ extension Mnemo {
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
-            guard (-1_000_000...1_000_000).contains(priority) else {
+            if let priority, !(-1_000_000...1_000_000).contains(priority) {
                 throw ValidationError("--priority must be in -1000000...1000000, got \(priority)")
             }
         }

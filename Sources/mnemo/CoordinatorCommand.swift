@@ -55,6 +55,7 @@ extension Mnemo {
             var configured = CoordinatorOptions(endpoints: bind.map(\.description))
             configured.adminEndpoint = AdminEndpoint.forDatabase(store.path)
             configured.serveForever = serve
+            configured.keepLeasesOnStop = true
             let options = configured
             let showProgress = !noProgress
             // The coordinator's sockets are made and used on the loop's own thread.

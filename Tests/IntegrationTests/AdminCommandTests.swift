@@ -104,4 +104,29 @@ struct AdminCommandTests {
         let drain = try MnemoProcess.run(["drain", db, "nobody"], in: dir, label: "drain")
         #expect(drain.status != 0 && drain.stderr.contains("no coordinator serves"), "\(drain.stderr)")
     }
+
+    @Test func aCoordinatorWhoseTasksWereCancelledExits3AndRetryReachesFinishedSweeps() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(Self.sweep(name: "short", subsets: 6), to: "short.yaml")
+        let db = dir.path("short.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "w1"], in: dir, label: "w1")
+        #expect(eventually(timeout: 60) { ((try? Self.status(db, in: dir)).map { Self.tasks($0, sweep: "short")["done"] ?? 0 } ?? 0) >= 1 })
+        #expect(try MnemoProcess.run(["cancel", db, "short"], in: dir, label: "cancel").status == 0)
+        #expect(coordinator.wait(timeout: 60) == 3, "cancelled tasks are not done: \(coordinator.standardOutput)")
+        #expect(coordinator.standardOutput.contains("tasks cancelled"), "\(coordinator.standardOutput)")
+        #expect(worker.wait(timeout: 30) == 0)
+
+        // A coordinator serving the database (the finished sweep is not served) retries it on request.
+        let port = Int.random(in: 30_000...60_000)
+        let serving = try MnemoProcess(
+            ["coordinator", "--db", db, "--bind", "tcp://127.0.0.1:\(port)", "--serve"], in: dir, label: "serving")
+        #expect(eventually(timeout: 30) { serving.standardError.contains("serving sweep") })
+        let retry = try MnemoProcess.run(["retry", db], in: dir, label: "retry")
+        #expect(retry.status == 0 && !retry.stdout.hasPrefix("0 tasks"), "\(retry.stdout)\(retry.stderr)")
+        let retried = Self.tasks(try Self.status(db, in: dir), sweep: "short")
+        #expect(retried["cancelled"] == 0 && (retried["pending"] ?? 0) > 0, "\(retried)")
+        Foundation.kill(serving.pid, SIGTERM)
+        #expect(serving.wait(timeout: 30) == 130)
+    }
 }

@@ -116,4 +116,28 @@ struct HostilePeerTests {
         #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
         #expect(worker.wait(timeout: 30) == 0)
     }
+
+    @Test func aPeerWhoseRoutingIdIsNotTextCannotHoardTheTasks() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(CommandBoundsTests.sweep, to: "bounds.yaml")
+        let db = dir.path("anon.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let context = try ZMQContext()
+        // No identity set: libzmq makes one up (a zero byte and four more), which is not text.
+        let anonymous = try ZMQSocket(context: context, kind: .dealer)
+        try anonymous.set(.linger(.zero))
+        try anonymous.connect(endpoint)
+        try anonymous.send(
+            Envelope(type: .hello, header: Hello(workerId: "ghost", host: "evil", pid: 7, engineVersion: "x")).encode())
+        try anonymous.send(Envelope(type: .ready, header: Ready(credit: 64)).encode())
+        try anonymous.send(Envelope(type: .heartbeat, header: Heartbeat(running: [])).encode())
+        Thread.sleep(forTimeInterval: 0.5)
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "real"], in: dir, label: "real")
+        #expect(coordinator.wait(timeout: 60) == 0, "\(coordinator.standardError)")
+        #expect(worker.wait(timeout: 30) == 0)
+        #expect(coordinator.standardError.contains("is not printable text"))
+        var workers: Set<String> = []
+        try Store.openReadOnly(path: db).forEachResult(sweepID: "bounds", trialIndex: 0) { workers.insert($0.workerID) }
+        #expect(workers == ["real"])
+    }
 }

@@ -175,4 +175,27 @@ struct SweepIdentityTests {
         #expect(run.stderr.contains("have 9 values, the data's examples 4"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("sweeps/held.sqlite")), "nothing was registered")
     }
+
+    @Test func newSweepWithTheSameDataHasTasksOfItsOwn() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try Self.csvStudy(in: dir)
+        let db = dir.path("sweeps/held.sqlite")
+        #expect(try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "first").status == 0)
+        let second = try MnemoProcess.run(
+            ["run", sweep, "--workers", "1", "--no-progress", "--new-sweep"], in: dir, label: "second")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("sweep held-2: 0 of 4 tasks already done"), "\(second.stderr)")
+        let store = try Store.openReadOnly(path: db)
+        #expect(try store.resultCount(sweepID: "held") == 4)
+        #expect(try store.resultCount(sweepID: "held-2") == 4)
+        // Equal specs, equal runs: the two sweeps' scores agree, from separate rows.
+        for (label, id) in [("one", "held"), ("two", "held-2")] {
+            let export = try MnemoProcess.run(
+                ["export", db, "--sweep", id, "--out", dir.path(label)], in: dir, label: "export-\(label)")
+            #expect(export.status == 0, "\(export.stderr)")
+        }
+        let one = try Data(contentsOf: URL(fileURLWithPath: dir.path("one/memorization.csv")))
+        let two = try Data(contentsOf: URL(fileURLWithPath: dir.path("two/memorization.csv")))
+        #expect(one == two)
+    }
 }

@@ -53,7 +53,8 @@ struct WorkerLifecycleTests {
         #expect(!coordinator.standardError.contains("left (silent"), "\(coordinator.standardError)")
     }
 
-    @Test func aCoordinatorKilledAndRestartedWhileWorkersRunRetrainsNothing() throws {
+    @Test(arguments: [SIGKILL, SIGTERM])
+    func aCoordinatorStoppedAndRestartedWhileWorkersRunRetrainsNothing(signal: Int32) throws {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(Self.sweep(subsets: 24), to: "faults.yaml")
         let db = dir.path("faults.sqlite")
@@ -65,7 +66,8 @@ struct WorkerLifecycleTests {
             try MnemoProcess(["worker", "--connect", endpoint, "--id", "steady-\($0)"], in: dir, label: "steady-\($0)")
         }
         #expect(eventually(timeout: 120) { FaultToleranceTests.doneCount(db) >= 4 })
-        first.kill(SIGKILL)
+        first.kill(signal)
+        #expect(workers.allSatisfy { $0.isRunning }, "the workers outlive their coordinator")
         Thread.sleep(forTimeInterval: 1)
         let second = try MnemoProcess(arguments, in: dir, label: "second")
         #expect(second.wait(timeout: 300) == 0, "\(second.standardError)")

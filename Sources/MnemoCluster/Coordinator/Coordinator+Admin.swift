@@ -15,7 +15,7 @@ extension Coordinator {
         for record in try store.sweeps() where plans[record.id] == nil {
             let progress = try store.progress(sweepID: record.id)
             guard progress.contains(where: { $0.pending + $0.leased > 0 }) else { continue }
-            try serve(try SweepPlan.load(sweepID: record.id, from: store), priority: record.priority)
+            try serve(try SweepPlan.load(sweepID: record.id, from: store))
             served.append(record.id)
         }
         return served
@@ -52,7 +52,7 @@ extension Coordinator {
             if let priority = request.priority {
                 try store.setSweepPriority(id: plan.sweepID, priority: priority)
             }
-            try serve(plan, priority: request.priority ?? 0)
+            try serve(plan)
             let counts = scheduler.counts(sweep: plan.sweepID)?.values ?? [:].values
             let done = counts.reduce(0) { $0 + $1.done }
             let total = counts.reduce(0) { $0 + $1.total }
@@ -65,8 +65,10 @@ extension Coordinator {
             return AdminReply(ok: true, message: "cancelled \(closed(sweep, .cancelled) - before) tasks of sweep \(sweep)")
         case .retry:
             let sweep = try request.sweep.map { try resolve($0) }
-            if let sweep, plans[sweep] == nil {
-                try serve(try SweepPlan.load(sweepID: sweep, from: store))
+            // Sweeps not served (finished ones) are served again for their closed tasks to run.
+            for record in try store.sweeps() where plans[record.id] == nil && (sweep == nil || sweep == record.id) {
+                let closed = try store.progress(sweepID: record.id).contains { $0.quarantined + $0.cancelled > 0 }
+                if closed { try serve(try SweepPlan.load(sweepID: record.id, from: store)) }
             }
             let before = pendingCount()
             try perform(scheduler.handle(.retry(sweep: sweep, trial: request.trial, reason: request.reason), at: now))

@@ -25,6 +25,8 @@ public final class Coordinator {
     var given: Set<String> = []
     private var malformedMessages = 0
     private var lastStarvationLog: Date?
+    /// Workers a send found unreachable (gone without a goodbye): handed to the scheduler as leaving.
+    private var unreachable: Set<String> = []
     /// Messages handled per turn before the writes are committed and the replies sent.
     static let drainBatch = 512
 
@@ -45,7 +47,7 @@ public final class Coordinator {
         try socket.set(.sendHighWaterMark(100_000))
         // Each peer's pipe holds at most this many messages, each no larger than the largest legal one
         // (set in `serve`): one hostile peer cannot make the coordinator buffer much.
-        try socket.set(.receiveHighWaterMark(1_000))
+        try socket.set(.receiveHighWaterMark(100))
         try socket.set(.maxMessageSize(FrameLimits.default.maxHeaderBytes))
         try socket.set(.routerHandover(true))
         try socket.set(.sendTimeout(.seconds(1)))
@@ -85,14 +87,15 @@ public final class Coordinator {
     /// reserved for their workers for one worker timeout) join the scheduler.
     ///
     /// - Throws: ``StoreError``, `WireError`.
-    public func serve(_ plan: SweepPlan, priority: Int = 0) throws {
+    /// Its priority is the one stored with the sweep (`mnemo submit --priority` sets it).
+    public func serve(_ plan: SweepPlan) throws {
         plans[plan.sweepID] = plan
         given.insert(plan.sweepID)
         let largest = plans.values.map { $0.largestMessage(maxBatch: SchedulerOptions().maxCapacity) }.max() ?? 0
         try socket.set(.maxMessageSize(largest))
         let progress = try store.progress(sweepID: plan.sweepID)
         let submission = SweepSubmission(
-            id: plan.sweepID, name: plan.spec.name, priority: priority,
+            id: plan.sweepID, name: plan.spec.name, priority: try store.sweep(id: plan.sweepID)?.priority ?? 0,
             doneByTrial: Dictionary(progress.map { ($0.trialIndex, $0.done) }, uniquingKeysWith: +),
             open: try store.openTasks(sweepID: plan.sweepID))
         try perform(scheduler.handle(.submit(submission), at: Date()))
@@ -102,11 +105,11 @@ public final class Coordinator {
     public var givenSweeps: [String] { given.sorted() }
 
     /// Counts of the served sweeps' tasks.
-    public func totals() -> (done: Int, total: Int, open: Int, quarantined: Int) {
+    public func totals() -> (done: Int, total: Int, open: Int, quarantined: Int, cancelled: Int) {
         let counts = given.flatMap { scheduler.counts(sweep: $0)?.values.map { $0 } ?? [] }
         return (
             counts.reduce(0) { $0 + $1.done }, counts.reduce(0) { $0 + $1.total }, counts.reduce(0) { $0 + $1.open },
-            counts.reduce(0) { $0 + $1.quarantined }
+            counts.reduce(0) { $0 + $1.quarantined }, counts.reduce(0) { $0 + $1.cancelled }
         )
     }
 
@@ -155,17 +158,22 @@ public final class Coordinator {
                 progress?.update(
                     done: totals.done, total: totals.total, workers: scheduler.connectedWorkers.count, force: true)
                 sayGoodbye(reason: "sweep complete")
-                return .finished(quarantined: totals.quarantined)
+                return .finished(quarantined: totals.quarantined, cancelled: totals.cancelled)
             }
             if let exit = starvation(now: now) {
                 sayGoodbye(reason: "no eligible worker")
                 return exit
             }
         }
-        sayGoodbye(reason: "coordinator stopping")
-        // The workers are told to stop, so their tasks can go back to the pool now rather than at the next start.
-        let returned = try store.requeueLeasedTasks()
-        logger.info("stopped; \(returned) leased tasks returned to pending")
+        if options.keepLeasesOnStop {
+            // The workers keep training: when a coordinator serves this database again they reconnect,
+            // reclaim their leases and ship their results; nothing is trained twice.
+            logger.info("stopped; workers keep their leases for the next coordinator to restore")
+        } else {
+            sayGoodbye(reason: "coordinator stopping")
+            let returned = try store.requeueLeasedTasks()
+            logger.info("stopped; \(returned) leased tasks returned to pending")
+        }
         return .stopped
     }
 
@@ -194,6 +202,13 @@ public final class Coordinator {
         let envelope = routed.envelope
         let id = routed.peer.description
         let now = Date()
+        // Workers are known by their id as text and answered at its UTF-8 bytes: a peer whose routing
+        // id is not printable text (an anonymous DEALER, control characters) could never be answered.
+        guard PeerIdentity(id) == routed.peer else {
+            malformedMessages += 1
+            logger.warning("dropped a \(envelope.type) message from a peer whose routing id \(id) is not printable text")
+            return []
+        }
         if envelope.type == .hello {
             let hello = try envelope.decodeHeader(Hello.self)
             return scheduler.handle(
@@ -264,6 +279,13 @@ public final class Coordinator {
         for case .send(let worker, let message) in effects {
             try send(message, to: worker)
         }
+        // A worker that cannot be reached holds leases it will never receive: they go back now.
+        let gone = unreachable
+        unreachable.removeAll()
+        for worker in gone.sorted() where scheduler.connectedWorkers[worker] != nil {
+            logger.warning("worker \(worker) cannot be reached; its leases go back to pending")
+            try perform(scheduler.handle(.bye(worker: worker, released: []), at: Date()))
+        }
     }
 
     private func send(_ message: OutboundMessage, to worker: String) throws {
@@ -297,6 +319,7 @@ public final class Coordinator {
             try socket.send(Envelope(type: type, header: header), to: identity)
         } catch let error as WireError where error.isHostUnreachable || error.isWouldBlock {
             logger.info("\(identity) is gone or not reading; dropping its \(type) message")
+            if error.isHostUnreachable { unreachable.insert(identity.description) }
         }
     }
 

@@ -20,6 +20,10 @@ public struct CoordinatorOptions: Sendable {
     public var noEligibleWorkerTimeout: Duration = .seconds(30)
     /// Where to listen for admin commands (see ``AdminEndpoint``), or nil for none.
     public var adminEndpoint: String?
+    /// On SIGTERM/SIGINT, leave the workers running with their leases (a cluster coordinator: the
+    /// next one restores them) rather than telling them to leave and requeueing (local mode, whose
+    /// workers stop with it).
+    public var keepLeasesOnStop = false
     /// Keep serving after the sweeps finish (`mnemo coordinator --serve`), for sweeps submitted later.
     public var serveForever = false
     /// Local mode gives up when no eligible worker remains; a cluster coordinator keeps waiting for

@@ -154,7 +154,8 @@ public struct SweepPlan: Sendable {
                 guard let template = taskSpec(trial: trial.index, subset: 0) else { return [] }
                 return zip(subsets, template.canonicalForms(subsets: subsets)).map { subset, form in
                     TaskRecord(
-                        id: form.id, sweepID: sweepID, trialIndex: trial.index, subsetIndex: subset,
+                        id: TaskSpec.taskID(specID: form.id, sweepID: sweepID, sweepName: spec.name), sweepID: sweepID,
+                        trialIndex: trial.index, subsetIndex: subset,
                         seed: TaskSpec.trainingSeed(sweepSeed: spec.seed, subset: subset),
                         specJSON: String(decoding: form.json, as: UTF8.self), createdAt: now)
                 }

@@ -33,7 +33,7 @@ public enum LocalRun {
         defer { children.shutDown() }
         let progress = showProgress ? ProgressReporter(alreadyDone: totals.done) : nil
         defer { progress?.finish() }
-        if totals.open == 0 { return .finished(quarantined: totals.quarantined) }
+        if totals.open == 0 { return .finished(quarantined: totals.quarantined, cancelled: totals.cancelled) }
         return try coordinator.run(progress: progress, stop: stop) {
             try children.superviseAndStart(slots: slots, stop: stop)
         }

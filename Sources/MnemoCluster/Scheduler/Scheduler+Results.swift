@@ -18,7 +18,10 @@ extension Scheduler {
             }
             switch outcome {
             case .result(let record):
-                guard record.attempt == task.attempt, record.attempt > 0 else { continue }
+                // A failure accepted for this attempt (the same batch may carry both) closed it.
+                guard record.attempt == task.attempt, record.attempt > 0, record.attempt != task.failedAttempt else {
+                    continue
+                }
                 workers[id]?.leased.remove(task.id)
                 workers[id]?.done += 1
                 move(task.id, to: .done)
@@ -41,6 +44,7 @@ extension Scheduler {
         into effects: inout [SchedulerEffect]
     ) {
         let described = "\(kind.rawValue): \(reason)"
+        tasks[task.id]?.failedAttempt = task.attempt
         effects.append(.persist(.event(kind: "task-failed", message: described, taskID: task.id, workerID: id, at: now)))
         switch kind {
         case .infrastructure:
@@ -76,6 +80,10 @@ extension Scheduler {
     private mutating func exclude(_ id: String, from sweepID: String, reason: String, now: Date, into effects: inout [SchedulerEffect]) {
         guard let worker = workers[id], sweeps[sweepID]?.exclusions[id] == nil else { return }
         sweeps[sweepID]?.exclusions[id] = (worker.pid, reason)
+        if let all = sweeps[sweepID]?.exclusions, all.count > SweepState.maxExclusions {
+            let connected = workers
+            sweeps[sweepID]?.exclusions = all.filter { connected[$0.key] != nil }
+        }
         let name = sweeps[sweepID]?.name ?? sweepID
         effects.append(.persist(.event(kind: "worker-excluded", message: reason, taskID: nil, workerID: id, at: now)))
         effects.append(.log(SchedulerLog(.error, "is excluded from sweep \(name): \(reason)", sweep: sweepID, worker: id)))

@@ -35,9 +35,11 @@ extension Scheduler {
         }
         let order = sweeps[submission.id]?.order ?? submitted
         if sweeps[submission.id] == nil { submitted += 1 }
+        // A resubmitted (grown) sweep keeps its exclusions: the same processes still have the wrong data.
+        let exclusions = sweeps[submission.id]?.exclusions ?? [:]
         sweeps[submission.id] = SweepState(
             id: submission.id, name: submission.name, priority: submission.priority, order: order, trials: trials,
-            queue: queue)
+            queue: queue, exclusions: exclusions)
         let reservedCount = submission.open.filter { open in
             open.state == .leased && open.workerID.map { workers[$0]?.leased.contains(open.id) != true } == true
         }.count

@@ -107,8 +107,14 @@ extension Scheduler {
         // that long through no fault of its workers: the stall is not counted as their silence.
         if let last = lastTick, now.timeIntervalSince(last) > options.stallThreshold.seconds {
             let stall = now.timeIntervalSince(last) - options.stallThreshold.seconds
-            for id in workers.keys { workers[id]?.lastSeen.addTimeInterval(stall) }
-            for (id, task) in tasks where task.state == .leased { tasks[id]?.deadline = task.deadline?.addingTimeInterval(stall) }
+            // Only what the stall froze moves, and never past now (or a fresh lease's full duration).
+            for (id, worker) in workers where worker.lastSeen < last {
+                workers[id]?.lastSeen = min(worker.lastSeen.addingTimeInterval(stall), now)
+            }
+            let longest = now.addingTimeInterval(options.leaseDuration.seconds)
+            for (id, task) in tasks where task.state == .leased {
+                tasks[id]?.deadline = task.deadline.map { min($0.addingTimeInterval(stall), longest) }
+            }
             effects.append(.log(SchedulerLog(.warning, "the coordinator stalled for \(Int(stall + options.stallThreshold.seconds))s; workers' silence during it is not counted")))
         }
         lastTick = now

@@ -181,6 +181,8 @@ struct TaskEntry: Sendable, Equatable {
     var failures: Int
     var crashed: [String]
     var lastError: String?
+    /// The attempt a failure was accepted for: its result, if one follows, is refused.
+    var failedAttempt: Int?
 }
 
 /// One sweep being served.
@@ -195,10 +197,13 @@ struct SweepState: Sendable {
     var head = 0
     /// Tasks that went back to pending, served before the queue.
     var requeued: [String] = []
-    /// Workers that failed an infrastructure check for this sweep, with the process and the reason.
+    /// Workers that failed an infrastructure check for this sweep, with the process and the reason (at
+    /// most ``maxExclusions``: beyond, those of departed workers are forgotten).
     var exclusions: [String: (pid: Int32, reason: String)] = [:]
     /// Since when its pending tasks have had no eligible worker while some worker was excluded.
     var starvedSince: Date?
+
+    static let maxExclusions = 100
 
     var openCount: Int { trials.values.reduce(0) { $0 + $1.open } }
     var pendingCount: Int { trials.values.reduce(0) { $0 + $1.pending } }

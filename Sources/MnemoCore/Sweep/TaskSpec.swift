@@ -82,6 +82,14 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         }
     }
 
+    /// The id a task of spec id `id` takes in sweep `sweepID`: the spec id itself in the first sweep of
+    /// a name (whose id is the name), otherwise a hash of both. Two sweeps of one name (`--new-sweep`)
+    /// may have equal specs; their tasks must still be apart.
+    public static func taskID(specID id: String, sweepID: String, sweepName: String) -> String {
+        guard sweepID != sweepName else { return id }
+        return SHA256.hash(data: Data("\(sweepID)\n\(id)".utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// The subset this task trains on.
     public var mask: SubsetMask {
         SubsetMask(seed: sweepSeed, subset: subset, count: trainCount, ratio: ratio)

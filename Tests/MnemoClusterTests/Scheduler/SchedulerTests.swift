@@ -212,4 +212,43 @@ import Testing
         for _ in 0..<6 { _ = h.advance(1) }
         #expect(h.scheduler.connectedWorkers["w1"] == nil)
     }
+
+    @Test func aResultAfterAnAcceptedFailureOfTheSameAttemptIsRefused() {
+        var h = SchedulerHarness()
+        h.handle(.submit(SchedulerHarness.submission(subsets: 1)))
+        let grant = h.join("w1")[0]
+        let effects = h.handle(.results(worker: "w1", outcomes: [h.failure(grant, .transient, "flaky"), h.result(grant, worker: "w1")]))
+        #expect(!SchedulerHarness.writes(effects).contains { if case .result = $0 { return true } else { return false } })
+        #expect(h.counts().done == 0)
+        // The next attempt's result is taken.
+        let retried = SchedulerHarness.grants(effects, to: "w1")
+        #expect(retried.map(\.attempt) == [2])
+        h.handle(.results(worker: "w1", outcomes: [h.result(retried[0], worker: "w1")]))
+        #expect(h.counts().done == 1)
+    }
+
+    @Test func aGrownSweepKeepsItsExclusions() {
+        var h = SchedulerHarness()
+        h.handle(.submit(SchedulerHarness.submission(subsets: 2)))
+        let grant = h.join("stray", capacity: 1)[0]
+        h.handle(.results(worker: "stray", outcomes: [h.failure(grant, .infrastructure, "dataset differs")]))
+        h.handle(.submit(SchedulerHarness.submission(subsets: 4)))
+        #expect(h.scheduler.exclusions(sweep: "a") == ["worker stray: dataset differs"])
+        #expect(SchedulerHarness.grants(h.handle(.ready(worker: "stray", capacity: 1)), to: "stray").isEmpty)
+    }
+
+    @Test func aWorkerThatDiesAfterAStallIsStillFoundDeadOnTime() {
+        var h = SchedulerHarness()
+        h.handle(.submit(SchedulerHarness.submission(subsets: 2)))
+        #expect(h.join("w1").count == 1)
+        _ = h.advance(1)
+        // A 10 s stall during which the worker's last heartbeat was handled just before the tick.
+        h.now = h.now.addingTimeInterval(10)
+        h.handle(.heartbeat(worker: "w1", running: []))
+        _ = h.handle(.tick)
+        #expect(h.scheduler.connectedWorkers["w1"]?.lastSeen == h.now, "not pushed into the future")
+        // Then it dies: found after the ordinary timeout, not the timeout plus the stall.
+        for _ in 0..<6 { _ = h.advance(1) }
+        #expect(h.scheduler.connectedWorkers["w1"] == nil)
+    }
 }
