@@ -51,14 +51,7 @@ struct DatasetFormsRunTests {
 
     static func csvSweep(validationSize: Int, validation: String = "{patience: 5}") -> String {
         """
-        name: held
-        seed: 3
-        dataset:
-          name: csv
-          train: ../data/train.csv
-          test: ../data/test.csv
-          class_count: 3
-          label_column: last
+        \(SweepFixture.csvBesideData)
           train_limit: 100
           validation_size: \(validationSize)
         model: {kind: mlp, hidden: [16]}

@@ -9,14 +9,7 @@ import Testing
 struct SweepIdentityTests {
     static func csvSweep(subsets: Int = 4, learningRate: Double = 0.1) -> String {
         """
-        name: held
-        seed: 3
-        dataset:
-          name: csv
-          train: ../data/train.csv
-          test: ../data/test.csv
-          class_count: 3
-          label_column: last
+        \(SweepFixture.csvBesideData)
         model: {kind: softmax}
         training: {batch_size: 16, learning_rate: \(learningRate), max_epochs: 3}
         estimator: {subsets: \(subsets)}

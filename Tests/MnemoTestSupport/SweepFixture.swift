@@ -42,4 +42,17 @@ public enum SweepFixture {
         estimator: {subsets: 2}
         """
     }
+
+    /// The head of a sweep named `held` whose dataset is `../data/train.csv` and `../data/test.csv`
+    /// beside the sweep's folder (3 classes, label in the last column); more dataset lines may follow.
+    public static let csvBesideData = """
+        name: held
+        seed: 3
+        dataset:
+          name: csv
+          train: ../data/train.csv
+          test: ../data/test.csv
+          class_count: 3
+          label_column: last
+        """
 }
