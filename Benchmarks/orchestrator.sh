@@ -5,18 +5,21 @@
 #      start-up, registration and headline included, against Ray's warmed-up no-op tasks/s;
 #      and the coordinator's durable rate in that run (committed result rows over the span of their
 #      commit times);
+#   1b. the durable no-op rate: `mnemo run` of 20,000 `trainer: {kind: noop}` tasks with 8 worker
+#      processes (the whole path: lease, result with payload, one committed row each, ack after
+#      commit), committed rows over the span of their commit times, counted from the database;
 #   2. coordinator memory: RSS of `mnemo coordinator --db` serving a registered sweep of N pending tasks
 #      (no worker), less its RSS serving 100, per task; then serving one open task beside N finished
 #      ones (flat in finished tasks: done tasks are only counted).
 #   3. 1,000 simulated workers (peers/simulated_workers.py: 4 processes × 250 DEALER sockets speaking
 #      the protocol, each holding one task for a simulated second and heartbeating every second)
 #      against a real coordinator: its CPU use and the lease latency p50/p99.
-# Usage: Benchmarks/orchestrator.sh [--trials 5] [--memory-sizes "10000 100000"] [--parts "race memory simulated"]
+# Usage: Benchmarks/orchestrator.sh [--trials 5] [--memory-sizes "10000 100000"] [--parts "race noop memory simulated"]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 trials=5
 sizes="10000 100000"
-parts="race memory simulated"
+parts="race noop memory simulated"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --trials) trials="$2"; shift 2 ;;
@@ -79,6 +82,23 @@ ray_median=$(python3 -c "import json,sys; print(round(json.loads(sys.argv[1])['m
 echo "ray: $ray_json"
 echo "median: mnemo $mnemo_median tasks/s (whole process), ray $ray_median tasks/s (warmed up, no-op): ratio $(python3 -c "print(round($mnemo_median / $ray_median, 2))")"
 
+fi
+
+if [[ " $parts " == *" noop "* ]]; then
+echo
+echo "## Durable no-op tasks: 20,000 tasks of a noop trainer, --workers 8"
+{ sweep noop 20000; echo "trainer: {kind: noop}"; } > "$work/noop.yaml"
+for trial in $(seq "$trials"); do
+    rm -f "$work"/noop.sqlite*
+    "$mnemo" run "$work/noop.yaml" --workers 8 --no-progress >/dev/null 2>&1
+    python3 - "$work/noop.sqlite" <<'PY'
+import sqlite3, sys
+from datetime import datetime
+count, first, last = sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*), MIN(receivedAt), MAX(receivedAt) FROM result").fetchone()
+span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
+print(f"{count} committed rows in {span:.3f} s: {count / span:.0f} tasks/s")
+PY
+done
 fi
 
 if [[ " $parts " == *" memory "* ]]; then

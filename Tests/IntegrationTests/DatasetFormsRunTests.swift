@@ -101,4 +101,13 @@ struct DatasetFormsRunTests {
             members.stderr.contains(
                 "training.validation.fraction: a validation split holds out members of each subset"), "\(members.stderr)")
     }
+
+    @Test func aNoopTrainerTakesTheWholePathWithoutTraining() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(CommandBoundsTests.sweep + "\ntrainer: {kind: noop}", to: "noop.yaml")
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "noop")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("2 runs of 2"), "\(run.stdout)")
+        #expect(run.stdout.contains("test accuracy 0.0000 · 0.0 epochs per run"), "\(run.stdout)")
+    }
 }

@@ -41,3 +41,16 @@ extension TaskSpecTests {
         }
     }
 }
+
+extension TaskSpecTests {
+    @Test func theBuiltInTrainerLeavesSpecsAndIdsAsTheyWere() throws {
+        #expect(!String(decoding: task().canonicalJSON(), as: UTF8.self).contains("trainer"))
+        let noop = try SweepParser.parse(yaml: SweepParserTests.valid + "\ntrainer: {kind: noop}", file: "noop.yaml")
+        let spec = TaskSpec(sweep: noop, trial: noop.trials[0], subset: 0, datasetHash: "abc", trainCount: 100, engineVersion: "e1")
+        #expect(spec.trainer == "noop")
+        #expect(spec.id != task().id)
+        #expect(throws: SweepFileError.self) {
+            try SweepParser.parse(yaml: SweepParserTests.valid + "\ntrainer: {kind: pytorch}", file: "bad.yaml")
+        }
+    }
+}

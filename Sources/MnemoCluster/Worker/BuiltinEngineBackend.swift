@@ -11,20 +11,13 @@ struct BuiltinEngineBackend: TaskBackend {
 
     func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
         let start = Date()
-        func failed(_ failure: TaskFailure) -> FinishedTask {
-            let outcome = TaskOutcome(
-                taskId: task.taskId, attempt: task.attempt, failure: failure, trainCount: 0, testCount: 0,
-                payloadOffset: 0, subsetAccuracy: 0, testAccuracy: 0, epochs: 0,
-                seconds: Date().timeIntervalSince(start))
-            return FinishedTask(outcome: outcome, trainBits: Data(), testBits: Data())
-        }
         let data: PreparedDataset
         let scale: FeatureScale
         do {
-            (data, scale) = try dataset(for: task.spec)
+            (data, scale) = try datasets.dataset(for: task.spec)
         } catch {
             // The worker's copy of the data is missing, unreadable or different: its fault, not the task's.
-            return failed(TaskFailure(.infrastructure, "\(error)"))
+            return .failure(of: task, TaskFailure(.infrastructure, "\(error)"), after: Date().timeIntervalSince(start))
         }
         let spec = task.spec
         do {
@@ -43,18 +36,7 @@ struct BuiltinEngineBackend: TaskBackend {
             // same way every time, so it is never retried.
             if error.isCancellation { return nil }
             let hint = error.isDivergence ? scale.warning.map { " (likely cause: \($0))" } ?? "" : ""
-            return failed(TaskFailure(.deterministic, "\(error)\(hint)"))
-        }
-    }
-
-    private func dataset(for spec: TaskSpec) throws -> (PreparedDataset, FeatureScale) {
-        try datasets.dataset(hash: spec.datasetHash) {
-            let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed, cache: nil)
-            guard data.contentHash == spec.datasetHash else {
-                throw DatasetMismatchError(
-                    location: spec.dataset.location, expected: spec.datasetHash, found: data.contentHash)
-            }
-            return data
+            return .failure(of: task, TaskFailure(.deterministic, "\(error)\(hint)"), after: Date().timeIntervalSince(start))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 import MnemoLearn
 
 /// The datasets a worker has prepared, by content hash, shared by its training slots: one copy of a
@@ -36,5 +37,20 @@ final class PreparedDatasets: @unchecked Sendable {
         latest = (hash, data, scale)
         condition.unlock()
         return (data, scale)
+    }
+
+    /// The prepared dataset of a task, checked against the content hash the sweep was registered with.
+    ///
+    /// - Throws: `DatasetError` when the data cannot be read, ``DatasetMismatchError`` when this
+    ///   worker's copy differs.
+    func dataset(for spec: TaskSpec) throws -> (PreparedDataset, FeatureScale) {
+        try dataset(hash: spec.datasetHash) {
+            let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.sweepSeed, cache: nil)
+            guard data.contentHash == spec.datasetHash else {
+                throw DatasetMismatchError(
+                    location: spec.dataset.location, expected: spec.datasetHash, found: data.contentHash)
+            }
+            return data
+        }
     }
 }

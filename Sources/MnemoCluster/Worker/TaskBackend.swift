@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 import MnemoLearn
 import MnemoWire
 
@@ -17,4 +18,30 @@ struct FinishedTask: Sendable {
     var outcome: TaskOutcome
     var trainBits: Data
     var testBits: Data
+}
+
+extension FinishedTask {
+    /// A task that failed, with no result.
+    static func failure(of task: LeasedTask, _ failure: TaskFailure, after seconds: Double) -> FinishedTask {
+        FinishedTask(
+            outcome: TaskOutcome(
+                taskId: task.taskId, attempt: task.attempt, failure: failure, trainCount: 0, testCount: 0,
+                payloadOffset: 0, subsetAccuracy: 0, testAccuracy: 0, epochs: 0, seconds: seconds),
+            trainBits: Data(), testBits: Data())
+    }
+}
+
+/// Runs each task on the backend its sweep's `trainer` names: the built-in engine, or `noop`.
+struct TrainerBackends: TaskBackend {
+    let builtin: BuiltinEngineBackend
+    let noop: NoopBackend
+
+    init(datasets: PreparedDatasets) {
+        builtin = BuiltinEngineBackend(datasets: datasets)
+        noop = NoopBackend(datasets: datasets)
+    }
+
+    func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
+        task.spec.trainer == "noop" ? noop.run(task, cancellation: cancellation) : builtin.run(task, cancellation: cancellation)
+    }
 }

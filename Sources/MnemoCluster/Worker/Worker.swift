@@ -82,7 +82,7 @@ public final class Worker {
         try wake.bind(wakeEndpoint)
         let datasets = PreparedDatasets()
         runner = TaskRunner(
-            slots: options.slots, backend: { BuiltinEngineBackend(datasets: datasets) }, context: context,
+            slots: options.slots, backend: { TrainerBackends(datasets: datasets) }, context: context,
             wakeEndpoint: wakeEndpoint)
         try socket.connect(options.endpoint)
     }

@@ -54,7 +54,7 @@ public enum SweepParser {
             throw SweepFileError(file: file, line: nil, column: nil, path: "", expected: "the file is empty")
         }
         let top = try NodeReader(node: root, path: "", file: file).mapping(
-            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid"])
+            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid", "trainer"])
         let name = try top.required("name").string(
             matching: "a name of letters, digits, '-', '_' or '.'", maxLength: 100
         ) {
@@ -70,15 +70,18 @@ public enum SweepParser {
         }
         let estimator = try parseEstimator(top.required("estimator"))
         let grid = try top.optional("grid").map(parseGrid) ?? []
+        let trainer = try top.optional("trainer").map(parseTrainer) ?? nil
         let runs = grid.reduce(Double(estimator.subsets)) { $0 * Double($1.values.count) }
         guard runs <= Double(maximumRuns) else {
             throw top.error(
                 at: "grid",
                 "a sweep of at most \(maximumRuns) runs (trials × subsets), this one makes \(String(format: "%.0f", runs))")
         }
-        return SweepSpec(
+        var spec = SweepSpec(
             name: name, seed: UInt64(seed), dataset: dataset, model: model, training: training,
             estimator: estimator, grid: grid)
+        spec.trainer = trainer
+        return spec
     }
 
     private static func parseModel(_ reader: NodeReader) throws(SweepFileError) -> (ModelSpec, NodeReader?) {
@@ -129,6 +132,14 @@ public enum SweepParser {
         return EstimatorSpec(
             subsets: try map.required("subsets").integer(in: 2...100_000, what: "an integer in 2...100000"),
             ratio: try map.optional("ratio")?.number(in: 0.01...0.99, what: "a fraction in [0.01, 0.99]") ?? 0.7)
+    }
+
+    /// `trainer: {kind: builtin}` (the default: nil) or `{kind: noop}` (every run returns at once with
+    /// no example correct: for measuring the orchestrator alone).
+    private static func parseTrainer(_ reader: NodeReader) throws(SweepFileError) -> String? {
+        let map = try reader.mapping(allowed: ["kind"])
+        let kind = try map.required("kind").string(matching: "builtin or noop") { ["builtin", "noop"].contains($0) }
+        return kind == "builtin" ? nil : kind
     }
 
     private static func parseGrid(_ reader: NodeReader) throws(SweepFileError) -> [GridAxis] {

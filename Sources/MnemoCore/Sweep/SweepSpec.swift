@@ -16,6 +16,10 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     public var estimator: EstimatorSpec
     /// Grid axes in file order; the trials are their cartesian product.
     public var grid: [GridAxis]
+    /// Who trains the runs: nil for the built-in engine, `noop` for runs that return at once (to measure
+    /// the orchestrator alone). Left out of the encoding when nil, so specs and task ids of built-in
+    /// sweeps are what they were before the field existed.
+    public var trainer: String?
 
     public init(
         name: String, seed: UInt64, dataset: DatasetSpec, model: ModelSpec, training: TrainingSpec,

@@ -23,6 +23,8 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var model: ModelSpec
     public var training: TrainingSpec
     public var engineVersion: String
+    /// The sweep's trainer (nil: the built-in engine).
+    public var trainer: String?
 
     public init(
         sweep: SweepSpec, trial: Trial, subset: Int, datasetHash: String, trainCount: Int, engineVersion: String
@@ -39,6 +41,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.model = trial.model
         self.training = trial.training
         self.engineVersion = engineVersion
+        self.trainer = sweep.trainer
     }
 
     /// The training seed of subset `subset`: shared by every trial, so runs are paired.
