@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "MnemoReportTests", dependencies: ["MnemoReport", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoWire", "MnemoTestSupport"]),
+            dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoWire", "MnemoCluster", "MnemoTestSupport"]),
     ]
 )
 

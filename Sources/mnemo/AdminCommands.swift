@@ -155,7 +155,7 @@ extension Mnemo {
                     message: "a coordinator serves \(database.database) (host \(holder.host), pid \(holder.pid)); stop it before deleting a sweep")
             }
             let lock = try DatabaseLock.acquire(databasePath: database.database)
-            let store = try Store(path: database.database)
+            let store = try Store.openExisting(path: database.database)
             let id = try AdminCommand.resolve(sweep, in: store)
             let results = try store.deleteSweep(id: id)
             withExtendedLifetime(lock) {}

@@ -13,7 +13,9 @@ public enum AdminCommand {
     /// - Throws: ``AdminError`` when it cannot be done (with the reason), `DatabaseLockError`,
     ///   ``StoreError``, or what registering a submitted sweep throws.
     public static func perform(_ request: AdminRequest, databasePath: String, logger: Logger) throws -> String {
-        if let reply = try AdminClient.send(request, databasePath: databasePath) {
+        // Registering a large sweep (preparing its data, writing its tasks) can take minutes.
+        let timeout: Duration = request.command == .submit ? .seconds(600) : .seconds(15)
+        if let reply = try AdminClient.send(request, databasePath: databasePath, timeout: timeout) {
             guard reply.ok else { throw AdminError(message: reply.message) }
             return reply.message
         }
@@ -25,7 +27,11 @@ public enum AdminCommand {
         case .submit, .cancel, .retry:
             let lock = try DatabaseLock.acquire(databasePath: databasePath)
             defer { withExtendedLifetime(lock) {} }
-            return try offline(request, store: try Store(path: databasePath), logger: logger)
+            // Only `submit` may create the database; the others need a Mnemo database to change.
+            let isNew = (try? FileManager.default.attributesOfItem(atPath: databasePath)[.size] as? Int) ?? 0 == 0
+            let store = request.command == .submit && isNew
+                ? try Store(path: databasePath) : try Store.openExisting(path: databasePath)
+            return try offline(request, store: store, logger: logger)
         }
     }
 

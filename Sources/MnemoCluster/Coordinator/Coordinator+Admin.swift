@@ -23,18 +23,21 @@ extension Coordinator {
 
     /// Answers one admin request; a request that cannot be done gets `ok: false` and the reason.
     func answerAdmin(_ frames: [Data], on socket: ZMQSocket) throws {
-        guard let routed = try? RoutedEnvelope.decode(frames) else {
-            logger.warning("dropped a malformed admin message")
-            return
-        }
+        // Every request gets an answer, a malformed one too (its sender would otherwise wait out its
+        // timeout); only a message without even an identity frame goes unanswered.
+        guard let identity = frames.first.map(PeerIdentity.init) else { return }
         let reply: AdminReply
         do {
+            let routed = try RoutedEnvelope.decode(frames)
+            guard routed.envelope.type == .admin else {
+                throw AdminError(message: "the admin socket takes admin messages only, not \(routed.envelope.type)")
+            }
             reply = try carryOut(try routed.envelope.decodeHeader(AdminRequest.self))
         } catch {
             reply = AdminReply(ok: false, message: "\(error)")
         }
         do {
-            try socket.send(Envelope(type: .admin, header: reply), to: routed.peer)
+            try socket.send(Envelope(type: .admin, header: reply), to: identity)
         } catch let error as WireError where error.isHostUnreachable {
             logger.info("the admin client left before its answer")
         }

@@ -20,6 +20,13 @@ struct BuiltinEngineBackend: TaskBackend {
             return .failure(of: task, TaskFailure(.infrastructure, "\(error)"), after: Date().timeIntervalSince(start))
         }
         let spec = task.spec
+        // A lease's spec comes from the network: one that does not fit the data (a coordinator of
+        // another sweep, a hostile one) fails the task instead of reaching the engine's preconditions.
+        guard spec.trainCount == data.train.count, spec.ratio >= 0.01, spec.ratio <= 0.99, spec.subset >= 0 else {
+            let problem = "the lease's spec does not fit this worker's data: train_count \(spec.trainCount) "
+                + "(the data has \(data.train.count)), ratio \(spec.ratio), subset \(spec.subset)"
+            return .failure(of: task, TaskFailure(.deterministic, problem), after: Date().timeIntervalSince(start))
+        }
         do {
             let model = try Trainer(config: TrainingConfig(model: spec.model, training: spec.training)).train(
                 seed: spec.trainingSeed, data: data.train, subset: spec.mask.members, validation: data.validation,

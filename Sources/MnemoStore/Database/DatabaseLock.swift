@@ -26,9 +26,15 @@ public final class DatabaseLock: @unchecked Sendable {
     ///   system error when the file cannot be opened.
     public static func acquire(databasePath: String, endpoint: String? = nil) throws -> DatabaseLock {
         let path = path(forDatabase: databasePath)
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Never through a link, and never anything but a regular file: the lock file is truncated below.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else {
             throw DatabaseLockError(path: path, holder: nil, systemError: String(cString: strerror(errno)))
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw DatabaseLockError(path: path, holder: nil, systemError: "not a regular file")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8)).flatMap(Holder.init(text:))
@@ -50,7 +56,7 @@ public final class DatabaseLock: @unchecked Sendable {
     /// the lock taken and exit, which it says.
     public static func holder(databasePath: String) -> Holder? {
         let path = path(forDatabase: databasePath)
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {

@@ -53,6 +53,16 @@ public final class Store: Sendable {
         }
     }
 
+    /// Opens a database that must already be Mnemo's for writing: commands that change an existing
+    /// database (`cancel`, `retry`, `delete`) never turn another file into one.
+    ///
+    /// - Throws: ``StoreError`` with reason `missingDatabase` or `notMnemoDatabase` (as
+    ///   ``openReadOnly(path:)`` does), or what ``init(path:)`` throws.
+    public static func openExisting(path: String) throws -> Store {
+        _ = try openReadOnly(path: path)
+        return try Store(path: path)
+    }
+
     private init(readOnlyPool: DatabasePool, path: String) {
         self.pool = readOnlyPool
         self.path = path
