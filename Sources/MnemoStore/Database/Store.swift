@@ -43,11 +43,14 @@ public final class Store: Sendable {
         self.path = path
         self.isReadOnly = false
         let migrator = StoreSchema.migrator
-        if try Self.isSuperseded(pool, migrator: migrator, path: path) {
-            throw StoreError(reason: .newerSchema, operation: "opening for writing", path: path)
-        }
         do {
+            // Checked on the writer: a reader connection opened before the migration would keep
+            // the old schema's column lists for its cached statements.
+            if try pool.writeWithoutTransaction({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw StoreError(reason: .newerSchema, operation: "opening for writing", path: path)
+            }
             try migrator.migrate(pool)
+            pool.invalidateReadOnlyConnections()
         } catch let error as DatabaseError {
             throw StoreError(error, operation: "migrating the schema", path: path, wasWrite: true)
         }

@@ -25,23 +25,7 @@ enum StoreSchema {
             t.column("paramsJSON", .text).notNull()
             t.primaryKey(["sweepID", "trialIndex"])
         }
-        try db.create(table: "task") { t in
-            t.primaryKey("id", .text)
-            t.column("sweepID", .text).notNull()
-            t.column("trialIndex", .integer).notNull()
-            t.column("subsetIndex", .integer).notNull()
-            t.column("seed", .integer).notNull()
-            t.column("specJSON", .text).notNull()
-            t.column("state", .text).notNull()
-                .check(sql: "state IN ('pending', 'leased', 'done', 'quarantined')")
-            t.column("attempt", .integer).notNull()
-            t.column("workerID", .text)
-            t.column("leaseDeadline", .datetime)
-            t.column("failures", .integer).notNull()
-            t.column("lastError", .text)
-            t.column("updatedAt", .datetime).notNull()
-            t.foreignKey(["sweepID", "trialIndex"], references: "trial")
-        }
+        try createTaskTable(db, named: "task", states: ["pending", "leased", "done", "quarantined"], crashBudget: false)
         // Leasing scans pending tasks of a sweep in (trialIndex, subsetIndex) order.
         try db.create(
             index: "task_sweep_state", on: "task", columns: ["sweepID", "state", "trialIndex", "subsetIndex"])
@@ -92,24 +76,8 @@ enum StoreSchema {
             t.add(column: "datasetSHA256", .text).notNull().defaults(to: "")
             t.add(column: "priority", .integer).notNull().defaults(to: 0)
         }
-        try db.create(table: "task_v2") { t in
-            t.primaryKey("id", .text)
-            t.column("sweepID", .text).notNull()
-            t.column("trialIndex", .integer).notNull()
-            t.column("subsetIndex", .integer).notNull()
-            t.column("seed", .integer).notNull()
-            t.column("specJSON", .text).notNull()
-            t.column("state", .text).notNull()
-                .check(sql: "state IN ('pending', 'leased', 'done', 'quarantined', 'cancelled')")
-            t.column("attempt", .integer).notNull()
-            t.column("workerID", .text)
-            t.column("leaseDeadline", .datetime)
-            t.column("failures", .integer).notNull()
-            t.column("lastError", .text)
-            t.column("updatedAt", .datetime).notNull()
-            t.column("crashedWorkers", .text).notNull().defaults(to: "")
-            t.foreignKey(["sweepID", "trialIndex"], references: "trial")
-        }
+        try createTaskTable(
+            db, named: "task_v2", states: ["pending", "leased", "done", "quarantined", "cancelled"], crashBudget: true)
         try db.execute(
             sql: """
                 INSERT INTO task_v2 (id, sweepID, trialIndex, subsetIndex, seed, specJSON, state, attempt, workerID,
@@ -122,5 +90,30 @@ enum StoreSchema {
         try db.create(
             index: "task_sweep_state", on: "task", columns: ["sweepID", "state", "trialIndex", "subsetIndex"])
         try db.create(index: "task_sweep_trial", on: "task", columns: ["sweepID", "trialIndex", "subsetIndex"])
+    }
+
+    /// The task table as version 1 made it (`crashBudget` false) or as version 2 rebuilds it: the
+    /// states its CHECK allows, and the `crashedWorkers` column.
+    private static func createTaskTable(_ db: Database, named name: String, states: [String], crashBudget: Bool) throws {
+        try db.create(table: name) { t in
+            t.primaryKey("id", .text)
+            t.column("sweepID", .text).notNull()
+            t.column("trialIndex", .integer).notNull()
+            t.column("subsetIndex", .integer).notNull()
+            t.column("seed", .integer).notNull()
+            t.column("specJSON", .text).notNull()
+            t.column("state", .text).notNull()
+                .check(sql: "state IN (\(states.map { "'\($0)'" }.joined(separator: ", ")))")
+            t.column("attempt", .integer).notNull()
+            t.column("workerID", .text)
+            t.column("leaseDeadline", .datetime)
+            t.column("failures", .integer).notNull()
+            t.column("lastError", .text)
+            t.column("updatedAt", .datetime).notNull()
+            if crashBudget {
+                t.column("crashedWorkers", .text).notNull().defaults(to: "")
+            }
+            t.foreignKey(["sweepID", "trialIndex"], references: "trial")
+        }
     }
 }
