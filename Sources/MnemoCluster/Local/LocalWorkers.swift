@@ -85,11 +85,6 @@ public final class LocalWorkers {
         return dead
     }
 
-    /// Process ids of the running workers.
-    public var pids: [Int32] {
-        slots.values.map(\.process).filter(\.isRunning).map(\.processIdentifier)
-    }
-
     /// Waits up to `grace` for the workers to leave after the coordinator's goodbye, then ends the rest.
     public func shutDown(grace: TimeInterval = 3) {
         let processes = slots.values.map(\.process)

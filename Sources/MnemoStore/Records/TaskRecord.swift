@@ -31,7 +31,9 @@ public struct TaskRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     /// lease. Only this worker's result or failure report for the current attempt is accepted (a result
     /// in flight when its lease was requeued is still accepted once).
     public var workerID: String?
-    /// When the current lease runs out; nil unless `state` is `leased`.
+    /// Written by schema v1 coordinators only (nil otherwise): lease deadlines now live in the
+    /// coordinator's memory, extended by heartbeats, and a restarted coordinator reserves leased tasks
+    /// for one worker timeout instead. Kept so that older databases still decode.
     public var leaseDeadline: Date?
     /// Application failures so far (infrastructure losses do not count).
     public var failures: Int
