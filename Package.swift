@@ -36,18 +36,19 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
-        .target(name: "MnemoStore", dependencies: ["MnemoCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "MnemoStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "MnemoWire", dependencies: ["CZeroMQ", "MnemoCore"]),
+        .target(name: "MnemoAnalysis", dependencies: ["MnemoCore", "MnemoStore"]),
         .target(
             name: "MnemoReport",
             dependencies: [
-                "MnemoCore", "MnemoLinalg", "MnemoStore",
+                "MnemoAnalysis", "MnemoCore", "MnemoLinalg", "MnemoStore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .target(
             name: "MnemoCluster",
             dependencies: [
-                "MnemoCore", "MnemoLearn", "MnemoStore", "MnemoWire", "MnemoReport", "MnemoLinalg",
+                "MnemoCore", "MnemoLearn", "MnemoStore", "MnemoWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -55,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "mnemo",
             dependencies: [
-                "MnemoCluster", "MnemoCore", "MnemoReport", "MnemoStore", "MnemoLearn", "MnemoWire",
+                "MnemoCluster", "MnemoCore", "MnemoReport", "MnemoStore", "MnemoLearn", "MnemoLinalg", "MnemoWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoAnalysis
 import MnemoStore
 
 /// `mnemo export`: loads one trial's scores from the database and writes them with ``Exporter``.

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoAnalysis
 import MnemoCore
 import MnemoStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoAnalysis
 import MnemoStore
 
 /// `mnemo status`: per-trial task counts, the workers seen and the latest events.

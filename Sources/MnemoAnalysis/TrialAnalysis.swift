@@ -73,8 +73,11 @@ public struct TrialAnalysis: Sendable {
             meanTestAccuracy: testAccuracy / max(count, 1), meanEpochs: epochs / max(count, 1))
     }
 
-    /// The one sweep in the database, or the one named.
-    static func sweepRecord(store: Store, name: String?) throws -> SweepRecord {
+    /// The sweep a reader means: the one whose id is `name`, else the newest of that name; with no
+    /// name the newest sweep, saying on standard error which one when the database holds several.
+    ///
+    /// - Throws: ``AnalysisError`` naming the sweeps the database holds.
+    public static func sweepRecord(store: Store, name: String?) throws -> SweepRecord {
         let sweeps = try store.sweeps()
         if let name {
             // An id names one sweep; a name, the newest sweep of that name.

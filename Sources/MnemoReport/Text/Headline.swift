@@ -1,4 +1,5 @@
 import Foundation
+import MnemoAnalysis
 import MnemoStore
 
 /// The end-of-run report: the headline of every trial of the database's sweep.
