@@ -78,16 +78,15 @@ public struct TrialAnalysis: Sendable {
     ///
     /// - Throws: ``AnalysisError`` naming the sweeps the database holds.
     public static func sweepRecord(store: Store, name: String?) throws -> SweepRecord {
-        let sweeps = try store.sweeps()
         if let name {
-            // An id names one sweep; a name, the newest sweep of that name.
-            guard let record = sweeps.first(where: { $0.id == name }) ?? sweeps.last(where: { $0.name == name }) else {
+            guard let record = try store.sweep(idOrName: name) else {
                 throw AnalysisError(
                     "database \(store.path) holds no sweep with id or name '\(name)' (it holds: "
-                        + "\(sweeps.map(\.id).joined(separator: ", ")))")
+                        + "\(try store.sweeps().map(\.id).joined(separator: ", ")))")
             }
             return record
         }
+        let sweeps = try store.sweeps()
         guard let newest = sweeps.last else { throw AnalysisError("database \(store.path) holds no sweep yet") }
         if sweeps.count > 1 {
             FileHandle.standardError.write(

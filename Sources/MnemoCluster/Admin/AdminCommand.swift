@@ -75,10 +75,9 @@ public enum AdminCommand {
     ///
     /// - Throws: ``AdminError`` naming the sweeps the database holds.
     public static func resolve(_ name: String?, in store: Store) throws -> String {
-        let sweeps = try store.sweeps()
-        guard let name, let record = sweeps.first(where: { $0.id == name }) ?? sweeps.last(where: { $0.name == name })
-        else {
-            throw AdminError(message: "no sweep '\(name ?? "")' in \(store.path) (it holds: \(sweeps.map(\.id).joined(separator: ", ")))")
+        guard let name, let record = try store.sweep(idOrName: name) else {
+            let held = try store.sweeps().map(\.id).joined(separator: ", ")
+            throw AdminError(message: "no sweep '\(name ?? "")' in \(store.path) (it holds: \(held))")
         }
         return record.id
     }

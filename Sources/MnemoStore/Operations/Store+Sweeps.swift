@@ -66,6 +66,15 @@ extension Store {
         }
     }
 
+    /// The sweep meant by `idOrName`: the one with that id, else the newest of that name (ids are
+    /// unique; names repeat across `--new-sweep` sweeps); nil when none matches.
+    ///
+    /// - Throws: ``StoreError``.
+    public func sweep(idOrName: String) throws -> SweepRecord? {
+        let sweeps = try sweeps()
+        return sweeps.first { $0.id == idOrName } ?? sweeps.last { $0.name == idOrName }
+    }
+
     /// Replaces a stored sweep's spec (a sweep grown by more subsets or grid values).
     ///
     /// - Throws: ``StoreError``.
