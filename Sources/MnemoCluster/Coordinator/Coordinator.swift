@@ -123,11 +123,11 @@ public final class Coordinator {
         -> CoordinatorExit
     {
         var nextTick = Date()
+        let poller = ZMQPoller([socket] + (adminSocket.map { [$0] } ?? []))
         while !stop.isRaised {
             let wait = max(0, min(0.1, nextTick.timeIntervalSinceNow))
             var effects: [SchedulerEffect] = []
-            let sockets = [socket] + (adminSocket.map { [$0] } ?? [])
-            let ready = try ZMQPoller(sockets).poll(timeout: .milliseconds(Int64(wait * 1000)))
+            let ready = try poller.poll(timeout: .milliseconds(Int64(wait * 1000)))
             if ready.contains(0) {
                 var drained = 0
                 while drained < Self.drainBatch, let frames = try socket.receive(timeout: .zero) {
