@@ -20,6 +20,7 @@ let package = Package(
         // C shims: only module maps and `static inline` helpers live here.
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSupervisor"),
 
         .target(name: "MnemoLinalg", dependencies: ["COpenBLAS"]),
         .target(
@@ -48,7 +49,7 @@ let package = Package(
         .target(
             name: "MnemoCluster",
             dependencies: [
-                "MnemoCore", "MnemoLearn", "MnemoStore", "MnemoWire",
+                "CSupervisor", "MnemoCore", "MnemoLearn", "MnemoStore", "MnemoWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

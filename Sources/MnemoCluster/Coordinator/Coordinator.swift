@@ -289,7 +289,7 @@ public final class Coordinator {
     }
 
     private func send(_ message: OutboundMessage, to worker: String) throws {
-        let identity = try PeerIdentity(worker)
+        let identity = PeerIdentity(worker)
         switch message {
         case .welcome:
             let names = plans.values.map(\.spec.name).sorted().joined(separator: ", ")

@@ -90,6 +90,13 @@ final class TaskRunner: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Tells every task in training that the worker is stopping (an external command gets SIGTERM).
+    func beginGracePeriod() {
+        condition.lock()
+        for task in current.values { task.cancellation.beginGracePeriod() }
+        condition.unlock()
+    }
+
     /// Stops every task in training before its next batch; they come out as `.cancelled`.
     func cancelCurrent() {
         condition.lock()

@@ -106,6 +106,7 @@ public final class Worker {
             if stop.isRaised, stopDeadline == nil {
                 stopDeadline = now.addingTimeInterval(options.grace.seconds)
                 giveBack(runner.withdrawWaiting())
+                runner.beginGracePeriod()
                 logger.info("stopping: no new tasks; a running task may finish within \(Int(options.grace.seconds))s")
             }
             if let deadline = stopDeadline {

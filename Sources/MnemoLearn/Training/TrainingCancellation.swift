@@ -8,6 +8,7 @@ import Synchronization
 /// the process can join the thread and exit cleanly.
 public final class TrainingCancellation: Sendable {
     private let raised = Atomic<Bool>(false)
+    private let graceful = Atomic<Bool>(false)
 
     public init() {}
 
@@ -16,4 +17,12 @@ public final class TrainingCancellation: Sendable {
 
     /// Whether ``cancel()`` was called.
     public var isCancelled: Bool { raised.load(ordering: .relaxed) }
+
+    /// Tells the run that its worker is stopping: it may still finish within the grace period, after
+    /// which ``cancel()`` follows. The built-in engine simply goes on; an external command gets SIGTERM
+    /// so that it can save a checkpoint.
+    public func beginGracePeriod() { graceful.store(true, ordering: .relaxed) }
+
+    /// Whether ``beginGracePeriod()`` was called.
+    public var isInGracePeriod: Bool { graceful.load(ordering: .relaxed) }
 }

@@ -1,0 +1,118 @@
+#ifndef CSUPERVISOR_SHIM_H
+#define CSUPERVISOR_SHIM_H
+// The process supervisor of external trainer commands. It is C because it runs between fork and exec
+// of a multithreaded program, where only async-signal-safe calls are allowed, and because prctl is
+// variadic. MnemoCluster's `SupervisedCommand` is the one Swift type that calls it.
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/// What the supervisor reports on its report pipe, one record per event.
+/// `tag` 'X': exec failed, `value` is errno; 'D': chdir to the work folder failed, `value` is errno;
+/// 'F': fork failed, `value` is errno; 'W': the command ended, `value` is its wait status.
+typedef struct {
+    int32_t tag;
+    int32_t value;
+} mnemo_supervisor_report;
+
+static inline void mnemo_supervisor_write(int fd, int32_t tag, int32_t value) {
+    mnemo_supervisor_report report = {tag, value};
+    ssize_t written;
+    do { written = write(fd, &report, sizeof report); } while (written < 0 && errno == EINTR);
+}
+
+/// Forks a supervisor that runs `path` with `argv` and `envp` in `workdir`, in a process group of its
+/// own, with stdin from /dev/null and stdout/stderr to the given descriptors. Returns the supervisor's
+/// pid (or -1 with errno). The supervisor:
+/// - dies with the calling thread's process (PR_SET_PDEATHSIG SIGHUP) and then kills the command's
+///   whole group with SIGKILL, so a worker killed even by SIGKILL leaves no process behind;
+/// - on SIGTERM sends SIGTERM to the group (a graceful stop), on SIGUSR1 sends SIGKILL to it;
+/// - when the command ends, kills what is left of its group, writes a 'W' record and exits 0.
+/// Between fork and exec only async-signal-safe calls are made.
+static inline pid_t mnemo_supervisor_spawn(
+    const char *path, char *const argv[], char *const envp[], const char *workdir,
+    int stdout_fd, int stderr_fd, int report_fd)
+{
+    pid_t parent = getpid();
+    pid_t supervisor = fork();
+    if (supervisor != 0) return supervisor;
+
+    // The supervisor. Dispositions are inherited (a Swift service ignores SIGTERM to watch it through
+    // Dispatch): ignored signals would be discarded, so every one it waits for goes back to default.
+    int handled_signals[] = {SIGTERM, SIGHUP, SIGUSR1, SIGCHLD, SIGINT, SIGPIPE};
+    for (unsigned i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
+        signal(handled_signals[i], SIG_DFL);
+    }
+    sigset_t waited;
+    sigemptyset(&waited);
+    sigaddset(&waited, SIGTERM);
+    sigaddset(&waited, SIGHUP);
+    sigaddset(&waited, SIGUSR1);
+    sigaddset(&waited, SIGCHLD);
+    sigaddset(&waited, SIGINT);
+    sigprocmask(SIG_SETMASK, &waited, NULL);
+    if (prctl(PR_SET_PDEATHSIG, SIGHUP, 0, 0, 0) != 0 || getppid() != parent) _exit(111);
+
+    // Keep only what the command needs: 0 (/dev/null), 1, 2 and the report pipe as 3 (close-on-exec).
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0 && devnull != 0) { dup2(devnull, 0); }
+    if (stdout_fd >= 0 && stdout_fd != 1) dup2(stdout_fd, 1);
+    if (stderr_fd >= 0 && stderr_fd != 2) dup2(stderr_fd, 2);
+    if (report_fd != 3) dup2(report_fd, 3);
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    close_range(4, ~0U, 0);
+
+    pid_t command = fork();
+    if (command == 0) {
+        setpgid(0, 0);
+        for (unsigned i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
+            signal(handled_signals[i], SIG_DFL);
+        }
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        if (workdir != NULL && chdir(workdir) != 0) {
+            mnemo_supervisor_write(3, 'D', errno);
+            _exit(127);
+        }
+        execve(path, argv, envp);
+        mnemo_supervisor_write(3, 'X', errno);
+        _exit(127);
+    }
+    if (command < 0) {
+        mnemo_supervisor_write(3, 'F', errno);
+        _exit(111);
+    }
+    setpgid(command, command);
+    for (;;) {
+        int signal_number = 0;
+        if (sigwait(&waited, &signal_number) != 0) continue;
+        if (signal_number == SIGCHLD) {
+            int status = 0;
+            if (waitpid(command, &status, WNOHANG) == command) {
+                kill(-command, SIGKILL);
+                mnemo_supervisor_write(3, 'W', status);
+                _exit(0);
+            }
+        } else if (signal_number == SIGTERM || signal_number == SIGINT) {
+            kill(-command, SIGTERM);
+        } else {
+            kill(-command, SIGKILL);
+        }
+    }
+}
+
+/// WIFEXITED and friends are macros; these make them callable from Swift.
+static inline int mnemo_wait_exited(int status) { return WIFEXITED(status); }
+static inline int mnemo_wait_exit_code(int status) { return WEXITSTATUS(status); }
+static inline int mnemo_wait_signaled(int status) { return WIFSIGNALED(status); }
+static inline int mnemo_wait_signal(int status) { return WTERMSIG(status); }
+#endif

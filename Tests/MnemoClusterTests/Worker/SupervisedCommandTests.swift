@@ -1,0 +1,89 @@
+import Foundation
+import MnemoLearn
+import Testing
+@testable import MnemoCluster
+
+/// The supervisor of external commands, with real processes: exit codes, signals, timeouts,
+/// cancellation and the graceful SIGTERM reach the command's whole process group, and nothing is left
+/// behind.
+@Suite struct SupervisedCommandTests {
+    /// A scratch folder for one test's logs.
+    private func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mnemo-supervised-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    private func shell(_ script: String, in folder: String, environment: [String: String] = [:]) -> SupervisedCommand {
+        SupervisedCommand(
+            executable: "/bin/sh", arguments: ["sh", "-c", script],
+            environment: ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }, workdir: folder,
+            stdoutPath: folder + "/stdout.log", stderrPath: folder + "/stderr.log")
+    }
+
+    /// Whether process `pid` runs (a zombie, killed but not yet reaped by its parent, does not).
+    private func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return false }
+        return !String(decoding: stat, as: UTF8.self).contains(") Z ")
+    }
+
+    @Test func exitStatusOutputAndWorkFolderAreThoseOfTheCommand() throws {
+        let dir = try folder()
+        let ended = try shell("pwd; echo $MNEMO_TEST_VALUE >&2; exit 3", in: dir, environment: ["MNEMO_TEST_VALUE": "v42"])
+            .run(timeout: nil, cancellation: TrainingCancellation())
+        #expect(ended == .exited(3))
+        let out = try String(contentsOfFile: dir + "/stdout.log", encoding: .utf8)
+        #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == URL(fileURLWithPath: dir).resolvingSymlinksInPath().path)
+        #expect(try String(contentsOfFile: dir + "/stderr.log", encoding: .utf8) == "v42\n")
+    }
+
+    @Test func aSignalTheWorkerDidNotSendIsReportedAsSuch() throws {
+        let ended = try shell("kill -SEGV $$", in: try folder()).run(timeout: nil, cancellation: TrainingCancellation())
+        #expect(ended == .signalled(SIGSEGV))
+    }
+
+    @Test func aMissingProgramOrFolderNeverStarts() throws {
+        let dir = try folder()
+        var missing = shell("true", in: dir)
+        missing.executable = dir + "/no-such-program"
+        guard case .couldNotStart(let reason) = try missing.run(timeout: nil, cancellation: TrainingCancellation()) else {
+            Issue.record("a missing program must not start")
+            return
+        }
+        #expect(reason.contains("no-such-program") && reason.contains("No such file"))
+        var noFolder = shell("true", in: dir)
+        noFolder.workdir = dir + "/absent"
+        guard case .couldNotStart(let folderReason) = try noFolder.run(timeout: nil, cancellation: TrainingCancellation()) else {
+            Issue.record("a missing work folder must not start")
+            return
+        }
+        #expect(folderReason.contains("work folder"))
+    }
+
+    @Test func aTimeoutKillsTheWholeGroupGrandchildrenIncluded() throws {
+        let dir = try folder()
+        let started = Date()
+        // The grandchild sleeps in the background: only a kill of the whole group reaches it.
+        let ended = try shell("sleep 300 & echo $! > \(dir)/grandchild; sleep 300; true", in: dir)
+            .run(timeout: 0.5, cancellation: TrainingCancellation())
+        #expect(ended == .timedOut)
+        #expect(Date().timeIntervalSince(started) < 5)
+        let pid = try #require(Int32(try String(contentsOfFile: dir + "/grandchild", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(!isAlive(pid))
+    }
+
+    @Test func cancellationKillsAndTheGracePeriodSendsSIGTERMFirst() throws {
+        let dir = try folder()
+        let cancellation = TrainingCancellation()
+        // The command records SIGTERM and then keeps running: only the later cancellation ends it.
+        let script = "trap 'echo got-term > \(dir)/term; ' TERM; i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"
+        let command = shell(script, in: dir)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.4) { cancellation.beginGracePeriod() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.2) { cancellation.cancel() }
+        let ended = try command.run(timeout: nil, cancellation: cancellation)
+        #expect(ended == .cancelled)
+        #expect(FileManager.default.fileExists(atPath: dir + "/term"))
+    }
+}
