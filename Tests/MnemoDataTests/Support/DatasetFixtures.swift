@@ -1,5 +1,5 @@
 import Foundation
-import MnemoLearn
+import MnemoData
 import ZIPFoundation
 
 /// Builders for small CIFAR, NumPy and text dataset files.

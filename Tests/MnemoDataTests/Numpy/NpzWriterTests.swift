@@ -1,5 +1,5 @@
 import Foundation
-import MnemoReport
+import MnemoData
 import MnemoTestSupport
 import Testing
 
