@@ -133,6 +133,22 @@ extension NpzWriterTests {
         }
     }
 
+    @Test(arguments: [NpzWriter.Compression.stored, .deflated])
+    func theReaderReadsBackWhatTheWriterWrote(compression: NpzWriter.Compression) throws {
+        let arrays = try Self.sampleArrays()
+        let url = directory.appendingPathComponent("round.npz")
+        try NpzWriter.write(arrays, to: url, compression: compression)
+        let read = try NpzReader.read(contentsOf: url, names: arrays.map(\.name))
+        for array in arrays {
+            let back = try #require(read[array.name])
+            #expect(back.name == array.name)
+            #expect(back.shape == array.shape, "\(array.name)")
+            #expect(back.dtype == array.dtype, "\(array.name)")
+            #expect(back.bytes == array.bytes, "\(array.name)")
+            #expect(back.payloadOffset == array.header.count, "\(array.name)")
+        }
+    }
+
     @Test(.enabled(if: NumPy.isAvailable, "needs python3 with numpy"))
     func largeArraysStreamIntoTheArchive() throws {
         let (rows, columns) = (100, 60_000)
