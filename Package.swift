@@ -31,25 +31,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
         .target(
-            name: "MnemoLearn",
+            name: "MnemoData",
             dependencies: [
-                "MnemoCore", "MnemoLinalg",
+                "MnemoCore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        .target(name: "MnemoLearn", dependencies: ["MnemoCore", "MnemoData", "MnemoLinalg"]),
         .target(name: "MnemoStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "MnemoWire", dependencies: ["CZeroMQ", "MnemoCore"]),
         .target(name: "MnemoAnalysis", dependencies: ["MnemoCore", "MnemoStore"]),
         .target(
             name: "MnemoReport",
-            dependencies: [
-                "MnemoAnalysis", "MnemoCore", "MnemoLinalg", "MnemoStore",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]),
+            dependencies: ["MnemoAnalysis", "MnemoCore", "MnemoData", "MnemoLinalg", "MnemoStore"]),
         .target(
             name: "MnemoCluster",
             dependencies: [
-                "CSupervisor", "MnemoCore", "MnemoLearn", "MnemoStore", "MnemoWire",
+                "CSupervisor", "MnemoCore", "MnemoData", "MnemoLearn", "MnemoStore", "MnemoWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -71,17 +69,17 @@ let package = Package(
         .testTarget(name: "MnemoLinalgTests", dependencies: ["MnemoLinalg"]),
         .testTarget(name: "MnemoCoreTests", dependencies: ["MnemoCore", "MnemoLinalg", "MnemoTestSupport"]),
         .testTarget(
-            name: "MnemoLearnTests",
+            name: "MnemoDataTests",
             dependencies: [
-                "MnemoLearn", "MnemoCore", "MnemoLinalg", "MnemoTestSupport",
+                "MnemoData", "MnemoCore", "MnemoTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
+        .testTarget(name: "MnemoLearnTests", dependencies: ["MnemoLearn", "MnemoCore", "MnemoData", "MnemoLinalg"]),
         .testTarget(
             name: "MnemoStoreTests",
             dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MnemoWireTests", dependencies: ["MnemoWire", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(name: "MnemoClusterTests", dependencies: ["MnemoCluster", "MnemoStore", "MnemoWire"]),
-        .testTarget(name: "MnemoReportTests", dependencies: ["MnemoReport", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoWire", "MnemoCluster", "MnemoTestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoData
 import MnemoLinalg
 import Testing
 

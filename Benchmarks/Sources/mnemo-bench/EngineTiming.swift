@@ -1,3 +1,4 @@
+import MnemoData
 import MnemoLearn
 
 /// Training epochs of the built-in engine, timed through its public `Trainer`.

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoData
 import MnemoLearn
 
 /// Peak resident memory of training one model as a worker does, in a fresh child process, next to

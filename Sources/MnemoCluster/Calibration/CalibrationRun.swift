@@ -1,5 +1,6 @@
 import Foundation
 import MnemoCore
+import MnemoData
 import MnemoLearn
 
 /// `mnemo train`: one model of a sweep trial trained on the sweep's whole training set, to calibrate

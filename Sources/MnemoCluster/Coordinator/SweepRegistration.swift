@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MnemoCore
+import MnemoData
 import MnemoLearn
 import MnemoStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import MnemoCore
+import MnemoData
 import MnemoLearn
 import MnemoWire
 

@@ -1,6 +1,6 @@
 import Foundation
 import MnemoCore
-import MnemoLearn
+import MnemoData
 
 /// The datasets a worker has prepared, by content hash, shared by its training slots: one copy of a
 /// sweep's examples in memory however many slots train on it. Only the latest dataset is kept (a

@@ -1,6 +1,6 @@
 /// The synthetic generator's settings when a sweep's `dataset.synthetic` leaves them out.
 ///
-/// One place for them: MnemoLearn's `SyntheticSpec` defaults to these, and ``SweepParser`` sizes
+/// One place for them: MnemoData's `SyntheticSpec` defaults to these, and ``SweepParser`` sizes
 /// a synthetic dataset with them to refuse one that could not be held in memory.
 public enum SyntheticDefaults {
     /// Number of classes.

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoData
 
 /// The resident memory one training process may peak at (issue 4): its dataset, six copies of the
 /// parameters (weights, gradients, momentum, SAM's perturbed weights and their gradient, SWA's

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoData
 
 /// A trained model: its configuration, its parameters and how training went.
 public struct TrainedModel: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import MnemoCore
+import MnemoData
 
 /// The built-in, deterministic training engine: an MLP, softmax regression or small CNN trained with
 /// SGD (optionally SAM, the sharp-minima objective or SharpReg, penalties, SWA and PAST tuning) on

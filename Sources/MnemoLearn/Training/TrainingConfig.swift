@@ -1,3 +1,5 @@
+import MnemoData
+
 /// Hyperparameters of one built-in training run: an MLP or a small CNN trained with SGD on mini-batches.
 ///
 /// The initializer covers the original MLP fields; the other fields have defaults that reproduce

@@ -1,5 +1,6 @@
 import Foundation
 import MnemoCore
+import MnemoData
 
 extension TrainingRun {
     /// Draws PAST's member and non-member samples for tuning epoch `epoch`, sets the penalty's

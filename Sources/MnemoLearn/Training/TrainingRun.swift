@@ -1,4 +1,5 @@
 import MnemoCore
+import MnemoData
 
 /// The mutable state of one training run: parameters, gradients, optimizer, objective, penalties,
 /// weight average and scratch memory, all allocated once.

@@ -1,6 +1,7 @@
 import Foundation
 import MnemoAnalysis
 import MnemoCore
+import MnemoData
 import MnemoLinalg
 import MnemoStore
 

@@ -1,4 +1,5 @@
 import MnemoCore
+import MnemoData
 import MnemoLearn
 
 /// Small generated classification problems for training tests.

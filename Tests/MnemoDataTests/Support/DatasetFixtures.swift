@@ -1,5 +1,5 @@
 import Foundation
-import MnemoLearn
+import MnemoData
 import ZIPFoundation
 
 /// Builders for small CIFAR, NumPy and text dataset files.
@@ -15,7 +15,7 @@ enum DatasetFixtures {
     }
 
     /// A `.npz` (zip) archive holding `arrays` as `name.npy` members, deflated or stored.
-    static func npz(_ arrays: [(String, NumpyArray)], compressed: Bool = true) throws -> Data {
+    static func npz(_ arrays: [(String, NpyArray)], compressed: Bool = true) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         for (name, array) in arrays {
             let content = array.encoded()

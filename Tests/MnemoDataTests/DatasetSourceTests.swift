@@ -1,5 +1,5 @@
 import Foundation
-import MnemoLearn
+import MnemoData
 import Testing
 
 @Suite struct DatasetSourceTests {
@@ -59,9 +59,9 @@ import Testing
     }
 
     @Test func npzAndSyntheticSourcesLoad() throws {
-        let arrays: [(String, NumpyArray)] = [
-            ("features", NumpyArray(shape: [2, 2], float32: [1, 2, 3, 4])),
-            ("labels", NumpyArray(shape: [2], int64: [1, 0])),
+        let arrays: [(String, NpyArray)] = try [
+            ("features", NpyArray(name: "features", shape: [2, 2], values: [1, 2, 3, 4] as [Float])),
+            ("labels", NpyArray(name: "labels", shape: [2], values: [1, 0] as [Int64])),
         ]
         let train = try directory.write(DatasetFixtures.npz(arrays), to: "train.npz")
         let splits = try DatasetSource.npz(train: train, test: train, classCount: 2).load(seed: 0)

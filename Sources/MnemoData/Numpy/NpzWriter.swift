@@ -2,7 +2,7 @@ import Foundation
 import ZIPFoundation
 
 /// Writes a NumPy `.npz` archive: a ZIP file holding one `name.npy` entry per array, which
-/// `np.load(path)[name]` reads back.
+/// `np.load(path)[name]` (or ``NpzReader``) reads back.
 ///
 /// Arrays are streamed into the archive one at a time in chunks, so an archive may be much larger
 /// than any single array kept in memory. The archive is written to `PATH.partial` and moved to its

@@ -1,14 +1,15 @@
 import Foundation
 import ZIPFoundation
 
-/// A NumPy `.npz` file: a zip archive (stored or deflated) whose members `name.npy` are arrays.
-public enum NumpyArchive {
+/// Reads a NumPy `.npz` file: a zip archive (stored or deflated) whose members `name.npy` are arrays.
+/// ``NpzWriter`` writes them.
+public enum NpzReader {
     /// The arrays called `names` (without the `.npy` suffix) in the archive at `url`.
     ///
     /// - Throws: ``DatasetError`` if the file is missing or not a readable zip archive, a member is
     ///   missing (the error lists those present), cannot be extracted or fails its CRC-32, or as
-    ///   ``NumpyArray/parse(_:file:)`` with the file named `archive.npz [member.npy]`.
-    public static func read(contentsOf url: URL, names: [String]) throws(DatasetError) -> [String: NumpyArray] {
+    ///   ``NpyArray/parse(_:name:file:)`` with the file named `archive.npz [member.npy]`.
+    public static func read(contentsOf url: URL, names: [String]) throws(DatasetError) -> [String: NpyArray] {
         let file = url.path
         guard FileManager.default.fileExists(atPath: file) else {
             throw DatasetError(file: file, reason: "no such file")
@@ -19,7 +20,7 @@ public enum NumpyArchive {
         } catch {
             throw DatasetError(file: file, reason: "not a readable .npz (zip) archive, or truncated: \(error)")
         }
-        var arrays: [String: NumpyArray] = [:]
+        var arrays: [String: NpyArray] = [:]
         for name in names {
             let member = name + ".npy"
             let memberFile = "\(file) [\(member)]"
@@ -40,7 +41,7 @@ public enum NumpyArchive {
                 throw DatasetError(
                     file: memberFile, reason: "cannot extract the member, corrupt or truncated: \(error)")
             }
-            arrays[name] = try NumpyArray.parse(content, file: memberFile)
+            arrays[name] = try NpyArray.parse(content, name: name, file: memberFile)
         }
         return arrays
     }

@@ -1,6 +1,6 @@
 import Foundation
 import MnemoCore
-import MnemoLearn
+import MnemoData
 import Testing
 
 @Suite struct SyntheticDatasetTests {

@@ -1,15 +1,15 @@
-/// The NumPy element types Mnemo exports, with their `.npy` type descriptors.
+/// The NumPy element types Mnemo reads and writes, with their `.npy` type descriptors.
 public enum NpyDType: String, Sendable, CaseIterable {
     /// Little-endian IEEE 754 single precision (`<f4`).
     case float32 = "<f4"
     /// Little-endian IEEE 754 double precision (`<f8`).
     case float64 = "<f8"
-    /// Little-endian signed 64-bit integer (`<i8`).
-    case int64 = "<i8"
-    /// Little-endian signed 32-bit integer (`<i4`).
-    case int32 = "<i4"
     /// Unsigned byte (`|u1`).
     case uint8 = "|u1"
+    /// Little-endian signed 32-bit integer (`<i4`).
+    case int32 = "<i4"
+    /// Little-endian signed 64-bit integer (`<i8`).
+    case int64 = "<i8"
     /// Boolean stored as one byte, 0 or 1 (`|b1`).
     case bool = "|b1"
 

@@ -1,12 +1,14 @@
 import Foundation
 
-/// A named n-dimensional array in C (row-major) order, ready to be written as a NumPy `.npy` file
-/// or an entry of an `.npz` archive.
+/// A named n-dimensional NumPy array in C (row-major) order: the one array type of the `.npy`/`.npz`
+/// codec, both as read from a file (``parse(_:name:file:)``, ``read(contentsOf:)``,
+/// ``NpzReader``) and as written (``write(to:)``, ``NpzWriter``).
 ///
 /// ```swift
 /// let margins = try NpyArray(name: "margins", shape: [runs, examples], values: flatMargins)
 /// try NpzWriter.write([margins], to: url)
 /// // Python: np.load(url)["margins"].shape == (runs, examples)
+/// let back = try NpzReader.read(contentsOf: url, names: ["margins"])["margins"]
 /// ```
 public struct NpyArray: Sendable, Equatable {
     /// The array's key in an `.npz` archive (the entry is `name.npy`).
@@ -17,9 +19,15 @@ public struct NpyArray: Sendable, Equatable {
     public let dtype: NpyDType
     /// The elements in C order, little-endian: `shape.product × dtype.itemSize` bytes.
     public let bytes: Data
+    /// Where the elements start in the file the array was read from (so that errors about an
+    /// element can give its offset); 0 for an array built in memory.
+    public let payloadOffset: Int
 
     /// The largest number of dimensions NumPy accepts.
     public static let maximumDimensions = 32
+
+    /// Number of elements.
+    public var count: Int { shape.reduce(1, *) }
 
     /// Creates an array from raw little-endian bytes.
     ///
@@ -35,10 +43,7 @@ public struct NpyArray: Sendable, Equatable {
             throw NpzError.sizeMismatch(
                 array: name, shape: shape, dtype: dtype, expectedBytes: expectedBytes, givenBytes: bytes.count)
         }
-        self.name = name
-        self.shape = shape
-        self.dtype = dtype
-        self.bytes = bytes
+        self.init(checkedName: name, shape: shape, dtype: dtype, bytes: bytes, payloadOffset: 0)
     }
 
     /// Creates an array from elements in C order.
@@ -52,21 +57,24 @@ public struct NpyArray: Sendable, Equatable {
         try self.init(name: name, shape: shape, dtype: Element.npyDType, bytes: values.withUnsafeBytes { Data($0) })
     }
 
+    /// An array whose shape and byte count the caller has checked.
+    init(checkedName name: String, shape: [Int], dtype: NpyDType, bytes: Data, payloadOffset: Int) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        self.bytes = bytes
+        self.payloadOffset = payloadOffset
+    }
+
     /// The `.npy` version 1.0 header: magic, version, header length and the header dictionary,
     /// padded with spaces and a newline so the data starts at a multiple of 64 bytes.
     public var header: Data {
-        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(\(shape.map(String.init).joined(separator: ", ")))"
-        let dictionary = "{'descr': '\(dtype.descriptor)', 'fortran_order': False, 'shape': \(shapeText), }"
-        let prefixLength = 10  // magic (6) + version (2) + header length (2)
-        let unpadded = prefixLength + dictionary.utf8.count + 1
-        let padding = (64 - unpadded % 64) % 64
-        let text = dictionary + String(repeating: " ", count: padding) + "\n"
-        let textLength = UInt16(text.utf8.count)
-        var header = Data([0x93])
-        header.append(contentsOf: "NUMPY".utf8)
-        header.append(contentsOf: [1, 0, UInt8(textLength & 0xFF), UInt8(textLength >> 8)])
-        header.append(contentsOf: text.utf8)
-        return header
+        NpyHeader(dtype: dtype, shape: shape).encoded
+    }
+
+    /// The array's `.npy` encoding: ``header`` then ``bytes``.
+    public func encoded() -> Data {
+        header + bytes
     }
 
     /// Writes the array as a standalone `.npy` file, replacing any file at `url`.

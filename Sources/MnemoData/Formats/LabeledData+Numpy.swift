@@ -5,7 +5,7 @@ extension LabeledData {
     ///
     /// - Parameters:
     ///   - features: an array of shape n × d (or n × d₁ × d₂ …, flattened per row in C order) of any
-    ///     ``NumpyArray/ElementType``; values are converted to `Float` as stored (not rescaled).
+    ///     ``NpyDType`` element type; values are converted to `Float` as stored (not rescaled).
     ///   - labels: n integer labels (shape n or n × 1, integer, boolean or integral float elements),
     ///     or an n × classCount one-hot matrix.
     ///   - classCount: labels must lie in `labelBase..<(labelBase + classCount)`.
@@ -16,21 +16,21 @@ extension LabeledData {
         features: URL, labels: URL, classCount: Int, labelBase: Int = 0
     ) throws(DatasetError) -> LabeledData {
         try fromNumpy(
-            features: NumpyArray.read(contentsOf: features), featuresFile: features.path,
-            labels: NumpyArray.read(contentsOf: labels), labelsFile: labels.path,
+            features: NpyArray.read(contentsOf: features), featuresFile: features.path,
+            labels: NpyArray.read(contentsOf: labels), labelsFile: labels.path,
             classCount: classCount, labelBase: labelBase)
     }
 
     /// Examples from the arrays `featuresKey` and `labelsKey` of a `.npz` file, read as in
     /// ``readNPY(features:labels:classCount:labelBase:)``.
     ///
-    /// - Throws: ``DatasetError`` from ``NumpyArchive/read(contentsOf:names:)`` or about the arrays,
+    /// - Throws: ``DatasetError`` from ``NpzReader/read(contentsOf:names:)`` or about the arrays,
     ///   naming the file as `archive.npz [member.npy]`.
     public static func readNPZ(
         _ url: URL, featuresKey: String = "features", labelsKey: String = "labels", classCount: Int,
         labelBase: Int = 0
     ) throws(DatasetError) -> LabeledData {
-        let arrays = try NumpyArchive.read(contentsOf: url, names: [featuresKey, labelsKey])
+        let arrays = try NpzReader.read(contentsOf: url, names: [featuresKey, labelsKey])
         return try fromNumpy(
             features: arrays[featuresKey]!, featuresFile: "\(url.path) [\(featuresKey).npy]",
             labels: arrays[labelsKey]!, labelsFile: "\(url.path) [\(labelsKey).npy]",
@@ -41,7 +41,7 @@ extension LabeledData {
     ///
     /// - Throws: ``DatasetError`` as ``readNPY(features:labels:classCount:labelBase:)``.
     public static func fromNumpy(
-        features: NumpyArray, featuresFile: String, labels: NumpyArray, labelsFile: String, classCount: Int,
+        features: NpyArray, featuresFile: String, labels: NpyArray, labelsFile: String, classCount: Int,
         labelBase: Int = 0
     ) throws(DatasetError) -> LabeledData {
         precondition(classCount > 0, "class count must be positive")
@@ -68,11 +68,11 @@ extension LabeledData {
 
     /// Integer labels (shape n or n × 1) or one-hot rows (n × classCount) as classes from 0.
     private static func decodeLabels(
-        _ labels: NumpyArray, file: String, classCount: Int, labelBase: Int
+        _ labels: NpyArray, file: String, classCount: Int, labelBase: Int
     ) throws(DatasetError) -> [Int32] {
         let count = labels.shape[0]
         let width = labels.shape.dropFirst().reduce(1, *)
-        let size = labels.elementType.size
+        let size = labels.dtype.itemSize
         var classes = [Int32](repeating: 0, count: count)
         if width == 1 {
             let valid = labelBase..<(labelBase + classCount)

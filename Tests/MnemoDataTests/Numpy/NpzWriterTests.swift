@@ -1,5 +1,5 @@
 import Foundation
-import MnemoReport
+import MnemoData
 import MnemoTestSupport
 import Testing
 
@@ -130,6 +130,22 @@ extension NpzWriterTests {
             let values = try #require(numpy.values)
             #expect(
                 Self.elementKeys(fromNumPy: values, dtype: array.dtype) == Self.elementKeys(of: array), "\(array.name)")
+        }
+    }
+
+    @Test(arguments: [NpzWriter.Compression.stored, .deflated])
+    func theReaderReadsBackWhatTheWriterWrote(compression: NpzWriter.Compression) throws {
+        let arrays = try Self.sampleArrays()
+        let url = directory.appendingPathComponent("round.npz")
+        try NpzWriter.write(arrays, to: url, compression: compression)
+        let read = try NpzReader.read(contentsOf: url, names: arrays.map(\.name))
+        for array in arrays {
+            let back = try #require(read[array.name])
+            #expect(back.name == array.name)
+            #expect(back.shape == array.shape, "\(array.name)")
+            #expect(back.dtype == array.dtype, "\(array.name)")
+            #expect(back.bytes == array.bytes, "\(array.name)")
+            #expect(back.payloadOffset == array.header.count, "\(array.name)")
         }
     }
 

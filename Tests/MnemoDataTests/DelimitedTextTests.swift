@@ -1,6 +1,6 @@
 import Foundation
 import MnemoCore
-import MnemoLearn
+import MnemoData
 import Testing
 
 @Suite struct DelimitedTextTests {
@@ -126,10 +126,11 @@ import Testing
     }
 
     @Test func purchaseAndTexasReadTheirNPZForm() throws {
-        let features = NumpyArray(
-            elementType: .uint8, shape: [2, 600], payload: (0..<1200).map { UInt8($0 % 2) })
+        let features = try NpyArray(name: "features", shape: [2, 600], values: (0..<1200).map { UInt8($0 % 2) })
         let url = try directory.write(
-            DatasetFixtures.npz([("features", features), ("labels", NumpyArray(shape: [2], int64: [99, 5]))]),
+            DatasetFixtures.npz([
+                ("features", features), ("labels", NpyArray(name: "labels", shape: [2], values: [99, 5] as [Int64])),
+            ]),
             to: "purchase100.npz")
         let data = try Purchase100.readNPZ(url)
         #expect(data.labels == [99, 5])

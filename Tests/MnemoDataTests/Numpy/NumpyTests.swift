@@ -1,41 +1,43 @@
 import Foundation
-import MnemoLearn
+import MnemoData
 import Testing
 
 @Suite struct NumpyTests {
     let directory: TemporaryDirectory
-    let features = NumpyArray(shape: [4, 3], float32: (0..<12).map { Float($0) / 4 })
-    let labels = NumpyArray(shape: [4], int64: [2, 0, 1, 2])
+    let features: NpyArray
+    let labels: NpyArray
 
     init() throws {
         directory = try TemporaryDirectory()
+        features = try NpyArray(name: "features", shape: [4, 3], values: (0..<12).map { Float($0) / 4 })
+        labels = try NpyArray(name: "labels", shape: [4], values: [2, 0, 1, 2] as [Int64])
     }
 
     @Test func numpyWrittenFilesOfEveryTypeAreRead() throws {
         let expected: [Float] = [0.5, -1.25, 3.0, 2.0, 0.0, -0.125]
-        let float32 = try NumpyArray.parse(NumpyReference.float32, file: "f4.npy")
-        #expect(float32.elementType == .float32)
+        let float32 = try NpyArray.parse(NumpyReference.float32, file: "f4.npy")
+        #expect(float32.dtype == .float32)
         #expect(float32.shape == [2, 3])
         #expect(try float32.floatValues(file: "f4.npy") == expected)
-        #expect(try NumpyArray.parse(NumpyReference.float64, file: "f8.npy").floatValues(file: "f8.npy") == expected)
-        let bytes = try NumpyArray.parse(NumpyReference.uint8, file: "u1.npy")
-        #expect(bytes.elementType == .uint8)
+        #expect(try NpyArray.parse(NumpyReference.float64, file: "f8.npy").floatValues(file: "f8.npy") == expected)
+        let bytes = try NpyArray.parse(NumpyReference.uint8, file: "u1.npy")
+        #expect(bytes.dtype == .uint8)
         #expect(try bytes.floatValues(file: "u1.npy") == [0, 1, 255, 7, 8, 9])
-        let flags = try NumpyArray.parse(NumpyReference.bool, file: "b1.npy")
+        let flags = try NpyArray.parse(NumpyReference.bool, file: "b1.npy")
         #expect(flags.shape == [2, 2])
         #expect(try flags.floatValues(file: "b1.npy") == [1, 0, 0, 1])
-        let int64 = try NumpyArray.parse(NumpyReference.int64, file: "i8.npy")
+        let int64 = try NpyArray.parse(NumpyReference.int64, file: "i8.npy")
         #expect(int64.shape == [3])
         #expect(try int64.floatValues(file: "i8.npy") == [3, 0, 2])
-        let int32 = try NumpyArray.parse(NumpyReference.int32, file: "i4.npy")
+        let int32 = try NpyArray.parse(NumpyReference.int32, file: "i4.npy")
         #expect(int32.shape == [2, 1])
         #expect(try int32.floatValues(file: "i4.npy") == [1, 2])
     }
 
     @Test func encodingRoundTripsAndMatchesNumpyBytes() throws {
-        let reference = try NumpyArray.parse(NumpyReference.float32, file: "f4.npy")
+        let reference = try NpyArray.parse(NumpyReference.float32, file: "f4.npy")
         #expect(reference.encoded() == NumpyReference.float32)
-        #expect(try NumpyArray.parse(features.encoded(), file: "x.npy").payload == features.payload)
+        #expect(try NpyArray.parse(features.encoded(), file: "x.npy").bytes == features.bytes)
     }
 
     @Test func npyFeatureAndLabelFilesGiveLabeledData() throws {
@@ -45,7 +47,7 @@ import Testing
         #expect(data.dimension == 3)
         #expect(data.features == (0..<12).map { Float($0) / 4 })
         #expect(data.labels == [2, 0, 1, 2])
-        let fromOne = try directory.write(NumpyArray(shape: [4, 1], int64: [3, 1, 2, 3]).encoded(), to: "y1.npy")
+        let fromOne = try directory.write(NpyArray(name: "y1", shape: [4, 1], values: [3, 1, 2, 3] as [Int64]).encoded(), to: "y1.npy")
         let shifted = try LabeledData.readNPY(features: featureURL, labels: fromOne, classCount: 3, labelBase: 1)
         #expect(shifted.labels == data.labels)
         #expect(throws: DatasetError.self) {
@@ -73,14 +75,14 @@ import Testing
     @Test func badMagicIsReportedAtOffsetZero() throws {
         var bytes = features.encoded()
         bytes[1] = UInt8(ascii: "M")
-        let error = #expect(throws: DatasetError.self) { try NumpyArray.parse(bytes, file: "x.npy") }
+        let error = #expect(throws: DatasetError.self) { try NpyArray.parse(bytes, file: "x.npy") }
         #expect(error?.offset == 0)
         #expect(error?.reason.hasPrefix("bad magic number 93 4d 55 4d 50 59") == true)
     }
 
     @Test func truncatedArrayCountsWholeRows() throws {
         let cut = features.encoded().dropLast(13)
-        let error = #expect(throws: DatasetError.self) { try NumpyArray.parse(Data(cut), file: "x.npy") }
+        let error = #expect(throws: DatasetError.self) { try NpyArray.parse(Data(cut), file: "x.npy") }
         #expect(error?.reason.contains("after 2 of 4 rows") == true)
         #expect(error?.offset == cut.count)
     }
@@ -89,23 +91,23 @@ import Testing
         let bytes = labels.encoded()
         for length in 0..<bytes.count {
             #expect(throws: DatasetError.self, "prefix of \(length) bytes") {
-                try NumpyArray.parse(bytes.prefix(length), file: "y.npy")
+                try NpyArray.parse(bytes.prefix(length), file: "y.npy")
             }
         }
     }
 
     @Test func unsupportedTypesAndFortranOrderAreRejected() throws {
         let typeError = #expect(throws: DatasetError.self) {
-            try NumpyArray.parse(replacing("<f4", with: ">f4", in: features.encoded()), file: "x.npy")
+            try NpyArray.parse(replacing("<f4", with: ">f4", in: features.encoded()), file: "x.npy")
         }
         #expect(typeError?.reason.contains("unsupported element type '>f4'") == true)
         #expect(typeError?.offset == 10)
         let orderError = #expect(throws: DatasetError.self) {
-            try NumpyArray.parse(replacing("False", with: "True ", in: features.encoded()), file: "x.npy")
+            try NpyArray.parse(replacing("False", with: "True ", in: features.encoded()), file: "x.npy")
         }
         #expect(orderError?.reason.contains("Fortran") == true)
         let headerError = #expect(throws: DatasetError.self) {
-            try NumpyArray.parse(replacing("'shape'", with: "'shope'", in: features.encoded()), file: "x.npy")
+            try NpyArray.parse(replacing("'shape'", with: "'shope'", in: features.encoded()), file: "x.npy")
         }
         #expect(headerError?.reason.contains("no 'shape' field") == true)
     }
@@ -122,7 +124,7 @@ import Testing
     @Test func nanFeatureNamesRowColumnAndOffset() throws {
         var values = (0..<12).map { Float($0) }
         values[7] = .nan
-        let array = try NumpyArray.parse(NumpyArray(shape: [4, 3], float32: values).encoded(), file: "x.npy")
+        let array = try NpyArray.parse(NpyArray(name: "x", shape: [4, 3], values: values).encoded(), file: "x.npy")
         let error = #expect(throws: DatasetError.self) {
             try LabeledData.fromNumpy(
                 features: array, featuresFile: "x.npy", labels: labels, labelsFile: "y.npy", classCount: 3)
@@ -133,7 +135,7 @@ import Testing
     }
 
     @Test func labelOutOfRangeNamesRowAndOffset() throws {
-        let bad = NumpyArray(shape: [4], int64: [2, 0, 3, 2])
+        let bad = try NpyArray(name: "y", shape: [4], values: [2, 0, 3, 2] as [Int64])
         let url = try directory.write(bad.encoded(), to: "y.npy")
         let featureURL = try directory.write(features.encoded(), to: "x.npy")
         let error = #expect(throws: DatasetError.self) {
@@ -145,8 +147,8 @@ import Testing
     }
 
     @Test func oneHotRowsMustHoldASingleOne() throws {
-        let twoHot = try NumpyArray.parse(
-            NumpyArray(shape: [4, 3], float32: [0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1]).encoded(), file: "y.npy")
+        let twoHot = try NpyArray.parse(
+            NpyArray(name: "y", shape: [4, 3], values: [0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 1] as [Float]).encoded(), file: "y.npy")
         let error = #expect(throws: DatasetError.self) {
             try LabeledData.fromNumpy(
                 features: features, featuresFile: "x.npy", labels: twoHot, labelsFile: "y.npy", classCount: 3)
@@ -156,7 +158,7 @@ import Testing
     }
 
     @Test func labelCountMustMatchRows() throws {
-        let short = NumpyArray(shape: [3], int64: [0, 1, 2])
+        let short = try NpyArray(name: "y", shape: [3], values: [0, 1, 2] as [Int64])
         #expect(throws: DatasetError.self) {
             try LabeledData.fromNumpy(
                 features: features, featuresFile: "x.npy", labels: short, labelsFile: "y.npy", classCount: 3)

@@ -1,5 +1,5 @@
 import Foundation
-import MnemoLearn
+import MnemoData
 import ZIPFoundation
 
 /// Builders for small dataset files: IDX content, gzip wrappers with chosen header fields, and a

@@ -1,5 +1,8 @@
 /// Building or writing a NumPy array or archive failed. Names the array and, when writing, the file.
 ///
+/// Reading one fails with ``DatasetError`` instead, which names the file and byte offset as every
+/// dataset reader does.
+///
 /// ```
 /// out/scores.npz: cannot write array mem_est: unwritableArchive
 /// ```

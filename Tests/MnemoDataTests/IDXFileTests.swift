@@ -1,5 +1,5 @@
 import Foundation
-import MnemoLearn
+import MnemoData
 import Testing
 
 @Suite struct IDXFileTests {
