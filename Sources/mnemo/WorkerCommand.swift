@@ -43,6 +43,12 @@ extension Mnemo {
         @Option(help: "Exit after this many seconds without a coordinator answering, or without work.")
         var idleExit: Double = 600
 
+        @Option(help: "Folder for command trainers' data files, run folders and checkpoints (default: $XDG_CACHE_HOME/mnemo or ~/.cache/mnemo).")
+        var cacheDir: String?
+
+        @Option(help: "GPU ids for the slots in turn, e.g. 0,1 (each slot's command sees its own CUDA_VISIBLE_DEVICES).")
+        var gpus: String?
+
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
@@ -52,9 +58,21 @@ extension Mnemo {
                 throw ValidationError("--prefetch must be in 0...63, got \(prefetch)")
             }
             guard grace >= 0, grace <= 86_400 else { throw ValidationError("--grace must be 0 to 86400 seconds") }
+            if let gpus, gpuList(gpus).isEmpty || gpuList(gpus).count > 64 {
+                throw ValidationError("--gpus takes 1 to 64 GPU ids separated by commas, e.g. 0,1; got '\(gpus)'")
+            }
             guard idleExit >= 1, idleExit <= 31_536_000 else {
                 throw ValidationError("--idle-exit must be 1 to 31536000 seconds")
             }
+        }
+
+        /// `0,1` → `["0", "1"]`; empty when an id is empty or not made of letters, digits, '-' or ':'.
+        private func gpuList(_ text: String) -> [String] {
+            let ids = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            let valid = ids.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || "-:".contains($0) } }
+            return valid ? ids : []
         }
 
         func run() async throws {
@@ -64,6 +82,8 @@ extension Mnemo {
             var options = WorkerOptions(endpoint: connect.description, workerID: workerID, parentPID: parentPid)
             options.prefetch = prefetch
             options.slots = slots
+            options.cacheDirectory = cacheDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            options.gpus = gpus.map(gpuList) ?? []
             options.grace = .milliseconds(Int64(grace * 1000))
             options.idleExit = .milliseconds(Int64(idleExit * 1000))
             let configured = options

@@ -47,7 +47,9 @@ extension TaskSpecTests {
         #expect(!String(decoding: task().canonicalJSON(), as: UTF8.self).contains("trainer"))
         let noop = try SweepParser.parse(yaml: SweepParserTests.valid + "\ntrainer: {kind: noop}", file: "noop.yaml")
         let spec = TaskSpec(sweep: noop, trial: noop.trials[0], subset: 0, datasetHash: "abc", trainCount: 100, engineVersion: "e1")
-        #expect(spec.trainer == "noop")
+        #expect(spec.trainer == .noop)
+        // A no-op trainer still encodes as the string it was before commands existed: stored ids hold.
+        #expect(String(decoding: spec.canonicalJSON(), as: UTF8.self).contains("\"trainer\":\"noop\""))
         #expect(spec.id != task().id)
         #expect(throws: SweepFileError.self) {
             try SweepParser.parse(yaml: SweepParserTests.valid + "\ntrainer: {kind: pytorch}", file: "bad.yaml")

@@ -16,14 +16,20 @@ public final class MnemoProcess: @unchecked Sendable {
     private let stdoutURL: URL
     private let stderrURL: URL
 
-    /// Starts `mnemo arguments…`, writing its output under `directory`.
-    public convenience init(_ arguments: [String], in directory: TemporaryDirectory, label: String) throws {
-        try self.init(executable: Self.binary, arguments, in: directory, label: label)
+    /// Starts `mnemo arguments…`, writing its output under `directory`; `environment` adds to the
+    /// test's own.
+    public convenience init(
+        _ arguments: [String], in directory: TemporaryDirectory, label: String, environment: [String: String] = [:]
+    ) throws {
+        try self.init(executable: Self.binary, arguments, in: directory, label: label, environment: environment)
     }
 
     /// Starts another program (for example `unshare` wrapping `mnemo`), writing its output under
     /// `directory`.
-    public init(executable: URL, _ arguments: [String], in directory: TemporaryDirectory, label: String) throws {
+    public init(
+        executable: URL, _ arguments: [String], in directory: TemporaryDirectory, label: String,
+        environment: [String: String] = [:]
+    ) throws {
         stdoutURL = directory.url.appendingPathComponent("\(label).stdout")
         stderrURL = directory.url.appendingPathComponent("\(label).stderr")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
@@ -31,6 +37,9 @@ public final class MnemoProcess: @unchecked Sendable {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory.url
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         try process.run()
@@ -63,9 +72,10 @@ public final class MnemoProcess: @unchecked Sendable {
 
     /// Runs `mnemo arguments…` to completion and returns (status, stdout, stderr).
     public static func run(
-        _ arguments: [String], in directory: TemporaryDirectory, label: String, timeout: TimeInterval = 300
+        _ arguments: [String], in directory: TemporaryDirectory, label: String, timeout: TimeInterval = 300,
+        environment: [String: String] = [:]
     ) throws -> (status: Int32?, stdout: String, stderr: String) {
-        let process = try MnemoProcess(arguments, in: directory, label: label)
+        let process = try MnemoProcess(arguments, in: directory, label: label, environment: environment)
         let status = process.wait(timeout: timeout)
         return (status, process.standardOutput, process.standardError)
     }

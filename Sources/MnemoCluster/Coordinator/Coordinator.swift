@@ -97,7 +97,7 @@ public final class Coordinator {
         let submission = SweepSubmission(
             id: plan.sweepID, name: plan.spec.name, priority: try store.sweep(id: plan.sweepID)?.priority ?? 0,
             doneByTrial: Dictionary(progress.map { ($0.trialIndex, $0.done) }, uniquingKeysWith: +),
-            open: try store.openTasks(sweepID: plan.sweepID))
+            open: try store.openTasks(sweepID: plan.sweepID), retries: plan.spec.trainer?.command?.retries ?? 0)
         try perform(scheduler.handle(.submit(submission), at: Date()))
     }
 

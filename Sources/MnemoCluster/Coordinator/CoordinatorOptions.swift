@@ -1,4 +1,4 @@
-/// Timing and policy of a coordinator; the defaults follow DESIGN.md (heartbeats every ~1 s, a worker
+/// Timing and policy of a coordinator; the defaults follow docs/architecture.md (heartbeats every ~1 s, a worker
 /// silent for ~5 s is dead).
 public struct CoordinatorOptions: Sendable {
     /// Endpoints to bind, e.g. `tcp://*:5555` or `ipc:///tmp/mnemo.sock`.

@@ -16,27 +16,37 @@ enum SweepGrowth {
             changes.append(
                 "estimator.subsets: \(stored.estimator.subsets) → \(current.estimator.subsets) (a sweep can only grow)")
         }
-        changes += gridChanges(from: stored.grid, to: current.grid)
+        changes += gridChanges(from: axes(of: stored), to: axes(of: current))
         var storedRest = stored
         var currentRest = current
         storedRest.grid = []
         currentRest.grid = []
+        storedRest.paramGrid = storedRest.paramGrid.map { _ in [] }
+        currentRest.paramGrid = currentRest.paramGrid.map { _ in [] }
         storedRest.estimator.subsets = 0
         currentRest.estimator.subsets = 0
         changes += differences(json(storedRest), json(currentRest), path: "")
         return changes
     }
 
-    private static func gridChanges(from stored: [GridAxis], to current: [GridAxis]) -> [String] {
-        let storedKeys = stored.map(\.key.rawValue)
-        let currentKeys = current.map(\.key.rawValue)
+    /// A sweep's grid as (key, rendered values) axes: the built-in engine's or a command trainer's.
+    private static func axes(of spec: SweepSpec) -> [(key: String, values: [String])] {
+        spec.grid.map { ($0.key.rawValue, $0.values.map(\.description)) } + (spec.paramGrid ?? []).map { ($0.key, $0.values) }
+    }
+
+    private static func gridChanges(
+        from stored: [(key: String, values: [String])], to current: [(key: String, values: [String])]
+    ) -> [String] {
+        let storedKeys = stored.map(\.key)
+        let currentKeys = current.map(\.key)
         guard storedKeys == currentKeys else {
             return ["grid axes: [\(storedKeys.joined(separator: ", "))] → [\(currentKeys.joined(separator: ", "))]"]
         }
         return zip(stored, current).compactMap { old, new in
             let removed = old.values.filter { !new.values.contains($0) }
             guard !removed.isEmpty else { return nil }
-            return "grid.\(old.key.rawValue): \(old.values) → \(new.values) (removes \(removed))"
+            return "grid.\(old.key): [\(old.values.joined(separator: ", "))] → [\(new.values.joined(separator: ", "))] "
+                + "(removes \(removed.joined(separator: ", ")))"
         }
     }
 

@@ -19,7 +19,9 @@ public struct SweepRegistration: Sendable {
     /// - Throws: ``SweepFileError`` or `DatasetError`, naming the file at fault.
     public static func prepare(sweepFile: String, logger: Logger) throws -> SweepRegistration {
         let spec = try SweepParser.parse(contentsOf: sweepFile)
-        for trial in spec.trials {
+        // A command trainer reads its own settings; only the built-in engine's are checked here.
+        let engineTrials = spec.trainer?.command == nil ? spec.trials : []
+        for trial in engineTrials {
             let config: TrainingConfig
             do {
                 config = try TrainingConfig(model: trial.model, training: trial.training)
@@ -47,7 +49,7 @@ public struct SweepRegistration: Sendable {
         logger.info(
             "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test, \(data.validation?.count ?? 0) validation examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
         )
-        for trial in spec.trials {
+        for trial in engineTrials {
             // Settings that depend on the data (a CNN's input shape) are checked here, once, rather than
             // by every worker on every task.
             do {
@@ -74,7 +76,9 @@ public struct SweepRegistration: Sendable {
     /// - Returns: the plan and how many tasks were new.
     /// - Throws: ``SweepIdentityError`` or `StoreError`.
     public func register(in store: Store, newSweep: Bool) throws -> (plan: SweepPlan, newTasks: Int) {
+        // A command trainer's runs do not depend on the built-in engine: its version stays out of their ids.
         try SweepPlan.register(
-            spec: spec, dataset: dataset, engineVersion: Trainer.engineVersion, in: store, newSweep: newSweep)
+            spec: spec, dataset: dataset, engineVersion: spec.trainer?.command == nil ? Trainer.engineVersion : "command",
+            in: store, newSweep: newSweep)
     }
 }

@@ -54,7 +54,22 @@ extension Scheduler {
             return
         case .deterministic:
             tasks[task.id]?.failures += 1
-            move(task.id, to: .quarantined)
+            if task.failures + 1 > sweeps[task.sweep]?.retries ?? 0 {
+                move(task.id, to: .quarantined)
+            } else {
+                requeue(task.id)
+            }
+        case .killed:
+            // Each kill counts toward the crash budget, as a worker that died running the task does.
+            tasks[task.id]?.failures += 1
+            var crashed = task.crashed
+            crashed.append("\(id)#\(task.attempt)")
+            tasks[task.id]?.crashed = crashed
+            if crashed.count >= options.crashBudget {
+                move(task.id, to: .quarantined)
+            } else {
+                requeue(task.id)
+            }
         case .transient:
             tasks[task.id]?.failures += 1
             if task.failures + 1 >= options.maxFailures {

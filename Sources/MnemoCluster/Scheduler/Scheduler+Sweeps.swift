@@ -39,7 +39,7 @@ extension Scheduler {
         let exclusions = sweeps[submission.id]?.exclusions ?? [:]
         sweeps[submission.id] = SweepState(
             id: submission.id, name: submission.name, priority: submission.priority, order: order, trials: trials,
-            queue: queue, exclusions: exclusions)
+            queue: queue, retries: submission.retries, exclusions: exclusions)
         let reservedCount = submission.open.filter { open in
             open.state == .leased && open.workerID.map { workers[$0]?.leased.contains(open.id) != true } == true
         }.count

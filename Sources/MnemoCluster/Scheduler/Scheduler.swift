@@ -197,6 +197,8 @@ struct SweepState: Sendable {
     var head = 0
     /// Tasks that went back to pending, served before the queue.
     var requeued: [String] = []
+    /// How often a deterministically failed task is tried again (a command trainer's `retries`).
+    var retries = 0
     /// Workers that failed an infrastructure check for this sweep, with the process and the reason (at
     /// most ``maxExclusions``: beyond, those of departed workers are forgotten).
     var exclusions: [String: (pid: Int32, reason: String)] = [:]

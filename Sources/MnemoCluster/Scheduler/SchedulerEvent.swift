@@ -54,12 +54,16 @@ public struct SweepSubmission: Sendable {
     public var doneByTrial: [Int: Int]
     /// Every task that is not done, in lease order.
     public var open: [OpenTask]
+    /// How often a task whose run failed deterministically is tried again (a command trainer's
+    /// `retries`); 0 quarantines it at the first such failure.
+    public var retries: Int
 
-    public init(id: String, name: String, priority: Int, doneByTrial: [Int: Int], open: [OpenTask]) {
+    public init(id: String, name: String, priority: Int, doneByTrial: [Int: Int], open: [OpenTask], retries: Int = 0) {
         self.id = id
         self.name = name
         self.priority = priority
         self.doneByTrial = doneByTrial
         self.open = open
+        self.retries = retries
     }
 }

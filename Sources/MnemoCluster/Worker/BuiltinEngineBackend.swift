@@ -21,11 +21,7 @@ struct BuiltinEngineBackend: TaskBackend {
             return .failure(of: task, TaskFailure(.infrastructure, "\(error)"), after: Date().timeIntervalSince(start))
         }
         let spec = task.spec
-        // A lease's spec comes from the network: one that does not fit the data (a coordinator of
-        // another sweep, a hostile one) fails the task instead of reaching the engine's preconditions.
-        guard spec.trainCount == data.train.count, spec.ratio >= 0.01, spec.ratio <= 0.99, spec.subset >= 0 else {
-            let problem = "the lease's spec does not fit this worker's data: train_count \(spec.trainCount) "
-                + "(the data has \(data.train.count)), ratio \(spec.ratio), subset \(spec.subset)"
+        if let problem = Self.specMismatch(spec, data: data) {
             return .failure(of: task, TaskFailure(.deterministic, problem), after: Date().timeIntervalSince(start))
         }
         do {
@@ -46,6 +42,19 @@ struct BuiltinEngineBackend: TaskBackend {
             let hint = error.isDivergence ? scale.warning.map { " (likely cause: \($0))" } ?? "" : ""
             return .failure(of: task, TaskFailure(.deterministic, "\(error)\(hint)"), after: Date().timeIntervalSince(start))
         }
+    }
+}
+
+extension BuiltinEngineBackend {
+    /// Why a lease's spec does not fit the data, or nil. A lease's spec comes from the network: one that
+    /// does not fit (a coordinator of another sweep, a hostile one) fails the task instead of reaching
+    /// the engine's preconditions or a command's inputs.
+    static func specMismatch(_ spec: TaskSpec, data: PreparedDataset) -> String? {
+        guard spec.trainCount == data.train.count, spec.ratio >= 0.01, spec.ratio <= 0.99, spec.subset >= 0 else {
+            return "the lease's spec does not fit this worker's data: train_count \(spec.trainCount) "
+                + "(the data has \(data.train.count)), ratio \(spec.ratio), subset \(spec.subset)"
+        }
+        return nil
     }
 }
 

@@ -31,17 +31,23 @@ extension FinishedTask {
     }
 }
 
-/// Runs each task on the backend its sweep's `trainer` names: the built-in engine, or `noop`.
+/// Runs each task on the backend its sweep's `trainer` names: the built-in engine, `noop`, or a command.
 struct TrainerBackends: TaskBackend {
     let builtin: BuiltinEngineBackend
     let noop: NoopBackend
+    let command: CommandBackend
 
-    init(datasets: PreparedDatasets) {
+    init(datasets: PreparedDatasets, cache: TrainerCache, gpu: String?) {
         builtin = BuiltinEngineBackend(datasets: datasets)
         noop = NoopBackend(datasets: datasets)
+        command = CommandBackend(datasets: datasets, cache: cache, gpu: gpu)
     }
 
     func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
-        task.spec.trainer == "noop" ? noop.run(task, cancellation: cancellation) : builtin.run(task, cancellation: cancellation)
+        switch task.spec.trainer {
+        case nil: builtin.run(task, cancellation: cancellation)
+        case .noop: noop.run(task, cancellation: cancellation)
+        case .command: command.run(task, cancellation: cancellation)
+        }
     }
 }

@@ -23,15 +23,16 @@ final class TaskRunner: @unchecked Sendable {
     private var current: [Int: (id: String, cancellation: TrainingCancellation)] = [:]
     private var stopping = false
     private var running = 0
-    private let makeBackend: @Sendable () -> any TaskBackend
+    private let makeBackend: @Sendable (Int) -> any TaskBackend
     private let slots: Int
     private let context: ZMQContext
     private let wakeEndpoint: String
 
     /// - Parameters:
     ///   - slots: tasks trained at once, each on its own thread with its own backend.
+    ///   - backend: makes slot `i`'s backend, on that slot's thread.
     ///   - wakeEndpoint: an `inproc://` endpoint the socket loop has bound a PULL socket to.
-    init(slots: Int, backend: @escaping @Sendable () -> any TaskBackend, context: ZMQContext, wakeEndpoint: String) {
+    init(slots: Int, backend: @escaping @Sendable (Int) -> any TaskBackend, context: ZMQContext, wakeEndpoint: String) {
         self.slots = max(1, slots)
         self.makeBackend = backend
         self.context = context
@@ -119,7 +120,7 @@ final class TaskRunner: @unchecked Sendable {
     }
 
     private func loop(slot: Int) {
-        let backend = makeBackend()
+        let backend = makeBackend(slot)
         // Created on this thread and used only here, as ZeroMQ sockets must be.
         let wake = try? ZMQSocket(context: context, kind: .push)
         try? wake?.set(.linger(.zero))

@@ -81,9 +81,13 @@ public final class Worker {
         wake = try ZMQSocket(context: context, kind: .pull)
         try wake.bind(wakeEndpoint)
         let datasets = PreparedDatasets()
+        let cache = TrainerCache(root: options.cacheDirectory.map { URL(fileURLWithPath: $0) } ?? TrainerCache.defaultRoot)
+        let gpus = options.gpus
         runner = TaskRunner(
-            slots: options.slots, backend: { TrainerBackends(datasets: datasets) }, context: context,
-            wakeEndpoint: wakeEndpoint)
+            slots: options.slots,
+            backend: { slot in
+                TrainerBackends(datasets: datasets, cache: cache, gpu: gpus.isEmpty ? nil : gpus[slot % gpus.count])
+            }, context: context, wakeEndpoint: wakeEndpoint)
         try socket.connect(options.endpoint)
     }
 

@@ -21,6 +21,12 @@ public struct WorkerOptions: Sendable {
     public var grace: Duration = .seconds(30)
     /// Exit after this long without a coordinator answering, or connected without work.
     public var idleExit: Duration = .seconds(600)
+    /// Where command trainers' inputs, run folders and checkpoints go (see ``TrainerCache``); nil for
+    /// `$XDG_CACHE_HOME/mnemo` or `~/.cache/mnemo`.
+    public var cacheDirectory: String?
+    /// GPU ids handed to the slots in turn (`CUDA_VISIBLE_DEVICES` and `{gpu}` of a command trainer);
+    /// empty when the worker has none.
+    public var gpus: [String] = []
     /// Warn when the coordinator has not answered for this long after connecting.
     public var connectWarning: Duration = .seconds(10)
 

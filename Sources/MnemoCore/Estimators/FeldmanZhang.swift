@@ -1,4 +1,4 @@
-/// The Feldman–Zhang subsampled estimator of one score and its standard error (SCIENCE.md).
+/// The Feldman–Zhang subsampled estimator of one score and its standard error (Feldman & Zhang 2020, "What Neural Networks Memorize and Why", eq. 3).
 ///
 /// Memorization of i and influence of i on j are both `mean(correct | in) − mean(correct | out)`, over the
 /// runs whose subset contains i ("in") and those that do not ("out"); they differ only in whose correctness

@@ -1,7 +1,7 @@
 import MnemoLinalg
 
 /// Streaming Feldman–Zhang aggregation for one trial: per-example counts and the influence sums `Mᵀ·C`,
-/// updated a block of runs at a time with one GEMM per class (SCIENCE.md, DESIGN.md "Estimators").
+/// updated a block of runs at a time with one GEMM per class (Feldman & Zhang 2020, "What Neural Networks Memorize and Why").
 ///
 /// With M the (runs × n) 0/1 membership matrix and C the (runs × t) test-correctness matrix, influence needs
 /// `in_sum = Mᵀ·C`. Entropy and the usual reports only need same-class pairs, so by default the accumulator

@@ -54,7 +54,7 @@ public enum SweepParser {
             throw SweepFileError(file: file, line: nil, column: nil, path: "", expected: "the file is empty")
         }
         let top = try NodeReader(node: root, path: "", file: file).mapping(
-            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid", "trainer"])
+            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid", "trainer", "params"])
         let name = try top.required("name").string(
             matching: "a name of letters, digits, '-', '_' or '.'", maxLength: 100
         ) {
@@ -63,24 +63,43 @@ public enum SweepParser {
         let seed = try top.required("seed").integer(in: 0...Int.max, what: "a non-negative integer")
         let dataset = try parseDataset(
             top.required("dataset"), directory: URL(fileURLWithPath: file).deletingLastPathComponent())
-        let (model, convolution) = try parseModel(top.required("model"))
-        var training = try parseTraining(top.required("training"))
-        if let convolution {
-            training.engineOptions = try EngineOptions.merging(convolution, into: training.engineOptions)
-        }
+        let directory = URL(fileURLWithPath: file).deletingLastPathComponent()
+        let trainer = try top.optional("trainer").map { reader throws(SweepFileError) in
+            try parseTrainer(reader, directory: directory)
+        } ?? nil
         let estimator = try parseEstimator(top.required("estimator"))
-        let grid = try top.optional("grid").map(parseGrid) ?? []
-        let trainer = try top.optional("trainer").map(parseTrainer) ?? nil
-        let runs = grid.reduce(Double(estimator.subsets)) { $0 * Double($1.values.count) }
+        var spec: SweepSpec
+        if trainer?.command != nil {
+            let settings = try parseCommandSettings(
+                model: top.optional("model"), training: top.optional("training"), params: top.optional("params"),
+                grid: top.optional("grid"))
+            spec = SweepSpec(
+                name: name, seed: UInt64(seed), dataset: dataset, model: .external, training: .external,
+                estimator: estimator, grid: [])
+            spec.params = settings.params
+            spec.paramGrid = settings.grid
+        } else {
+            if top.optional("params") != nil {
+                throw top.error(at: "params", "params: belongs to a command trainer (trainer: {kind: command, …}); "
+                    + "the built-in engine takes model: and training:")
+            }
+            let (model, convolution) = try parseModel(top.required("model"))
+            var training = try parseTraining(top.required("training"))
+            if let convolution {
+                training.engineOptions = try EngineOptions.merging(convolution, into: training.engineOptions)
+            }
+            spec = SweepSpec(
+                name: name, seed: UInt64(seed), dataset: dataset, model: model, training: training,
+                estimator: estimator, grid: try top.optional("grid").map(parseGrid) ?? [])
+        }
+        spec.trainer = trainer
+        let axisSizes = spec.grid.map(\.values.count) + (spec.paramGrid ?? []).map(\.values.count)
+        let runs = axisSizes.reduce(Double(estimator.subsets)) { $0 * Double($1) }
         guard runs <= Double(maximumRuns) else {
             throw top.error(
                 at: "grid",
                 "a sweep of at most \(maximumRuns) runs (trials × subsets), this one makes \(String(format: "%.0f", runs))")
         }
-        var spec = SweepSpec(
-            name: name, seed: UInt64(seed), dataset: dataset, model: model, training: training,
-            estimator: estimator, grid: grid)
-        spec.trainer = trainer
         return spec
     }
 
@@ -132,14 +151,6 @@ public enum SweepParser {
         return EstimatorSpec(
             subsets: try map.required("subsets").integer(in: 2...100_000, what: "an integer in 2...100000"),
             ratio: try map.optional("ratio")?.number(in: 0.01...0.99, what: "a fraction in [0.01, 0.99]") ?? 0.7)
-    }
-
-    /// `trainer: {kind: builtin}` (the default: nil) or `{kind: noop}` (every run returns at once with
-    /// no example correct: for measuring the orchestrator alone).
-    private static func parseTrainer(_ reader: NodeReader) throws(SweepFileError) -> String? {
-        let map = try reader.mapping(allowed: ["kind"])
-        let kind = try map.required("kind").string(matching: "builtin or noop") { ["builtin", "noop"].contains($0) }
-        return kind == "builtin" ? nil : kind
     }
 
     private static func parseGrid(_ reader: NodeReader) throws(SweepFileError) -> [GridAxis] {

@@ -16,10 +16,16 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     public var estimator: EstimatorSpec
     /// Grid axes in file order; the trials are their cartesian product.
     public var grid: [GridAxis]
-    /// Who trains the runs: nil for the built-in engine, `noop` for runs that return at once (to measure
-    /// the orchestrator alone). Left out of the encoding when nil, so specs and task ids of built-in
-    /// sweeps are what they were before the field existed.
-    public var trainer: String?
+    /// Who trains the runs: nil for the built-in engine, otherwise `noop` or the user's command. Left
+    /// out of the encoding when nil, so specs and task ids of built-in sweeps are what they were before
+    /// the field existed.
+    public var trainer: TrainerSpec?
+    /// A command trainer's settings (its `training:` and `params:` sections, and `model:` under the key
+    /// `model`) as one canonical JSON object; nil for the built-in engine.
+    public var params: String?
+    /// A command trainer's grid: axes over keys of ``params``; nil for the built-in engine, whose grid
+    /// is ``grid``.
+    public var paramGrid: [ParamAxis]?
 
     public init(
         name: String, seed: UInt64, dataset: DatasetSpec, model: ModelSpec, training: TrainingSpec,
@@ -100,6 +106,17 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
     }
 }
 
+/// One axis of a command trainer's grid: a key of its settings and the values (canonical JSON) it takes.
+public struct ParamAxis: Codable, Sendable, Equatable {
+    public var key: String
+    public var values: [String]
+
+    public init(key: String, values: [String]) {
+        self.key = key
+        self.values = values
+    }
+}
+
 /// The model section: an MLP with ReLU hidden layers, softmax regression (no hidden layers), or a
 /// small CNN (its `convolution` settings travel in ``TrainingSpec/engineOptions``).
 public struct ModelSpec: Codable, Sendable, Equatable {
@@ -112,6 +129,9 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         self.kind = kind
         self.hidden = hidden
     }
+
+    /// The model of a sweep whose command trainer defines its own.
+    public static let external = ModelSpec(kind: "external", hidden: [])
 }
 
 /// Optimisation hyperparameters (SGD with Nesterov momentum and weight decay) and the stopping rule.
@@ -144,6 +164,11 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
         self.untilTrainAccuracy = untilTrainAccuracy
         self.engineOptions = engineOptions
     }
+
+    /// The training settings of a sweep whose command trainer reads its own (from its params file).
+    public static let external = TrainingSpec(
+        batchSize: 0, learningRate: 0, momentum: 0, nesterov: false, weightDecay: 0, maxEpochs: 0,
+        untilTrainAccuracy: nil)
 
     /// Training keys that are passed through to the engine as ``engineOptions``.
     public static let engineOptionKeys = [

@@ -24,7 +24,9 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var training: TrainingSpec
     public var engineVersion: String
     /// The sweep's trainer (nil: the built-in engine).
-    public var trainer: String?
+    public var trainer: TrainerSpec?
+    /// A command trainer's settings for this trial (canonical JSON); nil for the built-in engine.
+    public var params: String?
 
     public init(
         sweep: SweepSpec, trial: Trial, subset: Int, datasetHash: String, trainCount: Int, engineVersion: String
@@ -42,6 +44,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.training = trial.training
         self.engineVersion = engineVersion
         self.trainer = sweep.trainer
+        self.params = trial.params
     }
 
     /// The training seed of subset `subset`: shared by every trial, so runs are paired.

@@ -8,11 +8,15 @@ public struct Trial: Codable, Sendable, Equatable {
     public let model: ModelSpec
     /// Training settings with the grid's overrides applied.
     public let training: TrainingSpec
+    /// A command trainer's settings with the grid's values applied (canonical JSON); nil for the
+    /// built-in engine.
+    public var params: String? = nil
 }
 
 extension SweepSpec {
     /// The trials of this sweep: the cartesian product of the grid axes, or one `default` trial.
     public var trials: [Trial] {
+        if let paramGrid, let params { return Self.commandTrials(params: params, grid: paramGrid, model: model, training: training) }
         var combinations: [[(GridKey, GridValue)]] = [[]]
         for axis in grid {
             combinations = combinations.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } }
@@ -26,6 +30,20 @@ extension SweepSpec {
             let name = assignment.isEmpty
                 ? "default" : assignment.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ",")
             return Trial(index: index, name: name, model: model, training: training)
+        }
+    }
+
+    private static func commandTrials(
+        params: String, grid: [ParamAxis], model: ModelSpec, training: TrainingSpec
+    ) -> [Trial] {
+        var combinations: [[(String, String)]] = [[]]
+        for axis in grid {
+            combinations = combinations.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } }
+        }
+        return combinations.enumerated().map { index, assignment in
+            let settings = assignment.reduce(params) { EngineOptions.setting($1.0, toJSON: $1.1, in: $0) }
+            let name = assignment.isEmpty ? "default" : assignment.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+            return Trial(index: index, name: name, model: model, training: training, params: settings.isEmpty ? "{}" : settings)
         }
     }
 
@@ -53,6 +71,6 @@ extension Trial {
     /// This trial under another index: a grown sweep keeps the index each trial had when first stored,
     /// so its task ids (which hash the index) and its results stay where they are.
     public func reindexed(to index: Int) -> Trial {
-        Trial(index: index, name: name, model: model, training: training)
+        Trial(index: index, name: name, model: model, training: training, params: params)
     }
 }

@@ -1,4 +1,4 @@
-/// PAST, privacy-aware sparsity tuning (see `SCIENCE.md`): after normal training, `epochs` more
+/// PAST, privacy-aware sparsity tuning ("Defending Membership Inference Attacks via Privacy-Aware Sparsity Tuning"): after normal training, `epochs` more
 /// epochs with the objective plus `λ Σᵢ γᵢ^α |θᵢ|`.
 ///
 /// At the start of each tuning epoch the trainer draws up to `sampleSize` members (the examples it

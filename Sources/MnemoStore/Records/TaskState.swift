@@ -1,6 +1,6 @@
 import GRDB
 
-/// Where a task stands in the scheduling state machine (see DESIGN.md, "Task state machine").
+/// Where a task stands in the scheduling state machine (see docs/architecture.md, "Task state machine").
 ///
 /// `pending → leased → done`; an application failure sends a leased task back to `pending`, or to
 /// `quarantined` once its failure budget is spent. Infrastructure losses (worker death, lease

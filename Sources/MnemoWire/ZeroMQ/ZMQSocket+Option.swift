@@ -1,7 +1,7 @@
 internal import CZeroMQ
 
 extension ZMQSocket {
-    /// A socket option Mnemo sets on purpose (see DESIGN.md, Protocol), with its value.
+    /// A socket option Mnemo sets on purpose (see docs/architecture.md, "Protocol"), with its value.
     ///
     /// Durations go to libzmq in whole milliseconds, rounded up; counts and sizes must be in the ranges
     /// libzmq accepts, otherwise ``ZMQSocket/set(_:)`` throws `EINVAL`.

@@ -1,0 +1,223 @@
+import Foundation
+import MnemoTestSupport
+import Testing
+
+/// Sweeps trained by the user's own command (`trainer: {kind: command}`), run through the real `mnemo`
+/// binary with real worker processes: the shipped NumPy trainer end to end, and each way a command can
+/// fail.
+@Suite(.serialized)
+struct ExternalTrainerTests {
+    /// The repository's `sweeps/external/train_numpy.py`.
+    static let numpyTrainer = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../sweeps/external/train_numpy.py").standardizedFileURL
+
+    static let dataset = """
+        dataset:
+          name: synthetic
+          label_noise: 0.1
+          synthetic: {class_count: 4, dimension: 16, common_modes_per_class: 2, common_mode_size: 30, rare_modes_per_class: 0, common_test_size: 10, spread: 0.5}
+        """
+
+    /// A folder with the NumPy trainer and a wrapper that records each run's mask before training.
+    private func folderWithTrainer() throws -> TemporaryDirectory {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.copyItem(at: Self.numpyTrainer, to: dir.url.appendingPathComponent("train_numpy.py"))
+        try FileManager.default.createDirectory(atPath: dir.path("received"), withIntermediateDirectories: true)
+        try dir.write(
+            """
+            import shutil, subprocess, sys
+            mask, subset = sys.argv[1], sys.argv[2]
+            shutil.copy(mask, f"received/mask-{subset}.npy")
+            sys.exit(subprocess.call([sys.executable, "train_numpy.py"] + sys.argv[3:]))
+            """, to: "record.py")
+        return dir
+    }
+
+    private func environment(_ dir: TemporaryDirectory) -> [String: String] {
+        ["XDG_CACHE_HOME": dir.path("cache")]
+    }
+
+    @Test(.enabled(if: NumPy.isAvailable)) func theNumPyTrainerRunsEndToEndWithMnemosMasks() throws {
+        let dir = try folderWithTrainer()
+        let sweep = try dir.write(
+            """
+            name: external
+            seed: 11
+            \(Self.dataset)
+            trainer:
+              kind: command
+              command: python3 record.py {mask} {subset} --data {data} --mask {mask} --params {params} --out {out} --seed {seed}
+              timeout: 2m
+            params: {features: 256, epochs: 150, learning_rate: 0.5}
+            estimator: {subsets: 12, ratio: 0.7}
+            """, to: "external.yaml")
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run", environment: environment(dir))
+        #expect(run.status == 0, "mnemo run failed: \(run.stderr)")
+        let export = try MnemoProcess.run(["export", dir.path("external.sqlite"), "--out", dir.path("out")], in: dir, label: "export")
+        #expect(export.status == 0, "\(export.stderr)")
+        // The masks the command received are Mnemo's; memorization recomputed from runs.npz is the export's.
+        let check = try NumPy.run(
+            """
+            import glob, json, sys, numpy as np
+            folder = sys.argv[1]
+            runs = np.load(folder + "/out/runs.npz")
+            masks, subsets = runs["trainset_mask"], runs["subset_idx"]
+            received = sorted(glob.glob(folder + "/received/mask-*.npy"))
+            assert len(received) == 12, len(received)
+            for row, subset in enumerate(subsets):
+                got = np.load(f"{folder}/received/mask-{subset}.npy")
+                assert got.dtype == np.bool_ and (got == masks[row]).all(), f"subset {subset}: mask differs"
+            correct = runs["trainset_correctness"].astype(float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                expected = (correct * masks).sum(0) / masks.sum(0) - (correct * ~masks).sum(0) / (~masks).sum(0)
+            mem = np.load(folder + "/out/fz_estimates.npz")["tr_mem"]
+            # An example in every subset (or in none) has no estimate: NaN in both.
+            assert (np.isnan(mem) == np.isnan(expected)).all()
+            known = ~np.isnan(expected)
+            assert known.sum() > 200 and np.abs(mem[known] - expected[known]).max() < 1e-5
+            print(json.load(open(folder + "/out/summary.json"))["mislabeled_auc"])
+            """, arguments: [dir.url.path])
+        let auc = try #require(Double(check.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(auc >= 0.9, "mislabeled AUC \(auc)")
+        // Finished runs leave no folder behind; the data file is cached once.
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: dir.path("cache/mnemo/tasks"))) ?? []
+        #expect(tasks.isEmpty, "\(tasks)")
+        let data = try FileManager.default.contentsOfDirectory(atPath: dir.path("cache/mnemo/data"))
+        #expect(data.filter { $0.hasSuffix(".npz") }.count == 1, "\(data)")
+    }
+
+    /// A sweep whose command is `python3 fail.py {out} …` with `script` as fail.py.
+    private func failingSweep(_ script: String, in dir: TemporaryDirectory, trainer extra: String = "") throws -> String {
+        try dir.write(script, to: "fail.py")
+        return try dir.write(
+            """
+            name: failing
+            seed: 3
+            \(Self.dataset)
+            trainer:
+              kind: command
+              command: python3 fail.py {out} {data}
+            \(extra)
+            estimator: {subsets: 2, ratio: 0.5}
+            """, to: "failing.yaml")
+    }
+
+    /// Writes correctness files of the dataset's sizes, then `body` may spoil them.
+    static func outputScript(_ body: String) -> String {
+        """
+        import sys, numpy as np
+        out, data = sys.argv[1], np.load(sys.argv[2])
+        train = np.ones(len(data["train_labels"]), dtype=bool)
+        test = np.ones(len(data["test_labels"]), dtype=bool)
+        \(body)
+        np.save(out + "/correctness_train.npy", train)
+        np.save(out + "/correctness_test.npy", test)
+        """
+    }
+
+    @Test(.enabled(if: NumPy.isAvailable), arguments: [
+        ("train = train[:-1]", "correctness_train.npy has shape [239], expected [240]"),
+        ("test = test.astype(np.float32); test[3] = np.nan", "correctness_test.npy[3] is nan"),
+        ("train = train.astype(np.int64); train[7] = 2", "correctness_train.npy[7] is 2.0; correctness must be 0 or 1"),
+        ("test = test.astype('<U1')", "unsupported element type '<U1'"),
+    ])
+    func aBadOutputFileFailsTheRunNamingTheFileAndIndex(spoil: String, message: String) throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try failingSweep(Self.outputScript(spoil), in: dir)
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "run", environment: environment(dir))
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains(message), "\(run.stderr)")
+        // Deterministic: one attempt per task, no retry.
+        let status = try MnemoProcess.run(["status", dir.path("failing.sqlite"), "--failures"], in: dir, label: "status")
+        #expect(status.stdout.contains("bad output"), "\(status.stdout)")
+    }
+
+    @Test(.enabled(if: NumPy.isAvailable)) func aCommandPastItsTimeoutIsKilledWithItsGroup() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try failingSweep(
+            """
+            import subprocess, sys, time
+            child = subprocess.Popen(["sleep", "300"])
+            open("grandchild-" + str(child.pid), "w").close()
+            time.sleep(300)
+            """, in: dir, trainer: "  timeout: 2s")
+        let started = Date()
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "run", environment: environment(dir))
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("timed out after 2.0s"), "\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 60)
+        let pids = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.hasPrefix("grandchild-") }
+        #expect(pids.count == 2)
+        for name in pids {
+            #expect(!FileManager.default.fileExists(atPath: "/proc/\(name.dropFirst("grandchild-".count))/cmdline")
+                || (try? String(contentsOfFile: "/proc/\(name.dropFirst("grandchild-".count))/cmdline", encoding: .utf8))?.contains("sleep") != true)
+        }
+    }
+
+    @Test func aMissingScriptOrUnknownPlaceholderIsRefusedBeforeAnythingStarts() throws {
+        let dir = try TemporaryDirectory()
+        let missing = try dir.write(
+            """
+            name: missing
+            seed: 3
+            \(Self.dataset)
+            trainer: {kind: command, command: "python3 nowhere/train.py --out {out}"}
+            estimator: {subsets: 2}
+            """, to: "missing.yaml")
+        let run = try MnemoProcess.run(["run", missing, "--workers", "1"], in: dir, label: "missing")
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("missing.yaml:7:"), "\(run.stderr)")
+        #expect(run.stderr.contains("nowhere/train.py"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("missing.sqlite")))
+        let unknown = try dir.write(
+            """
+            name: unknown
+            seed: 3
+            \(Self.dataset)
+            trainer:
+              kind: command
+              command: python3 -c pass {outdir}
+            estimator: {subsets: 2}
+            """, to: "unknown.yaml")
+        let second = try MnemoProcess.run(["run", unknown, "--workers", "1"], in: dir, label: "unknown")
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("unknown.yaml:9:"), "\(second.stderr)")
+        #expect(second.stderr.contains("unknown placeholder {outdir}"), "\(second.stderr)")
+    }
+
+    @Test(.enabled(if: NumPy.isAvailable)) func anEditedTrainingScriptIsRefusedAsAChangedTrainer() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try failingSweep(Self.outputScript(""), in: dir)
+        let first = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "first", environment: environment(dir))
+        #expect(first.status == 0, "\(first.stderr)")
+        try dir.write(Self.outputScript("test[0] = False"), to: "fail.py")
+        let second = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "second", environment: environment(dir))
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("trainer.files"), "\(second.stderr)")
+        let renewed = try MnemoProcess.run(
+            ["run", sweep, "--workers", "1", "--no-progress", "--new-sweep"], in: dir, label: "renewed", environment: environment(dir))
+        #expect(renewed.status == 0, "\(renewed.stderr)")
+    }
+
+    @Test(.enabled(if: NumPy.isAvailable)) func exitSeventyFiveIsRetriedAndOtherExitsAreNot() throws {
+        let dir = try TemporaryDirectory()
+        // Exits 75 the first time each run is tried, then succeeds.
+        let sweep = try failingSweep(
+            Self.outputScript(
+                """
+                import os
+                marker = "tried-" + os.path.basename(out.rstrip("/").rsplit("/", 1)[0].rsplit("-", 1)[0])
+                if not os.path.exists(marker):
+                    open(marker, "w").close()
+                    sys.exit(75)
+                """), in: dir)
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "run", environment: environment(dir))
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("status 75"), "\(run.stderr)")
+        let other = try TemporaryDirectory()
+        let exits = try failingSweep("import sys; sys.exit(4)", in: other)
+        let failed = try MnemoProcess.run(["run", exits, "--workers", "1", "--no-progress"], in: dir, label: "exit4", environment: environment(dir))
+        #expect(failed.status == 3, "\(failed.stderr)")
+        #expect(failed.stderr.contains("exited with status 4"), "\(failed.stderr)")
+    }
+}
