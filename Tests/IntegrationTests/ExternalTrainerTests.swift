@@ -1,4 +1,5 @@
 import Foundation
+import MnemoStore
 import MnemoTestSupport
 import Testing
 
@@ -219,5 +220,88 @@ struct ExternalTrainerTests {
         let failed = try MnemoProcess.run(["run", exits, "--workers", "1", "--no-progress"], in: dir, label: "exit4", environment: environment(dir))
         #expect(failed.status == 3, "\(failed.stderr)")
         #expect(failed.stderr.contains("exited with status 4"), "\(failed.stderr)")
+    }
+}
+
+/// Workers that die or stop while a command trains: nothing is left running, nothing is lost.
+extension ExternalTrainerTests {
+    /// A command that records its pid and a grandchild's under `pids/`, then sleeps `seconds` unless the
+    /// file `fast` exists, then writes valid outputs. `ignoreTerm` makes it ignore SIGTERM.
+    static func slowScript(seconds: Int, ignoreTerm: Bool = false) -> String {
+        outputScript(
+            """
+            import os, signal, subprocess, time
+            \(ignoreTerm ? "signal.signal(signal.SIGTERM, signal.SIG_IGN)" : "")
+            child = subprocess.Popen(["sleep", "600"], start_new_session=False)
+            os.makedirs("pids", exist_ok=True)
+            open(f"pids/{os.getpid()}", "w").close()
+            open(f"pids/{child.pid}", "w").close()
+            if not os.path.exists("fast"):
+                time.sleep(\(seconds))
+            child.kill()
+            """)
+    }
+
+    /// The pids the commands recorded.
+    static func recordedPIDs(_ dir: TemporaryDirectory) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path("pids"))) ?? []).compactMap { Int32($0) }
+    }
+
+    /// Whether process `pid` runs (a zombie, dead but not yet reaped, does not).
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        return !stat.contains(") Z ")
+    }
+
+    @Test(.enabled(if: NumPy.isAvailable)) func aWorkerKilledMidCommandLeavesNoProcessAndTheTaskIsDoneOnceElsewhere() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try failingSweep(Self.slowScript(seconds: 600), in: dir)
+        let db = dir.path("failing.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let doomed = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "doomed", "--prefetch", "0"], in: dir, label: "doomed",
+            environment: environment(dir))
+        #expect(eventually(timeout: 60) { Self.recordedPIDs(dir).count >= 2 }, "\(doomed.standardError)")
+        let pids = Self.recordedPIDs(dir)
+        #expect(pids.allSatisfy(Self.isAlive), "the command and its child run before the kill")
+        doomed.kill(SIGKILL)
+        #expect(eventually(timeout: 5) { !pids.contains(where: Self.isAlive) }, "left behind: \(pids.filter(Self.isAlive))")
+        try dir.write("", to: "fast")
+        let survivor = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "survivor"], in: dir, label: "survivor", environment: environment(dir))
+        #expect(coordinator.wait(timeout: 90) == 0, "\(coordinator.standardError)")
+        #expect(survivor.wait(timeout: 30) == 0)
+        let store = try Store.openReadOnly(path: db)
+        #expect(try store.resultCount(sweepID: "failing") == 2)
+        #expect(try store.tasks(sweepID: "failing").allSatisfy { $0.state == .done })
+    }
+
+    @Test(.enabled(if: NumPy.isAvailable), arguments: [false, true])
+    func sigtermToAWorkerEndsItsCommandWithinTheGracePeriod(ignoreTerm: Bool) throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try failingSweep(Self.slowScript(seconds: 600, ignoreTerm: ignoreTerm), in: dir)
+        let db = dir.path("failing.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let stopped = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "stopped", "--prefetch", "0", "--grace", "2"], in: dir,
+            label: "stopped", environment: environment(dir))
+        #expect(eventually(timeout: 60) { Self.recordedPIDs(dir).count >= 2 }, "\(stopped.standardError)")
+        let pids = Self.recordedPIDs(dir)
+        let signalled = Date()
+        Foundation.kill(stopped.pid, SIGTERM)
+        let status = stopped.wait(timeout: 30)
+        let took = Date().timeIntervalSince(signalled)
+        #expect(status == 0 && !stopped.wasSignalled, "\(stopped.standardError)")
+        // A command that obeys SIGTERM ends at once; one that ignores it is killed when the grace ends.
+        #expect(ignoreTerm ? (took >= 1.9 && took < 8) : took < 2, "took \(took)s")
+        #expect(!pids.contains(where: Self.isAlive), "left behind: \(pids.filter(Self.isAlive))")
+        try dir.write("", to: "fast")
+        let finisher = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "finisher"], in: dir, label: "finisher", environment: environment(dir))
+        #expect(coordinator.wait(timeout: 90) == 0, "\(coordinator.standardError)")
+        #expect(finisher.wait(timeout: 30) == 0)
+        let tasks = try Store.openReadOnly(path: db).tasks(sweepID: "failing")
+        // The lease was handed back, not lost: no crash counted, nothing failed.
+        #expect(tasks.allSatisfy { $0.state == .done && $0.crashedWorkers.isEmpty && $0.failures == 0 }, "\(tasks)")
     }
 }

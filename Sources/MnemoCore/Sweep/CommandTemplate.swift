@@ -77,6 +77,9 @@ public struct CommandTemplate: Sendable, Equatable {
         if inWord { words.append(word) }
         guard !words.isEmpty else { throw ParseError(description: "an empty command") }
         for word in words {
+            if let open = word.lastIndex(of: "{"), !word[open...].contains("}") {
+                throw ParseError(description: "an unclosed '{' in '\(word)'")
+            }
             for name in Self.placeholderNames(in: word) where !Self.placeholders.contains(name) {
                 throw ParseError(description: "unknown placeholder {\(name)}; allowed: "
                     + Self.placeholders.map { "{\($0)}" }.joined(separator: ", "))
@@ -120,17 +123,13 @@ public struct CommandTemplate: Sendable, Equatable {
         return files
     }
 
-    /// The names between braces in `word`; an opening brace that is not closed counts as a name too,
-    /// so that it is refused.
+    /// The names between braces in `word` (an unclosed brace is refused before this is asked).
     private static func placeholderNames(in word: String) -> [String] {
         var names: [String] = []
         var rest = word[...]
         while let open = rest.firstIndex(of: "{") {
             let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: "}") else {
-                names.append(String(after))
-                break
-            }
+            guard let close = after.firstIndex(of: "}") else { break }
             names.append(String(after[..<close]))
             rest = after[after.index(after: close)...]
         }

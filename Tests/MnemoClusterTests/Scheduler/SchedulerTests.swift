@@ -252,3 +252,37 @@ import Testing
         #expect(h.scheduler.connectedWorkers["w1"] == nil)
     }
 }
+
+extension SchedulerTests {
+    @Test func aCommandTrainersRetriesGiveDeterministicFailuresMoreAttempts() {
+        var h = SchedulerHarness()
+        var submission = SchedulerHarness.submission(subsets: 1)
+        submission.retries = 2
+        h.handle(.submit(submission))
+        var grant = h.join("w1")[0]
+        // Two retries: three attempts in all, then quarantined.
+        for attempt in 1...3 {
+            #expect(grant.attempt == attempt)
+            let effects = h.handle(.results(worker: "w1", outcomes: [h.failure(grant, .deterministic, "exited with status 1")]))
+            if attempt < 3 {
+                #expect(h.counts().pending + h.counts().leased == 1)
+                grant = SchedulerHarness.grants(effects, to: "w1")[0]
+            }
+        }
+        #expect(h.counts().quarantined == 1 && h.counts().open == 0)
+    }
+
+    @Test func aRunKilledFromOutsideCountsTowardTheCrashBudgetEvenOnOneWorker() {
+        var h = SchedulerHarness()
+        h.handle(.submit(SchedulerHarness.submission(subsets: 1)))
+        var grant = h.join("w1")[0]
+        for kill in 1...3 {
+            let effects = h.handle(.results(worker: "w1", outcomes: [h.failure(grant, .killed, "SIGKILL from outside")]))
+            #expect(h.counts().quarantined == (kill == 3 ? 1 : 0))
+            if kill < 3 { grant = SchedulerHarness.grants(effects, to: "w1")[0] }
+        }
+        // The worker itself is not excluded: it takes the next sweep's work.
+        let next = h.handle(.submit(SchedulerHarness.submission("b", subsets: 1)))
+        #expect(SchedulerHarness.grants(next, to: "w1").map(\.taskID) == ["b-t0-s0"])
+    }
+}

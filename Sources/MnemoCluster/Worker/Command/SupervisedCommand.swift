@@ -35,7 +35,8 @@ struct SupervisedCommand {
         case signalled(Int32)
         /// It ran past its timeout and its group was killed.
         case timedOut
-        /// The worker cancelled it (a revoked lease, the end of a grace period) and killed its group.
+        /// The worker cancelled it (a revoked lease, the end of a grace period) and killed its group, or
+        /// it stopped without success after the grace period's SIGTERM.
         case cancelled
         /// It never started: the program or its folder could not be used (the reason in words).
         case couldNotStart(String)
@@ -111,7 +112,11 @@ struct SupervisedCommand {
         }
         var status: Int32 = 0
         while waitpid(supervisor, &status, 0) < 0, errno == EINTR {}
-        return Self.termination(reports: reports, killedBy: killedBy, executable: executable, workdir: workdir)
+        let ended = Self.termination(reports: reports, killedBy: killedBy, executable: executable, workdir: workdir)
+        // A command that stops because the worker asked it to (SIGTERM) has not failed: its lease goes back.
+        if sentTerm, case .signalled = ended { return .cancelled }
+        if sentTerm, case .exited(let status) = ended, status != 0 { return .cancelled }
+        return ended
     }
 
     /// Reads the supervisor's records: a failure to start wins, then a kill Mnemo asked for, then the
