@@ -8,6 +8,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -42,8 +43,17 @@ static inline pid_t mnemo_supervisor_spawn(
     int stdout_fd, int stderr_fd, int report_fd)
 {
     pid_t parent = getpid();
+    // Signals stay blocked across fork, so the supervisor cannot die of one sent before it is ready.
+    sigset_t everything, previous;
+    sigfillset(&everything);
+    pthread_sigmask(SIG_SETMASK, &everything, &previous);
     pid_t supervisor = fork();
-    if (supervisor != 0) return supervisor;
+    if (supervisor != 0) {
+        int saved = errno;
+        pthread_sigmask(SIG_SETMASK, &previous, NULL);
+        errno = saved;
+        return supervisor;
+    }
 
     // The supervisor. Dispositions are inherited (a Swift service ignores SIGTERM to watch it through
     // Dispatch): ignored signals would be discarded, so every one it waits for goes back to default.

@@ -78,12 +78,25 @@ import Testing
         let dir = try folder()
         let cancellation = TrainingCancellation()
         // The command records SIGTERM and then keeps running: only the later cancellation ends it.
-        let script = "trap 'echo got-term > \(dir)/term; ' TERM; i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"
-        let command = shell(script, in: dir)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.4) { cancellation.beginGracePeriod() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 1.2) { cancellation.cancel() }
-        let ended = try command.run(timeout: nil, cancellation: cancellation)
+        let script = "trap 'echo got-term > \(dir)/term' TERM; touch \(dir)/ready; "
+            + "i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"
+        // A thread of its own (the shared Dispatch pool may be busy with other tests): grace once the
+        // trap is set, cancel once SIGTERM was seen.
+        let driver = Thread {
+            func waitFor(_ file: String) {
+                let deadline = Date().addingTimeInterval(30)
+                while !FileManager.default.fileExists(atPath: file), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            }
+            waitFor(dir + "/ready")
+            cancellation.beginGracePeriod()
+            waitFor(dir + "/term")
+            cancellation.cancel()
+        }
+        driver.start()
+        let started = Date()
+        let ended = try shell(script, in: dir).run(timeout: nil, cancellation: cancellation)
         #expect(ended == .cancelled)
         #expect(FileManager.default.fileExists(atPath: dir + "/term"))
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 }
