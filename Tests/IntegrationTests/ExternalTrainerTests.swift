@@ -26,10 +26,13 @@ struct ExternalTrainerTests {
         try FileManager.default.createDirectory(atPath: dir.path("received"), withIntermediateDirectories: true)
         try dir.write(
             """
-            import shutil, subprocess, sys
-            mask, subset = sys.argv[1], sys.argv[2]
+            import glob, os, shutil, subprocess, sys
+            mask, subset, out = sys.argv[1], sys.argv[2], sys.argv[sys.argv.index("--out") + 1]
             shutil.copy(mask, f"received/mask-{subset}.npy")
-            sys.exit(subprocess.call([sys.executable, "train_numpy.py"] + sys.argv[3:]))
+            status = subprocess.call([sys.executable, "train_numpy.py"] + sys.argv[3:])
+            for name in glob.glob(out + "/*.npy"):
+                shutil.copy(name, f"received/{subset}-" + os.path.basename(name))
+            sys.exit(status)
             """, to: "record.py")
         return dir
     }
@@ -50,6 +53,7 @@ struct ExternalTrainerTests {
               command: python3 record.py {mask} {subset} --data {data} --mask {mask} --params {params} --out {out} --seed {seed}
               timeout: 2m
             params: {features: 256, epochs: 150, learning_rate: 0.5}
+            outputs: [correctness, margin, loss, probability]
             estimator: {subsets: 12, ratio: 0.7}
             """, to: "external.yaml")
         let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run", environment: environment(dir))
@@ -68,6 +72,14 @@ struct ExternalTrainerTests {
             for row, subset in enumerate(subsets):
                 got = np.load(f"{folder}/received/mask-{subset}.npy")
                 assert got.dtype == np.bool_ and (got == masks[row]).all(), f"subset {subset}: mask differs"
+                # Float outputs round-trip bit for bit, correctness as written.
+                for name in ("margin", "loss", "probability"):
+                    for split, prefix in (("train", "trainset"), ("test", "testset")):
+                        written = np.load(f"{folder}/received/{subset}-{name}_{split}.npy")
+                        stored = runs[f"{prefix}_{name}"][row]
+                        assert stored.dtype == np.float32 and written.tobytes() == stored.tobytes(), (subset, name, split)
+                written = np.load(f"{folder}/received/{subset}-correctness_train.npy")
+                assert (written == runs["trainset_correctness"][row]).all()
             correct = runs["trainset_correctness"].astype(float)
             with np.errstate(invalid="ignore", divide="ignore"):
                 expected = (correct * masks).sum(0) / masks.sum(0) - (correct * ~masks).sum(0) / (~masks).sum(0)
@@ -303,5 +315,57 @@ extension ExternalTrainerTests {
         let tasks = try Store.openReadOnly(path: db).tasks(sweepID: "failing")
         // The lease was handed back, not lost: no crash counted, nothing failed.
         #expect(tasks.allSatisfy { $0.state == .done && $0.crashedWorkers.isEmpty && $0.failures == 0 }, "\(tasks)")
+    }
+}
+
+/// The built-in engine fills every per-example output, consistent with its correctness bits.
+@Suite(.serialized)
+struct EngineOutputsTests {
+    @Test(.enabled(if: NumPy.isAvailable)) func everyOutputAgreesWithCorrectnessAndWithTheOthers() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(
+            """
+            name: outputs
+            seed: 7
+            \(ExternalTrainerTests.dataset)
+            model: {kind: mlp, hidden: [32]}
+            training: {batch_size: 32, learning_rate: 0.1, max_epochs: 20}
+            outputs: [correctness, margin, loss, confidence, probability, logits]
+            estimator: {subsets: 4, ratio: 0.5}
+            """, to: "outputs.yaml")
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
+        #expect(run.status == 0, "mnemo run failed: \(run.stderr)")
+        let export = try MnemoProcess.run(["export", dir.path("outputs.sqlite"), "--out", dir.path("out")], in: dir, label: "export")
+        #expect(export.status == 0, "\(export.stderr)")
+        let checked = try NumPy.run(
+            """
+            import sys, numpy as np
+            runs, fz = np.load(sys.argv[1] + "/runs.npz"), np.load(sys.argv[1] + "/fz_estimates.npz")
+            checked = 0
+            for prefix, labels in (("trainset", fz["tr_labels"]), ("testset", fz["tt_labels"])):
+                correct = runs[prefix + "_correctness"]
+                margin, loss, confidence = runs[prefix + "_margin"], runs[prefix + "_loss"], runs[prefix + "_confidence"]
+                probability, logits = runs[prefix + "_probability"], runs[prefix + "_logits"]
+                runs_, n, classes = logits.shape
+                assert margin.shape == (runs_, n) and probability.shape == (runs_, n, classes)
+                rows = np.arange(n)
+                for r in range(runs_):
+                    z, y = logits[r].astype(np.float64), labels
+                    # correctness is (margin > 0), or a tie the true class wins by argmax's first-index rule
+                    assert (correct[r] == ((margin[r] > 0) | ((margin[r] == 0) & (z.argmax(1) == y)))).all()
+                    assert (correct[r] == (z.argmax(1) == y)).all()
+                    others = z.copy(); others[rows, y] = -np.inf
+                    assert np.allclose(margin[r], z[rows, y] - others.max(1), atol=1e-5)
+                    # confidence > 0.5 => margin > 0 => loss < ln(classes)
+                    assert (margin[r][confidence[r] > 0.5] > 0).all()
+                    assert (loss[r][margin[r] > 0] < np.log(classes)).all()
+                    assert np.allclose(probability[r].sum(1), 1, atol=1e-5)
+                    assert np.allclose(confidence[r], probability[r][rows, y], atol=1e-6)
+                    assert np.allclose(loss[r], -np.log(np.maximum(probability[r][rows, y], 1e-30)), rtol=1e-4, atol=1e-4)
+                    checked += n
+            print(checked)
+            """, arguments: [dir.path("out")])
+        // 4 runs over 240 train and 80 test examples.
+        #expect(checked.trimmingCharacters(in: .whitespacesAndNewlines) == "\(4 * (240 + 80))")
     }
 }

@@ -39,6 +39,13 @@ struct HostilePeerTests {
             let batch = ResultBatch(outcomes: [Self.outcome(task: "t", attempt: 1, offset: offset)])
             try attacker.send(Envelope(type: .result, header: batch, payload: Data(repeating: 0, count: 100)).encode())
         }
+        // Float arrays whose shapes overflow, are negative or run past the payload.
+        for shape in [[Int.max, 2], [-1], [1 << 40, 1 << 40], [1, 2, 3, 4, 5], [1_000_000]] {
+            var outcome = Self.outcome(task: "t", attempt: 1)
+            outcome.arrays = [ResultArrayHeader(name: "margin_train", shape: shape)]
+            let batch = ResultBatch(outcomes: [outcome])
+            try attacker.send(Envelope(type: .result, header: batch, payload: Data(repeating: 0, count: 100)).encode())
+        }
         Thread.sleep(forTimeInterval: 1)
         #expect(coordinator.isRunning, "\(coordinator.standardError)")
         let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "honest"], in: dir, label: "worker")

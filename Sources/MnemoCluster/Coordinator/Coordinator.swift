@@ -254,15 +254,43 @@ public final class Coordinator {
         }
         guard let sweep = scheduler.sweep(ofTask: outcome.taskId), let plan = plans[sweep],
             outcome.trainCount == plan.dataset.trainLabels.count, outcome.testCount == plan.dataset.testLabels.count,
-            let (train, test) = outcome.slices(of: payload),
+            let (train, test, arrayData) = outcome.slices(of: payload),
             (try? BitVector(data: train, count: outcome.trainCount)) != nil,
-            (try? BitVector(data: test, count: outcome.testCount)) != nil
+            (try? BitVector(data: test, count: outcome.testCount)) != nil,
+            let arrays = Self.arrays(outcome.arrays ?? [], arrayData, expected: plan.expectedArrays),
+            let metrics = Self.metricsJSON(outcome.metrics)
         else { return .malformed(taskID: outcome.taskId) }
         return .result(
             ResultRecord(
                 taskID: outcome.taskId, attempt: outcome.attempt, workerID: id, trainBits: train, testBits: test,
                 subsetAccuracy: outcome.subsetAccuracy, testAccuracy: outcome.testAccuracy, epochs: outcome.epochs,
-                seconds: outcome.seconds, receivedAt: now))
+                seconds: outcome.seconds, receivedAt: now, metrics: metrics, arrays: arrays))
+    }
+
+    /// A result's arrays when they are exactly the ones its sweep asks for (names and shapes) and every
+    /// value is finite; nil otherwise.
+    static func arrays(_ headers: [ResultArrayHeader], _ data: [Data], expected: [String: [Int]]) -> [ResultArray]? {
+        guard headers.count == expected.count, Set(headers.map(\.name)).count == headers.count else { return nil }
+        var arrays: [ResultArray] = []
+        for (header, bytes) in zip(headers, data) {
+            guard expected[header.name] == header.shape else { return nil }
+            let finite = bytes.withUnsafeBytes { raw in
+                (0..<bytes.count / 4).allSatisfy { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self).isFinite }
+            }
+            guard finite else { return nil }
+            arrays.append(ResultArray(name: header.name, shape: header.shape, data: bytes))
+        }
+        return arrays.sorted { $0.name < $1.name }
+    }
+
+    /// At most 64 finite metrics with names of at most 64 characters, as a JSON object; `.some(nil)`
+    /// for none, nil when they break those bounds.
+    static func metricsJSON(_ metrics: [String: Double]?) -> String?? {
+        guard let metrics, !metrics.isEmpty else { return .some(nil) }
+        guard metrics.count <= 64, metrics.allSatisfy({ $0.key.count <= 64 && !$0.key.isEmpty && $0.value.isFinite }),
+            let data = try? JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys])
+        else { return nil }
+        return .some(String(decoding: data, as: UTF8.self))
     }
 
     // MARK: - Outbound

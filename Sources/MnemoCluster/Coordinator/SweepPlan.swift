@@ -24,6 +24,16 @@ public struct SweepPlan: Sendable {
         self.trialsByIndex = Dictionary(trials.map { ($0.index, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The per-example arrays each result must carry, by name, with their shapes.
+    var expectedArrays: [String: [Int]] {
+        var arrays: [String: [Int]] = [:]
+        for output in spec.outputs ?? [] {
+            arrays[output.arrayName("train")] = output.shape(count: dataset.trainLabels.count, classes: dataset.classCount)
+            arrays[output.arrayName("test")] = output.shape(count: dataset.testLabels.count, classes: dataset.classCount)
+        }
+        return arrays
+    }
+
     /// The spec of one task of this sweep, or nil for a trial it does not have.
     public func taskSpec(trial: Int, subset: Int) -> TaskSpec? {
         trialsByIndex[trial].map { trial in
@@ -36,8 +46,11 @@ public struct SweepPlan: Sendable {
     /// The largest frame a legal message of this sweep can have: a full batch of results (one per
     /// task a worker may hold), or the largest header.
     public func largestMessage(maxBatch: Int) -> Int {
-        let perResult = (dataset.trainLabels.count + 7) / 8 + (dataset.testLabels.count + 7) / 8
-        return max(FrameLimits.default.maxHeaderBytes, perResult * maxBatch + 4096)
+        let bits = (dataset.trainLabels.count + 7) / 8 + (dataset.testLabels.count + 7) / 8
+        let perResult = bits + expectedArrays.values.reduce(0) { $0 + 4 * $1.reduce(1, *) }
+        // Workers split their results into messages of at most `ResultMessages.maxPayloadBytes`.
+        let batch = min(perResult * maxBatch, max(perResult, ResultMessages.maxPayloadBytes))
+        return min(max(FrameLimits.default.maxHeaderBytes, batch + 4096), FrameLimits.default.maxFrameBytes)
     }
 
     /// Registers `spec` in `store` and returns its plan, with how many tasks were new.

@@ -28,13 +28,19 @@ struct BuiltinEngineBackend: TaskBackend {
             let model = try Trainer(config: TrainingConfig(model: spec.model, training: spec.training)).train(
                 seed: spec.trainingSeed, data: data.train, subset: spec.mask.members, validation: data.validation,
                 cancellation: cancellation)
-            let train = model.evaluate(data.train)
-            let test = model.evaluate(data.test)
+            let outputs = spec.outputs ?? []
+            let keepLogits = outputs.contains { $0.isPerClass }
+            let train = model.evaluate(data.train, keepLogits: keepLogits)
+            let test = model.evaluate(data.test, keepLogits: keepLogits)
+            let arrays = RunOutputArrays.fromEngine(outputs, train: train, test: test, classes: data.train.classCount)
             let outcome = TaskOutcome(
                 taskId: task.taskId, attempt: task.attempt, failure: nil, trainCount: data.train.count,
                 testCount: data.test.count, payloadOffset: 0, subsetAccuracy: model.report.subsetAccuracy,
-                testAccuracy: test.accuracy, epochs: model.report.epochs, seconds: Date().timeIntervalSince(start))
-            return FinishedTask(outcome: outcome, trainBits: BitVector(train.correct).data, testBits: BitVector(test.correct).data)
+                testAccuracy: test.accuracy, epochs: model.report.epochs, seconds: Date().timeIntervalSince(start),
+                arrays: arrays.headers.isEmpty ? nil : arrays.headers)
+            return FinishedTask(
+                outcome: outcome, trainBits: BitVector(train.correct).data, testBits: BitVector(test.correct).data,
+                arrays: arrays.data)
         } catch {
             // The engine is deterministic: a run that diverged, or a setting that does not fit, fails the
             // same way every time, so it is never retried.

@@ -14,16 +14,20 @@ struct NoopBackend: TaskBackend {
     func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
         let trainCount: Int
         let testCount: Int
+        let classes: Int
         do {
             let (data, _) = try datasets.dataset(for: task.spec)
-            (trainCount, testCount) = (data.train.count, data.test.count)
+            (trainCount, testCount, classes) = (data.train.count, data.test.count, data.train.classCount)
         } catch {
             return .failure(of: task, TaskFailure(.infrastructure, "\(error)"), after: 0)
         }
-        let outcome = TaskOutcome(
+        var outcome = TaskOutcome(
             taskId: task.taskId, attempt: task.attempt, failure: nil, trainCount: trainCount, testCount: testCount,
             payloadOffset: 0, subsetAccuracy: 0, testAccuracy: 0, epochs: 0, seconds: 0)
+        let arrays = RunOutputArrays.zeros(task.spec.outputs ?? [], trainCount: trainCount, testCount: testCount, classes: classes)
+        outcome.arrays = arrays.headers.isEmpty ? nil : arrays.headers
         return FinishedTask(
-            outcome: outcome, trainBits: BitVector(count: trainCount).data, testBits: BitVector(count: testCount).data)
+            outcome: outcome, trainBits: BitVector(count: trainCount).data, testBits: BitVector(count: testCount).data,
+            arrays: arrays.data)
     }
 }

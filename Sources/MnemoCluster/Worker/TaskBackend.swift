@@ -13,11 +13,16 @@ protocol TaskBackend {
     func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask?
 }
 
-/// A task a backend finished: its outcome (payload offset still zero) and its bit-packed correctness.
+/// A task a backend finished: its outcome (payload offset still zero; its `arrays` name what
+/// ``arrays`` hold), its bit-packed correctness and its per-example float32 arrays.
 struct FinishedTask: Sendable {
     var outcome: TaskOutcome
     var trainBits: Data
     var testBits: Data
+    var arrays: [Data] = []
+
+    /// Bytes of its part of a message payload.
+    var payloadBytes: Int { trainBits.count + testBits.count + arrays.reduce(0) { $0 + $1.count } }
 }
 
 extension FinishedTask {

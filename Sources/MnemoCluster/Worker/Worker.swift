@@ -283,22 +283,16 @@ public final class Worker {
         try resend(Array(stale.keys))
     }
 
-    /// Sends the given unacknowledged results as one `result` message.
+    /// Sends the given unacknowledged results, as few `result` messages as fit
+    /// ``ResultMessages/maxPayloadBytes`` each (one result per message at least).
     private func resend(_ ids: [String]) throws {
         guard welcomed, !ids.isEmpty else { return }
-        var payload = Data()
-        var outcomes: [TaskOutcome] = []
         let now = Date()
-        for id in ids.sorted() {
-            guard let entry = unacknowledged[id] else { continue }
-            var outcome = entry.finished.outcome
-            outcome.payloadOffset = payload.count
-            payload.append(entry.finished.trainBits)
-            payload.append(entry.finished.testBits)
-            outcomes.append(outcome)
-            unacknowledged[id]?.sentAt = now
+        let entries = ids.sorted().compactMap { unacknowledged[$0]?.finished }
+        for message in try ResultMessages.split(entries) {
+            try socket.send(message)
         }
-        try socket.send(Envelope(type: .result, header: ResultBatch(outcomes: outcomes), payload: payload))
+        for id in ids { unacknowledged[id]?.sentAt = now }
     }
 
     private func send<Header: Encodable>(_ type: MessageType, _ header: Header) throws {

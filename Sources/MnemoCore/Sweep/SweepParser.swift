@@ -54,7 +54,7 @@ public enum SweepParser {
             throw SweepFileError(file: file, line: nil, column: nil, path: "", expected: "the file is empty")
         }
         let top = try NodeReader(node: root, path: "", file: file).mapping(
-            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid", "trainer", "params"])
+            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid", "trainer", "params", "outputs"])
         let name = try top.required("name").string(
             matching: "a name of letters, digits, '-', '_' or '.'", maxLength: 100
         ) {
@@ -93,6 +93,7 @@ public enum SweepParser {
                 estimator: estimator, grid: try top.optional("grid").map(parseGrid) ?? [])
         }
         spec.trainer = trainer
+        spec.outputs = try top.optional("outputs").map(parseOutputs) ?? nil
         let axisSizes = spec.grid.map(\.values.count) + (spec.paramGrid ?? []).map(\.values.count)
         let runs = axisSizes.reduce(Double(estimator.subsets)) { $0 * Double($1) }
         guard runs <= Double(maximumRuns) else {
@@ -151,6 +152,18 @@ public enum SweepParser {
         return EstimatorSpec(
             subsets: try map.required("subsets").integer(in: 2...100_000, what: "an integer in 2...100000"),
             ratio: try map.optional("ratio")?.number(in: 0.01...0.99, what: "a fraction in [0.01, 0.99]") ?? 0.7)
+    }
+
+    /// `outputs: [correctness, margin, …]`: the further outputs, sorted, or nil for correctness only.
+    private static func parseOutputs(_ reader: NodeReader) throws(SweepFileError) -> [RunOutput]? {
+        let names = RunOutput.allCases.map(\.rawValue).joined(separator: ", ")
+        var outputs: Set<RunOutput> = []
+        for item in try reader.sequence(what: "a list of outputs, e.g. [correctness, margin]") {
+            let name = try item.string(matching: "one of: \(names)") { RunOutput(rawValue: $0) != nil }
+            guard outputs.insert(RunOutput(rawValue: name)!).inserted else { throw item.error("each output once: '\(name)' repeats") }
+        }
+        let further = outputs.subtracting([.correctness]).sorted()
+        return further.isEmpty ? nil : further
     }
 
     private static func parseGrid(_ reader: NodeReader) throws(SweepFileError) -> [GridAxis] {

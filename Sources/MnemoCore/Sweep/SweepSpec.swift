@@ -26,6 +26,12 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     /// A command trainer's grid: axes over keys of ``params``; nil for the built-in engine, whose grid
     /// is ``grid``.
     public var paramGrid: [ParamAxis]?
+    /// The per-example outputs each run reports beyond correctness, sorted; nil when the sweep asks
+    /// for correctness only (left out of the encoding then, so older specs and ids hold).
+    public var outputs: [RunOutput]?
+
+    /// Every output a run reports: correctness, then ``outputs``.
+    public var runOutputs: [RunOutput] { [.correctness] + (outputs ?? []) }
 
     public init(
         name: String, seed: UInt64, dataset: DatasetSpec, model: ModelSpec, training: TrainingSpec,

@@ -27,6 +27,8 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var trainer: TrainerSpec?
     /// A command trainer's settings for this trial (canonical JSON); nil for the built-in engine.
     public var params: String?
+    /// The per-example outputs the run reports beyond correctness; nil for correctness only.
+    public var outputs: [RunOutput]?
 
     public init(
         sweep: SweepSpec, trial: Trial, subset: Int, datasetHash: String, trainCount: Int, engineVersion: String
@@ -45,6 +47,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.engineVersion = engineVersion
         self.trainer = sweep.trainer
         self.params = trial.params
+        self.outputs = sweep.outputs
     }
 
     /// The training seed of subset `subset`: shared by every trial, so runs are paired.

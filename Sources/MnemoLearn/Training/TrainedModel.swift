@@ -16,15 +16,22 @@ public struct TrainedModel: Sendable {
     /// Rows evaluated per forward pass: large enough for efficient GEMMs, small enough to stay in cache.
     static let evaluationBatch = 256
 
-    /// Classifies every example of `data` (which must have the model's dimension and class count).
-    public func evaluate(_ data: LabeledData) -> Evaluation {
+    /// Classifies every example of `data` (which must have the model's dimension and class count),
+    /// keeping the full logit matrix when `keepLogits`.
+    public func evaluate(_ data: LabeledData, keepLogits: Bool = false) -> Evaluation {
         precondition(data.dimension == model.inputWidth, "data has \(data.dimension) features, the model \(model.inputWidth)")
         precondition(data.classCount == model.outputWidth, "data has \(data.classCount) classes, the model \(model.outputWidth)")
         let classes = data.classCount
         var correct = [Bool](repeating: false, count: data.count)
         var margins = [Float](repeating: 0, count: data.count)
         var probabilities = [Float](repeating: 0, count: data.count)
-        guard data.count > 0 else { return Evaluation(correct: correct, margins: margins, probabilities: probabilities) }
+        var losses = [Float](repeating: 0, count: data.count)
+        var allLogits = [Float](repeating: 0, count: keepLogits ? data.count * classes : 0)
+        guard data.count > 0 else {
+            return Evaluation(
+                correct: correct, margins: margins, probabilities: probabilities, losses: losses,
+                logits: keepLogits ? allLogits : nil)
+        }
         let workspace = Workspace(model: model, capacity: min(Self.evaluationBatch, data.count), training: false)
         parameters.withUnsafeBufferPointer { parameters in
             data.features.withUnsafeBufferPointer { features in
@@ -47,10 +54,16 @@ public struct TrainedModel: Sendable {
                         correct[start + row] = predicted == label
                         margins[start + row] = z[label] - otherLargest
                         probabilities[start + row] = Foundation.exp(z[label] - z[predicted]) / total
+                        losses[start + row] = Foundation.log(total) - (z[label] - z[predicted])
+                        if keepLogits {
+                            for column in 0..<classes { allLogits[(start + row) * classes + column] = z[column] }
+                        }
                     }
                 }
             }
         }
-        return Evaluation(correct: correct, margins: margins, probabilities: probabilities)
+        return Evaluation(
+            correct: correct, margins: margins, probabilities: probabilities, losses: losses,
+            logits: keepLogits ? allLogits : nil)
     }
 }

@@ -117,20 +117,43 @@ public struct Exporter {
         var trainCorrect: [Bool] = []
         var testCorrect: [Bool] = []
         var subsets: [Int64] = []
-        try store.forEachResult(sweepID: analysis.trial.sweepID, trialIndex: analysis.trial.trialIndex) { row in
+        let outputs = analysis.sweep.outputs ?? []
+        let classes = dataset.classCount
+        // Per output and split, the runs' rows one after another (NaN where a run lacks the array).
+        var floats: [String: Data] = [:]
+        try store.forEachResult(
+            sweepID: analysis.trial.sweepID, trialIndex: analysis.trial.trialIndex, arrays: !outputs.isEmpty
+        ) { row in
             masks += SubsetMask(seed: analysis.sweep.seed, subset: row.subsetIndex, count: n, ratio: analysis.sweep.estimator.ratio).isMember
             trainCorrect += Array(try BitVector(data: row.trainBits, count: n))
             testCorrect += Array(try BitVector(data: row.testBits, count: t))
             subsets.append(Int64(row.subsetIndex))
+            for output in outputs {
+                for (split, count) in [("train", n), ("test", t)] {
+                    let name = output.arrayName(split)
+                    let bytes = 4 * output.shape(count: count, classes: classes).reduce(1, *)
+                    let stored = row.arrays.first { $0.name == name }?.data
+                    floats[name, default: Data()].append(
+                        stored?.count == bytes ? stored! : [Float](repeating: .nan, count: bytes / 4).withUnsafeBytes { Data($0) })
+                }
+            }
         }
         let runs = subsets.count
-        try NpzWriter.write(
-            [
-                try NpyArray(name: "subset_idx", shape: [runs], values: subsets),
-                try NpyArray(name: "trainset_mask", shape: [runs, n], values: masks),
-                try NpyArray(name: "trainset_correctness", shape: [runs, n], values: trainCorrect),
-                try NpyArray(name: "testset_correctness", shape: [runs, t], values: testCorrect),
-            ], to: url)
+        var arrays = [
+            try NpyArray(name: "subset_idx", shape: [runs], values: subsets),
+            try NpyArray(name: "trainset_mask", shape: [runs, n], values: masks),
+            try NpyArray(name: "trainset_correctness", shape: [runs, n], values: trainCorrect),
+            try NpyArray(name: "testset_correctness", shape: [runs, t], values: testCorrect),
+        ]
+        for output in outputs {
+            for (split, count, prefix) in [("train", n, "trainset"), ("test", t, "testset")] {
+                arrays.append(
+                    try NpyArray(
+                        name: "\(prefix)_\(output.rawValue)", shape: [runs] + output.shape(count: count, classes: classes),
+                        dtype: .float32, bytes: floats[output.arrayName(split)] ?? Data()))
+            }
+        }
+        try NpzWriter.write(arrays, to: url)
     }
 
     /// A CSV number: `nan` for undefined scores, otherwise enough digits to round-trip a Float.

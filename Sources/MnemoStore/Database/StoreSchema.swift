@@ -7,6 +7,7 @@ enum StoreSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2", migrate: migrateToVersion2)
+        migrator.registerMigration("v3", migrate: migrateToVersion3)
         return migrator
     }
 
@@ -90,6 +91,21 @@ enum StoreSchema {
         try db.create(
             index: "task_sweep_state", on: "task", columns: ["sweepID", "state", "trialIndex", "subsetIndex"])
         try db.create(index: "task_sweep_trial", on: "task", columns: ["sweepID", "trialIndex", "subsetIndex"])
+    }
+
+    /// Version 3: results carry their further scalar metrics (JSON) and their per-example float
+    /// arrays, one row per array (`margin_train`, …).
+    private static func migrateToVersion3(_ db: Database) throws {
+        try db.alter(table: "result") { t in
+            t.add(column: "metrics", .text)
+        }
+        try db.create(table: "result_array") { t in
+            t.column("taskID", .text).notNull().references("result", onDelete: .cascade)
+            t.column("name", .text).notNull()
+            t.column("shape", .text).notNull()
+            t.column("data", .blob).notNull()
+            t.primaryKey(["taskID", "name"])
+        }
     }
 
     /// The task table as version 1 made it (`crashBudget` false) or as version 2 rebuilds it: the

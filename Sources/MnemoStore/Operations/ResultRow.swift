@@ -28,6 +28,10 @@ public struct ResultRow: Sendable, Equatable {
     public var seconds: Double
     /// When the coordinator received the result.
     public var receivedAt: Date
+    /// Further scalar metrics as a JSON object, or nil.
+    public var metrics: String?
+    /// The per-example float arrays, when the reader asked for them.
+    public var arrays: [ResultArray] = []
 
     /// Reads a row of `SELECT task.subsetIndex, task.seed, result.* …`.
     init(row: Row) {
@@ -43,5 +47,6 @@ public struct ResultRow: Sendable, Equatable {
         epochs = row["epochs"]
         seconds = row["seconds"]
         receivedAt = row["receivedAt"]
+        metrics = row["metrics"]
     }
 }

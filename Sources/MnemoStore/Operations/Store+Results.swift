@@ -39,6 +39,11 @@ extension Store {
             guard result.workerID == task["workerID"] as String? else { return .notLeaseHolder }
         }
         try result.insert(db)
+        for array in result.arrays {
+            try db.execute(
+                sql: "INSERT INTO result_array (taskID, name, shape, data) VALUES (?, ?, ?, ?)",
+                arguments: [result.taskID, array.name, "[" + array.shape.map(String.init).joined(separator: ",") + "]", array.data])
+        }
         try db.execute(
             sql: """
                 UPDATE task SET state = 'done', workerID = NULL, leaseDeadline = NULL, updatedAt = ?
@@ -73,9 +78,12 @@ extension Store {
     /// - Parameters:
     ///   - sweepID: the sweep.
     ///   - trialIndex: the trial.
+    ///   - arrays: whether each row carries its per-example float arrays.
     ///   - body: called once per result, ordered by subset index (then task id).
     /// - Throws: ``StoreError``, or whatever `body` throws (which ends the stream).
-    public func forEachResult(sweepID: String, trialIndex: Int, _ body: (ResultRow) throws -> Void) throws {
+    public func forEachResult(
+        sweepID: String, trialIndex: Int, arrays: Bool = false, _ body: (ResultRow) throws -> Void
+    ) throws {
         try read("reading results of trial \(trialIndex) of sweep \(sweepID)") { db in
             let rows = try Row.fetchCursor(
                 db,
@@ -87,8 +95,20 @@ extension Store {
                     """,
                 arguments: [sweepID, trialIndex])
             while let row = try rows.next() {
-                try body(ResultRow(row: row))
+                var result = ResultRow(row: row)
+                if arrays { result.arrays = try Self.arrays(ofTask: result.taskID, in: db) }
+                try body(result)
             }
         }
+    }
+
+    /// The per-example arrays of one result, by name.
+    static func arrays(ofTask taskID: String, in db: Database) throws -> [ResultArray] {
+        try Row.fetchAll(db, sql: "SELECT name, shape, data FROM result_array WHERE taskID = ? ORDER BY name", arguments: [taskID])
+            .map { row in
+                let shapeText: String = row["shape"]
+                let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: ",").compactMap { Int($0) }
+                return ResultArray(name: row["name"], shape: shape, data: row["data"])
+            }
     }
 }

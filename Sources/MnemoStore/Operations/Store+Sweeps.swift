@@ -103,6 +103,8 @@ extension Store {
     public func deleteSweep(id: String) throws -> Int {
         try write("deleting sweep \(id)") { db in
             try db.execute(
+                sql: "DELETE FROM result_array WHERE taskID IN (SELECT id FROM task WHERE sweepID = ?)", arguments: [id])
+            try db.execute(
                 sql: "DELETE FROM result WHERE taskID IN (SELECT id FROM task WHERE sweepID = ?)", arguments: [id])
             let results = db.changesCount
             try db.execute(sql: "DELETE FROM task WHERE sweepID = ?", arguments: [id])

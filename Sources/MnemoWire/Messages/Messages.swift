@@ -126,8 +126,9 @@ public struct Heartbeat: Codable, Sendable, Equatable {
     }
 }
 
-/// The outcome of one task inside a `result` message. Its correctness bits live in the payload at
-/// `[payloadOffset, payloadOffset + trainBytes + testBytes)`, train bits first.
+/// The outcome of one task inside a `result` message. Its payload part starts at `payloadOffset`:
+/// the bit-packed train correctness, the test correctness, then each of ``arrays`` in order
+/// (little-endian float32, C order). The message's payload checksum covers all of it.
 public struct TaskOutcome: Codable, Sendable, Equatable {
     public var taskId: String
     public var attempt: Int
@@ -140,10 +141,16 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
     public var testAccuracy: Double
     public var epochs: Int
     public var seconds: Double
+    /// The per-example float outputs after the bits (`margin_train`, …); nil when there are none.
+    public var arrays: [ResultArrayHeader]?
+    /// Further scalar metrics of the run (what an external trainer wrote in `metrics.json`); nil when
+    /// there are none.
+    public var metrics: [String: Double]?
 
     public init(
         taskId: String, attempt: Int, failure: TaskFailure?, trainCount: Int, testCount: Int, payloadOffset: Int,
-        subsetAccuracy: Double, testAccuracy: Double, epochs: Int, seconds: Double
+        subsetAccuracy: Double, testAccuracy: Double, epochs: Int, seconds: Double,
+        arrays: [ResultArrayHeader]? = nil, metrics: [String: Double]? = nil
     ) {
         self.taskId = taskId
         self.attempt = attempt
@@ -155,6 +162,8 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
         self.testAccuracy = testAccuracy
         self.epochs = epochs
         self.seconds = seconds
+        self.arrays = arrays
+        self.metrics = metrics
     }
 
     /// Bytes of bit-packed train correctness.
@@ -162,18 +171,54 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
     /// Bytes of bit-packed test correctness.
     public var testBytes: Int { (testCount + 7) / 8 }
 
-    /// The outcome's train and test bit vectors cut out of a message payload, or nil when the counts,
-    /// the offset or the sizes do not fit inside it. Every bound is checked before any arithmetic that
-    /// could overflow, so a forged header (an offset near `Int.max`) is refused, never trapped on.
-    public func slices(of payload: Data) -> (train: Data, test: Data)? {
+    /// The outcome's part of a message payload: train and test bit vectors and each array's bytes, or
+    /// nil when the counts, the offset, a shape or the sizes do not fit inside it. Every bound is
+    /// checked before any arithmetic that could overflow, so a forged header (an offset near
+    /// `Int.max`, a shape of huge dimensions) is refused, never trapped on.
+    public func slices(of payload: Data) -> (train: Data, test: Data, arrays: [Data])? {
         guard trainCount >= 0, testCount >= 0, trainCount < Int.max - 7, testCount < Int.max - 7,
             payloadOffset >= 0, payloadOffset <= payload.count
         else { return nil }
-        let available = payload.count - payloadOffset
+        var available = payload.count - payloadOffset
         guard trainBytes <= available, testBytes <= available - trainBytes else { return nil }
-        let start = payload.startIndex + payloadOffset
-        let middle = start + trainBytes
-        return (Data(payload[start..<middle]), Data(payload[middle..<middle + testBytes]))
+        available -= trainBytes + testBytes
+        var start = payload.startIndex + payloadOffset
+        let train = Data(payload[start..<start + trainBytes])
+        start += trainBytes
+        let test = Data(payload[start..<start + testBytes])
+        start += testBytes
+        var arrays: [Data] = []
+        for header in self.arrays ?? [] {
+            guard let bytes = header.byteCount, bytes <= available else { return nil }
+            arrays.append(Data(payload[start..<start + bytes]))
+            start += bytes
+            available -= bytes
+        }
+        return (train, test, arrays)
+    }
+}
+
+/// A named float32 array of a result (`margin_train`, `probability_test`, …): its shape; its bytes
+/// follow in the payload.
+public struct ResultArrayHeader: Codable, Sendable, Equatable {
+    public var name: String
+    public var shape: [Int]
+
+    public init(name: String, shape: [Int]) {
+        self.name = name
+        self.shape = shape
+    }
+
+    /// Bytes of its float32 elements, or nil for a shape that is negative, too deep or too large.
+    public var byteCount: Int? {
+        guard shape.count <= 4, shape.allSatisfy({ $0 >= 0 }) else { return nil }
+        var bytes = MemoryLayout<Float>.size
+        for size in shape {
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: size)
+            guard !overflow else { return nil }
+            bytes = product
+        }
+        return bytes
     }
 }
 

@@ -113,7 +113,8 @@ struct CommandBackend: TaskBackend {
         let outputs: CommandOutputs
         do {
             outputs = try CommandOutputs.read(
-                from: folder.appendingPathComponent("out"), trainCount: data.train.count, testCount: data.test.count)
+                from: folder.appendingPathComponent("out"), trainCount: data.train.count, testCount: data.test.count,
+                classes: data.train.classCount, outputs: spec.outputs ?? [])
         } catch {
             return failed(.deterministic, "bad output: \(error.description)")
         }
@@ -128,9 +129,12 @@ struct CommandBackend: TaskBackend {
                 ?? (memberCount == 0 ? 0 : Double(subsetHits) / Double(memberCount)),
             testAccuracy: outputs.metrics["test_accuracy"]
                 ?? Double(outputs.testCorrect.filter { $0 }.count) / Double(max(1, outputs.testCorrect.count)),
-            epochs: Int(outputs.metrics["epochs"] ?? 0), seconds: Date().timeIntervalSince(start))
+            epochs: Int(outputs.metrics["epochs"] ?? 0), seconds: Date().timeIntervalSince(start),
+            arrays: outputs.arrays.headers.isEmpty ? nil : outputs.arrays.headers,
+            metrics: Self.furtherMetrics(outputs.metrics))
         return FinishedTask(
-            outcome: outcome, trainBits: BitVector(outputs.trainCorrect).data, testBits: BitVector(outputs.testCorrect).data)
+            outcome: outcome, trainBits: BitVector(outputs.trainCorrect).data, testBits: BitVector(outputs.testCorrect).data,
+            arrays: outputs.arrays.data)
     }
 
     /// The `{params}` file: the trial's settings plus `trial`, `subset`, `seed`, `class_count` and
@@ -141,8 +145,17 @@ struct CommandBackend: TaskBackend {
         object["subset"] = spec.subset
         object["seed"] = spec.trainingSeed
         object["class_count"] = classCount
-        object["outputs"] = ["correctness"]
+        object["outputs"] = (spec.outputs.map { [RunOutput.correctness] + $0 } ?? [.correctness]).map(\.rawValue)
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
+    }
+
+    /// The metrics a result carries beside its standard fields: every finite number of `metrics.json`
+    /// but those (at most 64, names of at most 64 characters); nil when none is left.
+    static func furtherMetrics(_ metrics: [String: Double]) -> [String: Double]? {
+        let standard: Set = ["test_accuracy", "train_subset_accuracy", "epochs"]
+        let further = metrics.filter { !standard.contains($0.key) && $0.key.count <= 64 && $0.value.isFinite }
+        guard !further.isEmpty else { return nil }
+        return Dictionary(uniqueKeysWithValues: further.sorted { $0.key < $1.key }.prefix(64).map { ($0.key, $0.value) })
     }
 
     /// Whether every file the command names is here, with the content the sweep was registered with

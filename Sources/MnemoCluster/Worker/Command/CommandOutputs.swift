@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 import MnemoData
 
 /// What a command trainer wrote into its `{out}` folder, checked: `correctness_train.npy` (n) and
@@ -11,6 +12,8 @@ struct CommandOutputs {
     var testCorrect: [Bool]
     /// Every number in `metrics.json`, by name.
     var metrics: [String: Double]
+    /// The further outputs the sweep asks for, in payload order.
+    var arrays = RunOutputArrays()
 
     /// The largest output file read.
     static let maximumFileBytes = 2 << 30
@@ -20,8 +23,11 @@ struct CommandOutputs {
         let description: String
     }
 
-    /// Reads the outputs of a run over `trainCount` train and `testCount` test examples.
-    static func read(from out: URL, trainCount: Int, testCount: Int) throws(OutputError) -> CommandOutputs {
+    /// Reads the outputs of a run over `trainCount` train and `testCount` test examples of `classes`
+    /// classes: correctness, metrics, and `X_train.npy`/`X_test.npy` for each further output X asked for.
+    static func read(
+        from out: URL, trainCount: Int, testCount: Int, classes: Int, outputs: [RunOutput]
+    ) throws(OutputError) -> CommandOutputs {
         let metricsFile = out.appendingPathComponent("metrics.json")
         var metrics: [String: Double] = [:]
         if FileManager.default.fileExists(atPath: metricsFile.path) {
@@ -38,10 +44,27 @@ struct CommandOutputs {
                 metrics[key] = double
             }
         }
-        return CommandOutputs(
+        var result = CommandOutputs(
             trainCorrect: try correctness(out.appendingPathComponent("correctness_train.npy"), count: trainCount, in: out),
             testCorrect: try correctness(out.appendingPathComponent("correctness_test.npy"), count: testCount, in: out),
             metrics: metrics)
+        for output in outputs where output != .correctness {
+            for (split, count) in [("train", trainCount), ("test", testCount)] {
+                let name = output.arrayName(split)
+                let file = out.appendingPathComponent("\(name).npy")
+                let array = try array(file, in: out)
+                let shape = output.shape(count: count, classes: classes)
+                guard array.dtype == .float32 else {
+                    throw OutputError(description: "\(file.lastPathComponent) has dtype \(array.dtype.descriptor), expected float32 (<f4)")
+                }
+                guard array.shape == shape else {
+                    throw OutputError(description: "\(file.lastPathComponent) has shape \(array.shape), expected \(shape)")
+                }
+                let values = try numbers(array, file: file)
+                result.arrays.append(name, shape: shape, values: values.map { Float($0) })
+            }
+        }
+        return result
     }
 
     /// A bool or 0/1 vector of `count` entries.
