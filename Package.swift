@@ -55,7 +55,8 @@ let package = Package(
         .executableTarget(
             name: "mnemo",
             dependencies: [
-                "MnemoCluster", "MnemoCore", "MnemoReport", "MnemoStore", "MnemoLearn", "MnemoLinalg", "MnemoWire",
+                "MnemoAnalysis", "MnemoCluster", "MnemoCore", "MnemoReport", "MnemoStore", "MnemoLearn", "MnemoLinalg",
+                "MnemoWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

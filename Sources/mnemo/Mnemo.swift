@@ -21,6 +21,7 @@ struct Mnemo: AsyncParsableCommand {
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, StatusCommand.self,
             ScoresCommand.self, ExportCommand.self, TrainCommand.self, SubmitCommand.self, CancelCommand.self,
             RetryCommand.self, DrainCommand.self, SweepsCommand.self, DeleteCommand.self, BackupCommand.self,
+            CompareCommand.self,
         ])
 
     /// Unblocks SIGTERM and SIGINT on the main thread before anything else runs (see

@@ -37,7 +37,8 @@ struct BuiltinEngineBackend: TaskBackend {
                 taskId: task.taskId, attempt: task.attempt, failure: nil, trainCount: data.train.count,
                 testCount: data.test.count, payloadOffset: 0, subsetAccuracy: model.report.subsetAccuracy,
                 testAccuracy: test.accuracy, epochs: model.report.epochs, seconds: Date().timeIntervalSince(start),
-                arrays: arrays.headers.isEmpty ? nil : arrays.headers)
+                arrays: arrays.headers.isEmpty ? nil : arrays.headers,
+                metrics: model.report.history.last.map { ["loss": $0.meanLoss] })
             return FinishedTask(
                 outcome: outcome, trainBits: BitVector(train.correct).data, testBits: BitVector(test.correct).data,
                 arrays: arrays.data)

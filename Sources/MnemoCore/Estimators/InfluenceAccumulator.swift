@@ -37,7 +37,7 @@ public struct InfluenceAccumulator: Sendable, Equatable {
     /// `testCorrect[j]`: runs that classified test example j correctly.
     public private(set) var testCorrect: [Int]
     /// The lowest accuracy of a run on its own training subset, nil before any run with a non-empty subset.
-    /// Estimates from runs that do not fit their subsets are unreliable (CALIBRATION.md).
+    /// Estimates from runs that do not fit their subsets are unreliable (memorization is measured on fitted models).
     public private(set) var minimumSubsetAccuracy: Double?
 
     /// `Σ_k M_k[i]·C_k[j]`: class blocks one after the other (block c at `blockOffsets[c]`, N_c × T_c,

@@ -4,7 +4,8 @@ import MnemoLinalg
 /// mixed with ``RawInfluenceEntropy``'s.
 ///
 /// Every influence with `|infl| < z·SE` is set to zero before the entropy is taken: without this, estimation
-/// noise spreads influence over every training example and makes every entropy high (CALIBRATION.md).
+/// noise spreads influence over every training example and makes every entropy high (as measured against a
+/// PyTorch reference run of the estimator).
 ///
 /// Buckets, 1 = lowest entropy … `quantiles.count + 2`: the examples with no significant influence at all go to
 /// the last bucket; the others are split at the given quantiles of their entropies (pooled over classes,
