@@ -369,3 +369,48 @@ struct EngineOutputsTests {
         #expect(checked.trimmingCharacters(in: .whitespacesAndNewlines) == "\(4 * (240 + 80))")
     }
 }
+
+extension ExternalTrainerTests {
+    @Test(.enabled(if: NumPy.isAvailable)) func gpuTasksRunOnlyOnWorkersWithGPUsEachSlotOnItsOwn() throws {
+        let dir = try TemporaryDirectory()
+        let script = Self.outputScript(
+            """
+            import os, time
+            os.makedirs("gpus", exist_ok=True)
+            open("gpus/" + sys.argv[3] + "-" + os.environ.get("CUDA_VISIBLE_DEVICES", "none") + "-" + str(os.getpid()), "w").close()
+            time.sleep(0.3)
+            """)
+        try dir.write(script, to: "fail.py")
+        let sweep = try dir.write(
+            """
+            name: gpus
+            seed: 3
+            \(Self.dataset)
+            trainer:
+              kind: command
+              command: python3 fail.py {out} {data} {gpu}
+              requires: {gpus: 1}
+            estimator: {subsets: 6, ratio: 0.5}
+            """, to: "gpus.yaml")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: dir.path("gpus.sqlite"), in: dir)
+        let plain = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "plain"], in: dir, label: "plain", environment: environment(dir))
+        Thread.sleep(forTimeInterval: 1.5)
+        let cuda = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "cuda", "--slots", "2", "--gpus", "3,5"], in: dir, label: "cuda",
+            environment: environment(dir))
+        #expect(coordinator.wait(timeout: 90) == 0, "\(coordinator.standardError)")
+        #expect(cuda.wait(timeout: 30) == 0)
+        plain.kill(SIGTERM)
+        let runs = try FileManager.default.contentsOfDirectory(atPath: dir.path("gpus")).map { $0.split(separator: "-") }
+        #expect(runs.count == 6)
+        // {gpu} and CUDA_VISIBLE_DEVICES agree, and both slots' GPUs were used.
+        #expect(runs.allSatisfy { $0[0] == $0[1] }, "\(runs)")
+        #expect(Set(runs.map { String($0[0]) }) == ["3", "5"], "\(runs)")
+        let store = try Store.openReadOnly(path: dir.path("gpus.sqlite"))
+        #expect(try store.tasks(sweepID: "gpus").allSatisfy { $0.state == .done })
+        var producers: [String] = []
+        try store.forEachResult(sweepID: "gpus", trialIndex: 0) { producers.append($0.workerID) }
+        #expect(producers == Array(repeating: "cuda", count: 6), "the worker without GPUs took nothing")
+    }
+}

@@ -97,7 +97,8 @@ public final class Coordinator {
         let submission = SweepSubmission(
             id: plan.sweepID, name: plan.spec.name, priority: try store.sweep(id: plan.sweepID)?.priority ?? 0,
             doneByTrial: Dictionary(progress.map { ($0.trialIndex, $0.done) }, uniquingKeysWith: +),
-            open: try store.openTasks(sweepID: plan.sweepID), retries: plan.spec.trainer?.command?.retries ?? 0)
+            open: try store.openTasks(sweepID: plan.sweepID), retries: plan.spec.trainer?.command?.retries ?? 0,
+            gpus: plan.spec.trainer?.command?.gpus ?? 0)
         try perform(scheduler.handle(.submit(submission), at: Date()))
     }
 
@@ -212,7 +213,9 @@ public final class Coordinator {
         if envelope.type == .hello {
             let hello = try envelope.decodeHeader(Hello.self)
             return scheduler.handle(
-                .hello(worker: id, host: String(hello.host.prefix(256)), pid: hello.pid, running: hello.running ?? []),
+                .hello(
+                    worker: id, host: String(hello.host.prefix(256)), pid: hello.pid, running: hello.running ?? [],
+                    gpus: hello.gpus ?? 0),
                 at: now)
         }
         guard scheduler.connectedWorkers[id] != nil else {

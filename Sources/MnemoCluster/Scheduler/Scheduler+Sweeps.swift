@@ -39,7 +39,7 @@ extension Scheduler {
         let exclusions = sweeps[submission.id]?.exclusions ?? [:]
         sweeps[submission.id] = SweepState(
             id: submission.id, name: submission.name, priority: submission.priority, order: order, trials: trials,
-            queue: queue, retries: submission.retries, exclusions: exclusions)
+            queue: queue, retries: submission.retries, gpus: submission.gpus, exclusions: exclusions)
         let reservedCount = submission.open.filter { open in
             open.state == .leased && open.workerID.map { workers[$0]?.leased.contains(open.id) != true } == true
         }.count
@@ -54,6 +54,7 @@ extension Scheduler {
         for worker in workers.keys.sorted() {
             lease(to: worker, now: now, into: &effects)
         }
+        updateStarvation(now: now)
     }
 
     mutating func cancel(sweep: String, trial: Int?, now: Date, into effects: inout [SchedulerEffect]) {
@@ -99,6 +100,7 @@ extension Scheduler {
         for worker in workers.keys.sorted() {
             lease(to: worker, now: now, into: &effects)
         }
+        updateStarvation(now: now)
     }
 
     /// Moves a task to `state`, keeping its trial's counts; a task that becomes pending is queued, one

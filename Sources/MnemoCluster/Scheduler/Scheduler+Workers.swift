@@ -4,7 +4,8 @@ import MnemoWire
 
 extension Scheduler {
     mutating func hello(
-        _ id: String, host: String, pid: Int32, running: [TaskAttempt], now: Date, into effects: inout [SchedulerEffect]
+        _ id: String, host: String, pid: Int32, running: [TaskAttempt], gpus: Int, now: Date,
+        into effects: inout [SchedulerEffect]
     ) {
         if let previous = workers[id], previous.pid != pid {
             // The same id from another process: the old one restarted, or two workers share the id. The
@@ -18,6 +19,7 @@ extension Scheduler {
         }
         var worker = workers[id] ?? WorkerState(id: id, host: host, pid: pid, lastSeen: now, joined: now)
         worker.lastSeen = now
+        worker.gpus = max(0, min(gpus, 1_024))
         // Tasks this process still holds under this id are restored (a coordinator restart, or a hello
         // repeated after a reject); any other task held under the id returns to pending.
         let claimed = Set(running)
@@ -149,7 +151,7 @@ extension Scheduler {
     /// Leases a worker what it has room for, from the highest-priority sweeps it may work on.
     mutating func lease(to id: String, now: Date, into effects: inout [SchedulerEffect]) {
         guard var worker = workers[id], worker.credit > 0 else { return }
-        let order = sweeps.values.filter { $0.pendingCount > 0 && $0.exclusions[id] == nil }
+        let order = sweeps.values.filter { $0.pendingCount > 0 && mayTake(id, $0) }
             .sorted { ($0.priority, -$0.order) > ($1.priority, -$1.order) }.map(\.id)
         var grants: [LeaseGrant] = []
         for sweepID in order {
@@ -191,8 +193,8 @@ extension Scheduler {
     mutating func updateStarvation(now: Date) {
         for id in sweeps.keys {
             guard let sweep = sweeps[id] else { continue }
-            let eligible = workers.keys.contains { sweep.exclusions[$0] == nil }
-            if sweep.pendingCount > 0, !eligible, !sweep.exclusions.isEmpty {
+            let eligible = workers.keys.contains { mayTake($0, sweep) }
+            if sweep.pendingCount > 0, !eligible, !sweep.exclusions.isEmpty || sweep.gpus > 0 {
                 if sweep.starvedSince == nil { sweeps[id]?.starvedSince = now }
             } else {
                 sweeps[id]?.starvedSince = nil

@@ -44,8 +44,8 @@ public struct Scheduler: Sendable {
         switch event {
         case .submit(let submission):
             submit(submission, now: now, into: &effects)
-        case .hello(let worker, let host, let pid, let running):
-            hello(worker, host: host, pid: pid, running: running, now: now, into: &effects)
+        case .hello(let worker, let host, let pid, let running, let gpus):
+            hello(worker, host: host, pid: pid, running: running, gpus: gpus, now: now, into: &effects)
         case .ready(let worker, let capacity):
             guard workers[worker] != nil else { break }
             workers[worker]?.capacity = min(max(0, capacity), options.maxCapacity)
@@ -81,7 +81,15 @@ public struct Scheduler: Sendable {
 
     /// The workers excluded from a sweep, each as `worker W: reason`, by worker id.
     public func exclusions(sweep: String) -> [String] {
-        (sweeps[sweep]?.exclusions ?? [:]).sorted { $0.key < $1.key }.map { "worker \($0.key): \($0.value.reason)" }
+        guard let state = sweeps[sweep] else { return [] }
+        let needs = state.gpus > 0 && !workers.values.contains { $0.gpus >= state.gpus }
+            ? ["each task needs \(state.gpus) GPU(s) and no connected worker has them (start workers with --gpus)"] : []
+        return needs + state.exclusions.sorted { $0.key < $1.key }.map { "worker \($0.key): \($0.value.reason)" }
+    }
+
+    /// Whether worker `id` may take tasks of `sweep`: not excluded from it, and with the GPUs it needs.
+    func mayTake(_ id: String, _ sweep: SweepState) -> Bool {
+        sweep.exclusions[id] == nil && (workers[id]?.gpus ?? 0) >= sweep.gpus
     }
 
     /// The sweep of a task that is not done, or nil.
@@ -96,7 +104,7 @@ public struct Scheduler: Sendable {
         sweeps.values.sorted { $0.order < $1.order }.compactMap { sweep in
             guard let since = sweep.starvedSince,
                 now.timeIntervalSince(since) >= options.noEligibleWorkerTimeout.seconds,
-                sweep.pendingCount > 0, !workers.keys.contains(where: { sweep.exclusions[$0] == nil })
+                sweep.pendingCount > 0, !workers.keys.contains(where: { mayTake($0, sweep) })
             else { return nil }
             return (sweep.id, exclusions(sweep: sweep.id))
         }
@@ -153,6 +161,8 @@ public struct WorkerState: Sendable, Equatable {
     public var capacity = 0
     /// Tasks leased to it now.
     public var leased: Set<String> = []
+    /// GPUs it has.
+    public var gpus = 0
     public var lastSeen: Date
     /// Told to drain: no new leases.
     public var draining = false
@@ -199,6 +209,8 @@ struct SweepState: Sendable {
     var requeued: [String] = []
     /// How often a deterministically failed task is tried again (a command trainer's `retries`).
     var retries = 0
+    /// GPUs each task needs.
+    var gpus = 0
     /// Workers that failed an infrastructure check for this sweep, with the process and the reason (at
     /// most ``maxExclusions``: beyond, those of departed workers are forgotten).
     var exclusions: [String: (pid: Int32, reason: String)] = [:]

@@ -7,7 +7,7 @@ public enum SchedulerEvent: Sendable {
     /// A sweep to serve, with its tasks that are not done and its per-trial task counts.
     case submit(SweepSubmission)
     /// A worker (re)introduced itself, listing the tasks (and attempts) its process still holds.
-    case hello(worker: String, host: String, pid: Int32, running: [TaskAttempt])
+    case hello(worker: String, host: String, pid: Int32, running: [TaskAttempt], gpus: Int = 0)
     /// A worker can hold `capacity` tasks at once.
     case ready(worker: String, capacity: Int)
     /// A worker is alive and holds these tasks.
@@ -57,13 +57,18 @@ public struct SweepSubmission: Sendable {
     /// How often a task whose run failed deterministically is tried again (a command trainer's
     /// `retries`); 0 quarantines it at the first such failure.
     public var retries: Int
+    /// GPUs each task needs (a command trainer's `requires: {gpus: N}`).
+    public var gpus: Int
 
-    public init(id: String, name: String, priority: Int, doneByTrial: [Int: Int], open: [OpenTask], retries: Int = 0) {
+    public init(
+        id: String, name: String, priority: Int, doneByTrial: [Int: Int], open: [OpenTask], retries: Int = 0, gpus: Int = 0
+    ) {
         self.id = id
         self.name = name
         self.priority = priority
         self.doneByTrial = doneByTrial
         self.open = open
         self.retries = retries
+        self.gpus = gpus
     }
 }

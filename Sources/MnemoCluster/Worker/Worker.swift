@@ -170,7 +170,8 @@ public final class Worker {
         let running = (held.map { TaskAttempt(taskId: $0.key, attempt: $0.value) } + unshipped).sorted { $0.taskId < $1.taskId }
         try send(
             .hello,
-            Hello(workerId: options.workerID, host: host, pid: getpid(), engineVersion: Trainer.engineVersion, running: running))
+            Hello(workerId: options.workerID, host: host, pid: getpid(), engineVersion: Trainer.engineVersion, running: running,
+                gpus: options.gpus.isEmpty ? nil : options.gpus.count))
     }
 
     private func handle(_ frames: [Data]) throws -> Exit? {

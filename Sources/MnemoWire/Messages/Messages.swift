@@ -11,13 +11,18 @@ public struct Hello: Codable, Sendable, Equatable {
     public var engineVersion: String
     /// Tasks this process holds (running or leased ahead) with their attempts.
     public var running: [TaskAttempt]?
+    /// GPUs the worker has (`--gpus`); tasks that need some go only to workers that have them.
+    public var gpus: Int?
 
-    public init(workerId: String, host: String, pid: Int32, engineVersion: String, running: [TaskAttempt] = []) {
+    public init(
+        workerId: String, host: String, pid: Int32, engineVersion: String, running: [TaskAttempt] = [], gpus: Int? = nil
+    ) {
         self.workerId = workerId
         self.host = host
         self.pid = pid
         self.engineVersion = engineVersion
         self.running = running
+        self.gpus = gpus
     }
 }
 

@@ -286,3 +286,28 @@ extension SchedulerTests {
         #expect(SchedulerHarness.grants(next, to: "w1").map(\.taskID) == ["b-t0-s0"])
     }
 }
+
+extension SchedulerTests {
+    @Test func tasksThatNeedGPUsGoOnlyToWorkersThatHaveThem() {
+        var h = SchedulerHarness()
+        var gpuSweep = SchedulerHarness.submission("gpu", subsets: 2)
+        gpuSweep.gpus = 1
+        h.handle(.submit(gpuSweep))
+        h.handle(.submit(SchedulerHarness.submission("cpu", subsets: 1)))
+        // A worker without GPUs takes only the CPU sweep's task.
+        #expect(h.join("plain", capacity: 3).map(\.sweep) == ["cpu"])
+        // Nobody may take the GPU sweep: reported after the timeout, with the reason.
+        for _ in 0..<31 {
+            h.handle(.heartbeat(worker: "plain", running: []))
+            _ = h.advance(1)
+        }
+        let starved = h.scheduler.starvedSweeps(at: h.now)
+        #expect(starved.map(\.sweep) == ["gpu"])
+        #expect(starved.first?.exclusions.first?.contains("needs 1 GPU(s)") == true, "\(starved)")
+        // A worker with GPUs joins and takes them.
+        h.handle(.hello(worker: "cuda", host: "h", pid: 2, running: [], gpus: 2))
+        let grants = SchedulerHarness.grants(h.handle(.ready(worker: "cuda", capacity: 4)), to: "cuda")
+        #expect(grants.map(\.sweep) == ["gpu", "gpu"])
+        #expect(h.scheduler.starvedSweeps(at: h.now).isEmpty)
+    }
+}
