@@ -414,3 +414,13 @@ extension ExternalTrainerTests {
         #expect(producers == Array(repeating: "cuda", count: 6), "the worker without GPUs took nothing")
     }
 }
+
+extension ExternalTrainerTests {
+    @Test(.enabled(if: NumPy.isAvailable)) func mnemoTrainOnACommandSweepSaysToRunIt() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try failingSweep(Self.outputScript(""), in: dir)
+        let train = try MnemoProcess.run(["train", sweep], in: dir, label: "train")
+        #expect(train.status == 1)
+        #expect(train.stderr.contains("run them with `mnemo run"), "\(train.stderr)")
+    }
+}

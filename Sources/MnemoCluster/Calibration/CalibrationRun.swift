@@ -28,6 +28,12 @@ public struct CalibrationRun: Sendable {
     public static func execute(
         spec: SweepSpec, sweepFile: String, trialIndex: Int, progress: (String) -> Void = { _ in }
     ) throws -> CalibrationRun {
+        if spec.trainer != nil {
+            throw SweepFileError(
+                file: sweepFile, line: nil, column: nil, path: "trainer",
+                expected: "`mnemo train` runs the built-in engine, and this sweep's runs are trained by its own "
+                    + "trainer; run them with `mnemo run \(sweepFile)`")
+        }
         let trials = spec.trials
         guard trials.indices.contains(trialIndex) else {
             throw SweepFileError(
