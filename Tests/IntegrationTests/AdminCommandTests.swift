@@ -1,4 +1,6 @@
 import Foundation
+import MnemoCluster
+import MnemoStore
 import MnemoTestSupport
 import Testing
 
@@ -80,6 +82,16 @@ struct AdminCommandTests {
         #expect((drained["workers"] as? [Any])?.isEmpty == true)
         #expect(Self.tasks(drained, sweep: "grid")["leased"] == 0, "its leases were handed back")
         #expect(coordinator.isRunning, "--serve keeps the coordinator running")
+        // The coordinator's counts (kept in memory) are the database's, trial by trial.
+        let offline = try StatusDocument.build(
+            store: Store.openReadOnly(path: db), coordinator: .init(running: false, host: "", pid: 0), workers: [])
+        let encoded = try JSONSerialization.jsonObject(with: Data(try offline.json().utf8)) as? [String: Any]
+        let fromDatabase = (encoded?["sweeps"] as? [[String: Any]])?.first
+        let fromCoordinator = (drained["sweeps"] as? [[String: Any]])?.first
+        #expect(fromDatabase?["tasks"] as? [String: Int] == fromCoordinator?["tasks"] as? [String: Int])
+        #expect(
+            (fromDatabase?["trials"] as? [[String: Any]])?.map { "\($0["index"]!) \($0["runs_done"]!)/\($0["runs_total"]!)" }
+                == (fromCoordinator?["trials"] as? [[String: Any]])?.map { "\($0["index"]!) \($0["runs_done"]!)/\($0["runs_total"]!)" })
         Foundation.kill(coordinator.pid, SIGTERM)
         #expect(coordinator.wait(timeout: 30) == 130)
     }

@@ -67,12 +67,16 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var sweeps: [Sweep]
     public var workers: [Worker]
 
-    /// The sweeps as the database holds them, with the coordinator's live view when one runs.
+    /// The sweeps as the database holds them, with the coordinator's live view when one runs: `live`
+    /// gives the progress of the sweeps it serves from memory, so a status request does not scan their
+    /// tasks.
     ///
     /// - Throws: ``StoreError``.
-    public static func build(store: Store, coordinator: Coordinator, workers: [Worker]) throws -> StatusDocument {
+    public static func build(
+        store: Store, coordinator: Coordinator, workers: [Worker], live: [String: [TrialProgress]] = [:]
+    ) throws -> StatusDocument {
         let sweeps = try store.sweeps().map { record in
-            let progress = try store.progress(sweepID: record.id)
+            let progress = try live[record.id] ?? store.progress(sweepID: record.id)
             let tasks = Tasks(
                 total: progress.reduce(0) { $0 + $1.total }, pending: progress.reduce(0) { $0 + $1.pending },
                 leased: progress.reduce(0) { $0 + $1.leased }, done: progress.reduce(0) { $0 + $1.done },

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MnemoCore
 import MnemoStore
 import MnemoWire
 
@@ -93,9 +94,24 @@ extension Coordinator {
                 state: worker.draining ? "draining" : worker.leased.isEmpty ? "idle" : "working",
                 task: worker.leased.min(), rate: Double(worker.done) / max(1, now.timeIntervalSince(worker.joined)))
         }
+        var live: [String: [TrialProgress]] = [:]
+        for (id, plan) in plans {
+            guard let counts = scheduler.counts(sweep: id) else { continue }
+            let retrying = scheduler.retrying(sweep: id)
+            live[id] = plan.trials.sorted { $0.index < $1.index }.map { trial in
+                let count = counts[trial.index] ?? TaskCounts()
+                var progress = TrialProgress(
+                    trialIndex: trial.index, name: trial.name, total: count.total, pending: count.pending,
+                    leased: count.leased, done: count.done, quarantined: count.quarantined,
+                    retrying: retrying[trial.index] ?? 0)
+                progress.cancelled = count.cancelled
+                return progress
+            }
+        }
         var document = try StatusDocument.build(
             store: store,
-            coordinator: .init(running: true, host: ProcessInfo.processInfo.hostName, pid: getpid()), workers: workers)
+            coordinator: .init(running: true, host: ProcessInfo.processInfo.hostName, pid: getpid()), workers: workers,
+            live: live)
         for index in document.sweeps.indices where plans[document.sweeps[index].id] != nil {
             document.sweeps[index].exclusions = scheduler.exclusions(sweep: document.sweeps[index].id)
         }

@@ -79,6 +79,15 @@ public struct Scheduler: Sendable {
     /// Task counts of a sweep, per trial, or nil for a sweep not served.
     public func counts(sweep: String) -> [Int: TaskCounts]? { sweeps[sweep]?.trials }
 
+    /// Per trial, the open tasks of a served sweep that have failed before (being retried).
+    public func retrying(sweep: String) -> [Int: Int] {
+        var counts: [Int: Int] = [:]
+        for task in tasks.values where task.sweep == sweep && task.failures > 0 && (task.state == .pending || task.state == .leased) {
+            counts[task.trial, default: 0] += 1
+        }
+        return counts
+    }
+
     /// The workers excluded from a sweep, each as `worker W: reason`, by worker id.
     public func exclusions(sweep: String) -> [String] {
         guard let state = sweeps[sweep] else { return [] }
