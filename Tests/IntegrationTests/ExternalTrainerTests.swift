@@ -424,3 +424,47 @@ extension ExternalTrainerTests {
         #expect(train.stderr.contains("run them with `mnemo run"), "\(train.stderr)")
     }
 }
+
+extension ExternalTrainerTests {
+    @Test(.enabled(if: NumPy.isAvailable)) func aRunStoppedGracefullyResumesFromItsCheckpoint() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(
+            Self.outputScript(
+                """
+                import os, time
+                checkpoint = sys.argv[3]
+                # The first run ever saves a checkpoint and waits to be stopped; a run that finds its
+                # checkpoint says so; other runs just finish.
+                if os.path.exists(checkpoint + "/saved"):
+                    open("resumed", "w").close()
+                elif not os.path.exists("started"):
+                    open(checkpoint + "/saved", "w").close()
+                    open("started", "w").close()
+                    time.sleep(600)
+                """), to: "fail.py")
+        let sweep = try dir.write(
+            """
+            name: resume
+            seed: 3
+            \(Self.dataset)
+            trainer: {kind: command, command: "python3 fail.py {out} {data} {checkpoint}"}
+            estimator: {subsets: 2, ratio: 0.5}
+            """, to: "resume.yaml")
+        let db = dir.path("resume.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let first = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "first", "--grace", "1"], in: dir, label: "first",
+            environment: environment(dir))
+        #expect(eventually(timeout: 60) { FileManager.default.fileExists(atPath: dir.path("started")) })
+        Foundation.kill(first.pid, SIGTERM)
+        #expect(first.wait(timeout: 30) == 0, "\(first.standardError)")
+        let second = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "second"], in: dir, label: "second", environment: environment(dir))
+        #expect(coordinator.wait(timeout: 90) == 0, "\(coordinator.standardError)")
+        #expect(second.wait(timeout: 30) == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.path("resumed")), "the retaken run found its checkpoint")
+        // Checkpoints of finished runs are removed.
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: dir.path("cache/mnemo/checkpoints"))) ?? []
+        #expect(left.isEmpty, "\(left)")
+    }
+}

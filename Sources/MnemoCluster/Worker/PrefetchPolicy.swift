@@ -1,18 +1,23 @@
-/// How many tasks a worker leases ahead of the one it trains, when not fixed by `--prefetch`.
+/// How many tasks a worker leases ahead of the ones it trains, when not fixed by `--prefetch`.
 ///
-/// Long tasks get one: a task waiting on a busy worker is a task another worker could be running.
-/// Tiny tasks get more, so that each round trip to the coordinator carries a batch: enough to cover
-/// ``target`` seconds of work, at most ``maximum``. The estimate follows the tasks' durations as they
-/// finish (an exponential moving average).
+/// None before any task has been timed, and none for long tasks (``longTask`` seconds or more): a
+/// task waiting on a busy worker is a task another worker could be running, and the round trip that
+/// fetches the next one is nothing against its training (the last tasks of a sweep of long command
+/// runs would otherwise wait behind each other while other workers idle). Short tasks get one; tiny
+/// tasks more, so that each round trip to the coordinator carries a batch: enough to cover ``target``
+/// seconds of work, at most ``maximum``. The estimate follows the tasks' durations as they finish (an
+/// exponential moving average).
 struct PrefetchPolicy: Sendable, Equatable {
     /// Seconds of work to hold ahead.
     static let target = 0.25
     static let maximum = 32
+    /// Tasks at least this long (seconds, on average) are not fetched ahead.
+    static let longTask = 1.0
     private var meanSeconds: Double?
 
-    /// The prefetch for the durations seen so far (1 before any).
+    /// The prefetch for the durations seen so far (0 before any).
     var prefetch: Int {
-        guard let meanSeconds else { return 1 }
+        guard let meanSeconds, meanSeconds < Self.longTask else { return 0 }
         return max(1, min(Self.maximum, Int(Self.target / max(meanSeconds, 1e-4))))
     }
 

@@ -93,7 +93,8 @@ struct CommandBackend: TaskBackend {
         }
         switch ended {
         case .cancelled:
-            cache.finished(taskID: task.taskId, folder: folder)
+            // The run goes back to the coordinator and may be retaken here: its checkpoint stays.
+            cache.discard(folder: folder)
             return nil
         case .couldNotStart(let reason):
             return failed(.infrastructure, reason)

@@ -81,6 +81,11 @@ final class TrainerCache: @unchecked Sendable {
         try? FileManager.default.removeItem(at: root.appendingPathComponent("checkpoints/\(taskID)"))
     }
 
+    /// Removes the folder of a run handed back unfinished, keeping its checkpoints for the next attempt.
+    func discard(folder: URL) {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     /// Keeps a failed run's folder, removing the oldest beyond ``keptFailures``.
     func failed(folder: URL) {
         try? Data().write(to: folder.appendingPathComponent("FAILED"))
