@@ -6,11 +6,13 @@ extension Mnemo {
     struct ExportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export",
-            abstract: "Write a trial's scores as CSV, JSON and NumPy .npz files.",
+            abstract: "Write a trial's (or every trial's) scores as CSV, JSON and NumPy .npz files.",
             discussion: """
                 Writes memorization.csv, influence_top.csv, entropy.csv, summary.json, fz_estimates.npz (the
-                Feldman–Zhang release layout) and runs.npz. Example:
+                Feldman–Zhang release layout) and runs.npz. With --all-trials, writes trials.csv and these
+                files for each trial with runs into OUT/trial-INDEX/. Examples:
                   mnemo export sweeps/quickstart.sqlite --out out/quickstart
+                  mnemo export sweeps/grid.sqlite --out out/grid --all-trials
                 """)
 
         @OptionGroup var database: DatabaseOptions
@@ -18,8 +20,11 @@ extension Mnemo {
         @Option(help: "The folder to write into (created if needed).")
         var out: String
 
-        @Option(help: "Which trial (index, see `mnemo status`).")
-        var trial: Int = 0
+        @Option(help: "Which trial (index, see `mnemo status`; default 0).")
+        var trial: Int?
+
+        @Flag(help: "Export every trial: OUT/trials.csv and OUT/trial-INDEX/ for each trial with runs.")
+        var allTrials = false
 
         @Option(help: "How many influence pairs influence_top.csv lists.")
         var pairs: Int = 1000
@@ -28,12 +33,25 @@ extension Mnemo {
             guard (0...10_000_000).contains(pairs) else {
                 throw ValidationError("--pairs must be in 0...10000000, got \(pairs)")
             }
+            if allTrials, let trial {
+                throw ValidationError(
+                    "--all-trials and --trial \(trial) exclude each other: drop --trial to export every trial, "
+                        + "or --all-trials to export trial \(trial) alone")
+            }
         }
 
         func run() throws {
-            let files = try ExportReport.write(
-                store: database.openStore(), sweepName: database.sweep, trialIndex: trial,
-                to: URL(fileURLWithPath: out), topPairs: pairs)
+            let directory = URL(fileURLWithPath: out)
+            let files: [URL]
+            if allTrials {
+                files = try ExportReport.writeAllTrials(
+                    store: database.openStore(), sweepName: database.sweep, to: directory, topPairs: pairs,
+                    progress: { FileHandle.standardError.write(Data("export: \($0)\n".utf8)) })
+            } else {
+                files = try ExportReport.write(
+                    store: database.openStore(), sweepName: database.sweep, trialIndex: trial ?? 0, to: directory,
+                    topPairs: pairs)
+            }
             for file in files { print(file.path) }
         }
     }

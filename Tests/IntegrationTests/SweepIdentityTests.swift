@@ -16,12 +16,17 @@ struct SweepIdentityTests {
         """
     }
 
-    /// A folder with data/ and sweeps/held.yaml; returns the sweep's path.
-    static func csvStudy(in dir: TemporaryDirectory, scale: Double = 1, sweep: String = csvSweep()) throws -> String {
+    /// A folder with data/ (`train` and `test`, by default 60 and 30 rows of blobs) and
+    /// sweeps/held.yaml; returns the sweep's path.
+    static func csvStudy(
+        in dir: TemporaryDirectory, scale: Double = 1, sweep: String = csvSweep(),
+        train: String = DatasetFormsRunTests.blobs(count: 60, salt: 1),
+        test: String = DatasetFormsRunTests.blobs(count: 30, salt: 2)
+    ) throws -> String {
         try FileManager.default.createDirectory(atPath: dir.path("data"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir.path("sweeps"), withIntermediateDirectories: true)
-        try dir.write(scaled(DatasetFormsRunTests.blobs(count: 60, salt: 1), by: scale), to: "data/train.csv")
-        try dir.write(scaled(DatasetFormsRunTests.blobs(count: 30, salt: 2), by: scale), to: "data/test.csv")
+        try dir.write(scaled(train, by: scale), to: "data/train.csv")
+        try dir.write(scaled(test, by: scale), to: "data/test.csv")
         return try dir.write(sweep, to: "sweeps/held.yaml")
     }
 

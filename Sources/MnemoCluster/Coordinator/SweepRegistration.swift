@@ -67,7 +67,8 @@ public struct SweepRegistration: Sendable {
         let summary = DatasetSummary(
             contentHash: data.contentHash, classCount: data.train.classCount, trainLabels: data.train.labels,
             originalTrainLabels: data.originalTrainLabels, testLabels: data.test.labels,
-            flippedIndices: data.flippedIndices)
+            flippedIndices: data.flippedIndices, trainSourceIndices: data.trainSourceIndices,
+            testSourceIndices: data.testSourceIndices)
         return SweepRegistration(spec: spec, dataset: summary, dataWarning: dataWarning)
     }
 

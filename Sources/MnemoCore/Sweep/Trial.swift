@@ -18,35 +18,47 @@ public struct Trial: Codable, Sendable, Equatable {
 extension SweepSpec {
     /// The trials of this sweep: the cartesian product of the grid axes, or one `default` trial.
     public var trials: [Trial] {
-        if let paramGrid, let params { return Self.commandTrials(params: params, grid: paramGrid, model: model, training: training) }
-        var combinations: [[(GridKey, GridValue)]] = [[]]
-        for axis in grid {
-            combinations = combinations.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } }
+        let points = trialParameters
+        if paramGrid != nil, let params {
+            return points.enumerated().map { index, settings in
+                let merged = settings.reduce(params) { EngineOptions.setting($1.key, toJSON: $1.json, in: $0) }
+                return Trial(
+                    index: index, name: Trial.name(of: settings), model: model, training: training,
+                    params: merged.isEmpty ? "{}" : merged)
+            }
         }
-        return combinations.enumerated().map { index, assignment in
+        let assignments = Self.product(grid.map { axis in axis.values.map { (axis.key, $0) } })
+        return zip(assignments, points).enumerated().map { index, point in
             var model = self.model
             var training = self.training
-            for (key, value) in assignment {
+            for (key, value) in point.0 {
                 Self.apply(key, value, model: &model, training: &training)
             }
-            let name = assignment.isEmpty
-                ? "default" : assignment.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: ",")
-            return Trial(index: index, name: name, model: model, training: training)
+            return Trial(index: index, name: Trial.name(of: point.1), model: model, training: training)
         }
     }
 
-    private static func commandTrials(
-        params: String, grid: [ParamAxis], model: ModelSpec, training: TrainingSpec
-    ) -> [Trial] {
-        var combinations: [[(String, String)]] = [[]]
-        for axis in grid {
-            combinations = combinations.flatMap { prefix in axis.values.map { prefix + [(axis.key, $0)] } }
+    /// Each trial's grid settings, in the order of ``trials``, axes in file order; one empty list for
+    /// a sweep without a grid.
+    public var trialParameters: [[TrialParameter]] {
+        if let paramGrid, params != nil {
+            return Self.product(
+                paramGrid.map { axis in axis.values.map { TrialParameter(key: axis.key, text: $0, json: $0) } })
         }
-        return combinations.enumerated().map { index, assignment in
-            let settings = assignment.reduce(params) { EngineOptions.setting($1.0, toJSON: $1.1, in: $0) }
-            let name = assignment.isEmpty ? "default" : assignment.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
-            return Trial(index: index, name: name, model: model, training: training, params: settings.isEmpty ? "{}" : settings)
-        }
+        return Self.product(
+            grid.map { axis in
+                axis.values.map { TrialParameter(key: axis.key.rawValue, text: $0.description, json: $0.json) }
+            })
+    }
+
+    /// The grid settings of the trial named `name` (as stored), or nil when this spec has no such trial.
+    public func parameters(ofTrialNamed name: String) -> [TrialParameter]? {
+        trialParameters.first { Trial.name(of: $0) == name }
+    }
+
+    /// The cartesian product of `axes`, the last varying fastest: one empty combination without axes.
+    private static func product<Value>(_ axes: [[Value]]) -> [[Value]] {
+        axes.reduce([[]]) { combinations, values in combinations.flatMap { prefix in values.map { prefix + [$0] } } }
     }
 
     private static func apply(_ key: GridKey, _ value: GridValue, model: inout ModelSpec, training: inout TrainingSpec) {

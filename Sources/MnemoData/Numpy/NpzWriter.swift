@@ -9,6 +9,8 @@ import ZIPFoundation
 /// path only by ``finish()``, so an interrupted export never leaves a truncated file under the
 /// final name.
 ///
+/// Every entry is stamped ``entryDate``, not the time of writing, so equal arrays make equal bytes.
+///
 /// ```swift
 /// let writer = try NpzWriter(url: url, compression: .deflated)
 /// try writer.append(NpyArray(name: "tr_labels", shape: [n], values: labels))
@@ -32,6 +34,11 @@ public final class NpzWriter {
     private let partialURL: URL
     private var archive: Archive?
     private var names: Set<String> = []
+
+    /// The modification time of every entry: 1980-01-01 00:00:00 UTC, the earliest a ZIP entry can
+    /// say (what reproducible builds stamp too), so that archives do not depend on when they were
+    /// written.
+    public static let entryDate = Date(timeIntervalSince1970: 315_532_800)
 
     /// Bytes handed to ZIPFoundation per call: large enough that per-chunk overhead vanishes.
     private static let chunkSize = 1 << 20
@@ -75,7 +82,7 @@ public final class NpzWriter {
         do {
             try archive.addEntry(
                 with: array.name + ".npy", type: .file, uncompressedSize: Int64(header.count + payload.count),
-                compressionMethod: compression == .deflated ? .deflate : .none, bufferSize: Self.chunkSize,
+                modificationDate: Self.entryDate, compressionMethod: compression == .deflated ? .deflate : .none, bufferSize: Self.chunkSize,
                 provider: { position, size in
                     Self.chunk(of: header, then: payload, from: Int(position), count: size)
                 })

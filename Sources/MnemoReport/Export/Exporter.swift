@@ -8,15 +8,23 @@ import MnemoStore
 /// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `entropy.csv`,
 /// `summary.json`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
 /// run: `trainset_mask`, `trainset_correctness`, `testset_correctness`).
+///
+/// Every file but `summary.json` depends only on the sweep's spec and its stored results (not on the
+/// order they were stored in, the database, the sweep id or the time), so equal runs export equal
+/// bytes. Examples are numbered as trained on (0..<n); the `source_index` columns and the
+/// `tr_source_idx`/`tt_source_idx` arrays map them back to the user's splits.
 public struct Exporter {
     public let store: Store
     public let scores: TrialScores
     public let summary: TrialSummary
+    /// What `summary.json` says of the export beside ``summary``.
+    public let description: TrialDescription
 
-    public init(store: Store, scores: TrialScores, summary: TrialSummary) {
+    public init(store: Store, scores: TrialScores, summary: TrialSummary, description: TrialDescription) {
         self.store = store
         self.scores = scores
         self.summary = summary
+        self.description = description
     }
 
     /// Writes every file into `directory` (created if needed) and returns their URLs.
@@ -37,10 +45,10 @@ public struct Exporter {
         try write(influenceCSV(count: topPairs), to: files[1])
         try write(entropyCSV(), to: files[2])
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try encoder.encode(summary).write(to: files[3], options: .atomic)
+        try encoder.encode(SummaryFile(summary: summary, description: description)).write(to: files[3], options: .atomic)
         try writeEstimates(to: files[4])
         try writeRuns(to: files[5])
         return files
@@ -55,37 +63,40 @@ public struct Exporter {
     func memorizationCSV() -> String {
         let mem = scores.analysis.memorization
         let flipped = Set(dataset.flippedIndices)
-        var text = "index,label,original_label,flipped,mem,mem_se\n"
+        var text = "index,label,original_label,flipped,mem,mem_se,source_index\n"
         for i in mem.values.indices {
             text += "\(i),\(dataset.trainLabels[i]),\(dataset.originalTrainLabels[i]),\(flipped.contains(i) ? 1 : 0),"
-            text += "\(Self.number(mem.values[i])),\(Self.number(mem.standardErrors[i]))\n"
+            text += "\(Self.number(mem.values[i])),\(Self.number(mem.standardErrors[i])),\(dataset.trainSourceIndices[i])\n"
         }
         return text
     }
 
     func influenceCSV(count: Int) -> String {
-        var text = "train_index,test_index,class,influence,influence_se,significant\n"
+        var text = "train_index,test_index,class,influence,influence_se,significant,train_source_index,test_source_index\n"
         for pair in scores.topPairs(count) {
             let significant = pair.influence > TrialScores.significanceZ * pair.standardError
             text += "\(pair.train),\(pair.test),\(dataset.testLabels[pair.test]),"
-            text += "\(Self.number(pair.influence)),\(Self.number(pair.standardError)),\(significant ? 1 : 0)\n"
+            text += "\(Self.number(pair.influence)),\(Self.number(pair.standardError)),\(significant ? 1 : 0),"
+            text += "\(dataset.trainSourceIndices[pair.train]),\(dataset.testSourceIndices[pair.test])\n"
         }
         return text
     }
 
     func entropyCSV() -> String {
-        var text = "test_index,label,entropy,bucket,all_zero,thresholded_entropy,thresholded_bucket\n"
+        var text = "test_index,label,entropy,bucket,all_zero,thresholded_entropy,thresholded_bucket,source_index\n"
         let raw = scores.rawEntropy.entropy
         let thresholded = scores.thresholdedEntropy.entropy
         for j in raw.values.indices {
             text += "\(j),\(dataset.testLabels[j]),\(Self.number(raw.values[j])),\(scores.rawBuckets[j]),"
-            text += "\(raw.isAllZero[j] ? 1 : 0),\(Self.number(thresholded.values[j])),\(scores.thresholdedBuckets[j])\n"
+            text += "\(raw.isAllZero[j] ? 1 : 0),\(Self.number(thresholded.values[j])),\(scores.thresholdedBuckets[j]),"
+            text += "\(dataset.testSourceIndices[j])\n"
         }
         return text
     }
 
     /// `tr_mem`, `tr_labels`, `tt_labels`, and per class c `tr_classidx_{c}`, `tt_classidx_{c}`,
-    /// `infl_matrix_class{c}` (N_c × T_c, float32), as in the Feldman–Zhang release files.
+    /// `infl_matrix_class{c}` (N_c × T_c, float32), as in the Feldman–Zhang release files; and
+    /// `tr_source_idx`, `tt_source_idx`: each example's index in the user's train and test splits.
     private func writeEstimates(to url: URL) throws {
         let writer = try NpzWriter(url: url)
         let n = dataset.trainLabels.count
@@ -96,6 +107,8 @@ public struct Exporter {
         try writer.append(NpyArray(name: "tr_original_labels", shape: [n], values: dataset.originalTrainLabels.map(Int64.init)))
         try writer.append(NpyArray(name: "tr_flipped_idx", shape: [dataset.flippedIndices.count], values: dataset.flippedIndices.map(Int64.init)))
         try writer.append(NpyArray(name: "tt_labels", shape: [t], values: dataset.testLabels.map(Int64.init)))
+        try writer.append(NpyArray(name: "tr_source_idx", shape: [n], values: dataset.trainSourceIndices.map(Int64.init)))
+        try writer.append(NpyArray(name: "tt_source_idx", shape: [t], values: dataset.testSourceIndices.map(Int64.init)))
         for block in scores.blocks {
             guard let c = block.classIndex else { continue }
             try writer.append(NpyArray(name: "tr_classidx_\(c)", shape: [block.trainIndices.count], values: block.trainIndices.map(Int64.init)))
@@ -159,5 +172,16 @@ public struct Exporter {
     /// A CSV number: `nan` for undefined scores, otherwise enough digits to round-trip a Float.
     static func number(_ value: Double) -> String {
         value.isNaN ? "nan" : String(format: "%.6g", value)
+    }
+
+    /// `summary.json`: the trial's figures and the export's description, as one object.
+    private struct SummaryFile: Encodable {
+        let summary: TrialSummary
+        let description: TrialDescription
+
+        func encode(to encoder: any Encoder) throws {
+            try summary.encode(to: encoder)
+            try description.encode(to: encoder)
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import MnemoData
 import MnemoTestSupport
 import Testing
+import ZIPFoundation
 
 /// `.npy` headers and `.npz` archives, checked byte by byte and by loading them with NumPy.
 @Suite final class NpzWriterTests: Sendable {
@@ -131,6 +132,22 @@ extension NpzWriterTests {
             #expect(
                 Self.elementKeys(fromNumPy: values, dtype: array.dtype) == Self.elementKeys(of: array), "\(array.name)")
         }
+    }
+
+    @Test(arguments: [NpzWriter.Compression.stored, .deflated])
+    func entriesCarryAFixedDateSoEqualArraysMakeEqualBytes(compression: NpzWriter.Compression) throws {
+        let arrays = try Self.sampleArrays()
+        let first = directory.appendingPathComponent("first.npz")
+        let second = directory.appendingPathComponent("second.npz")
+        try NpzWriter.write(arrays, to: first, compression: compression)
+        try NpzWriter.write(arrays, to: second, compression: compression)
+        #expect(try Data(contentsOf: first) == Data(contentsOf: second))
+        // The time of writing is nowhere in the archive: every entry says 1980-01-01 00:00 UTC.
+        let archive = try Archive(url: first, accessMode: .read)
+        let dates = archive.map { $0.fileAttributes[.modificationDate] as? Date }
+        #expect(dates.count == arrays.count)
+        #expect(dates.allSatisfy { $0 == NpzWriter.entryDate }, "\(dates)")
+        #expect(NpzWriter.entryDate == ISO8601DateFormatter().date(from: "1980-01-01T00:00:00Z"))
     }
 
     @Test(arguments: [NpzWriter.Compression.stored, .deflated])
