@@ -21,7 +21,7 @@ public struct SweepComparison: Codable, Sendable {
     public struct Row: Codable, Sendable {
         public var index: Int
         public var name: String
-        /// The trial's grid values, as written in its name (numbers and booleans as such).
+        /// The trial's grid values, as JSON.
         public var params: [String: JSONValue]
         public var runs: Int
         /// Runs that reached `until_train_accuracy` on their subset; nil without a target.
@@ -87,7 +87,7 @@ public struct SweepComparison: Codable, Sendable {
                 Row(
                     index: trial.trialIndex, name: trial.name,
                     params: Dictionary(
-                        spec.parameters(ofTrialNamed: trial.name).map { ($0.key, JSONValue(parsing: $0.value)) },
+                        (spec.parameters(ofTrialNamed: trial.name) ?? []).map { ($0.key, JSONValue(parsing: $0.json)) },
                         uniquingKeysWith: { first, _ in first }),
                     runs: runs, runsFit: target == nil ? nil : fit,
                     metrics: values.mapValues(statistic), mislabeledAUC: auc.flatMap { $0.isNaN ? nil : $0 },
@@ -137,52 +137,5 @@ public struct SweepComparison: Codable, Sendable {
     private static func decodeMetrics(_ json: String?) -> [String: Double] {
         guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
         return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
-    }
-}
-
-/// A parameter value as JSON: a number or boolean when it reads as one, else a string.
-public enum JSONValue: Codable, Sendable, Equatable {
-    case number(Double)
-    case bool(Bool)
-    case string(String)
-
-    /// `0.1` → number, `true` → bool, anything else → string.
-    public init(parsing text: String) {
-        if let bool = Bool(text) {
-            self = .bool(bool)
-        } else if let number = Double(text), number.isFinite {
-            self = .number(number)
-        } else {
-            self = .string(text)
-        }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else {
-            self = .string(try container.decode(String.self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .number(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        }
-    }
-
-    /// The value as written.
-    public var text: String {
-        switch self {
-        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-        case .bool(let value): "\(value)"
-        case .string(let value): value
-        }
     }
 }

@@ -88,32 +88,3 @@ extension Trial {
         Trial(index: index, name: name, model: model, training: training, params: params)
     }
 }
-
-extension SweepSpec {
-    /// The grid keys, in axis order: the built-in engine's or a command trainer's.
-    public var gridKeys: [String] {
-        grid.map(\.key.rawValue) + (paramGrid ?? []).map(\.key)
-    }
-
-    /// The parameter values of the trial named `name` (`key=value` pairs joined by commas, in axis
-    /// order), as written in the name; empty for `default`. Values may hold commas (a JSON list): each
-    /// value runs up to the next `,key=` of the following axis.
-    public func parameters(ofTrialNamed name: String) -> [(key: String, value: String)] {
-        let keys = gridKeys
-        guard name != "default", !keys.isEmpty else { return [] }
-        var rest = Substring(name)
-        var pairs: [(key: String, value: String)] = []
-        for (position, key) in keys.enumerated() {
-            guard rest.hasPrefix(key + "=") else { return pairs }
-            rest = rest.dropFirst(key.count + 1)
-            if position + 1 < keys.count, let next = rest.range(of: ",\(keys[position + 1])=") {
-                pairs.append((key, String(rest[..<next.lowerBound])))
-                rest = rest[rest.index(after: next.lowerBound)...]
-            } else {
-                pairs.append((key, String(rest)))
-                rest = ""
-            }
-        }
-        return pairs
-    }
-}
