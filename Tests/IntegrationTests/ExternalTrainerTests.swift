@@ -321,6 +321,33 @@ extension ExternalTrainerTests {
 /// The built-in engine fills every per-example output, consistent with its correctness bits.
 @Suite(.serialized)
 struct EngineOutputsTests {
+    @Test func resultsOfManyMegabytesReachTheCoordinator() throws {
+        // 14,000 + 2,000 examples of 10 classes with logits and probabilities: 1.3 MB per result, more
+        // than a coordinator frame held before its limit was set at bind.
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(
+            """
+            name: large
+            seed: 2
+            dataset:
+              name: synthetic
+              synthetic: {class_count: 10, dimension: 4, common_modes_per_class: 2, common_mode_size: 700, rare_modes_per_class: 0, common_test_size: 100}
+            model: {kind: softmax}
+            training: {learning_rate: 0.1, max_epochs: 1}
+            trainer: {kind: noop}
+            outputs: [correctness, logits, probability]
+            estimator: {subsets: 6, ratio: 0.5}
+            """, to: "large.yaml")
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run", timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        let store = try Store.openReadOnly(path: dir.path("large.sqlite"))
+        var sizes: [Int] = []
+        try store.forEachResult(sweepID: "large", trialIndex: 0, arrays: true) { row in
+            sizes.append(row.arrays.reduce(0) { $0 + $1.data.count })
+        }
+        #expect(sizes == Array(repeating: 4 * 10 * 16_000 * 2, count: 6))
+    }
+
     @Test(.enabled(if: NumPy.isAvailable)) func everyOutputAgreesWithCorrectnessAndWithTheOthers() throws {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(

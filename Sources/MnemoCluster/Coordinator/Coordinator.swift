@@ -45,10 +45,12 @@ public final class Coordinator {
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
         try socket.set(.sendHighWaterMark(100_000))
-        // Each peer's pipe holds at most this many messages, each no larger than the largest legal one
-        // (set in `serve`): one hostile peer cannot make the coordinator buffer much.
-        try socket.set(.receiveHighWaterMark(100))
-        try socket.set(.maxMessageSize(FrameLimits.default.maxHeaderBytes))
+        // libzmq copies these into the listener at bind: later changes would not reach the peers'
+        // connections. Frames up to the largest legal message (a batch of full logit matrices; workers
+        // split larger batches, and registration refuses sweeps one of whose results would not fit);
+        // each peer's pipe holds few of them, so one hostile peer cannot make the coordinator buffer much.
+        try socket.set(.receiveHighWaterMark(Self.receiveHighWaterMark))
+        try socket.set(.maxMessageSize(FrameLimits.default.maxFrameBytes))
         try socket.set(.routerHandover(true))
         try socket.set(.sendTimeout(.seconds(1)))
         try socket.set(.tcpKeepAlive(true))
@@ -80,6 +82,9 @@ public final class Coordinator {
         }
     }
 
+    /// Messages a peer's pipe holds before libzmq stops reading from it.
+    static let receiveHighWaterMark = 16
+
     /// The endpoint actually bound last (useful with `tcp://127.0.0.1:*`).
     public var boundEndpoint: String { (try? socket.lastEndpoint) ?? options.endpoints.last ?? "" }
 
@@ -91,8 +96,6 @@ public final class Coordinator {
     public func serve(_ plan: SweepPlan) throws {
         plans[plan.sweepID] = plan
         given.insert(plan.sweepID)
-        let largest = plans.values.map { $0.largestMessage(maxBatch: SchedulerOptions().maxCapacity) }.max() ?? 0
-        try socket.set(.maxMessageSize(largest))
         let progress = try store.progress(sweepID: plan.sweepID)
         let submission = SweepSubmission(
             id: plan.sweepID, name: plan.spec.name, priority: try store.sweep(id: plan.sweepID)?.priority ?? 0,

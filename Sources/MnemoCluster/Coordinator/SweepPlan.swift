@@ -43,16 +43,6 @@ public struct SweepPlan: Sendable {
         }
     }
 
-    /// The largest frame a legal message of this sweep can have: a full batch of results (one per
-    /// task a worker may hold), or the largest header.
-    public func largestMessage(maxBatch: Int) -> Int {
-        let bits = (dataset.trainLabels.count + 7) / 8 + (dataset.testLabels.count + 7) / 8
-        let perResult = bits + expectedArrays.values.reduce(0) { $0 + 4 * $1.reduce(1, *) }
-        // Workers split their results into messages of at most `ResultMessages.maxPayloadBytes`.
-        let batch = min(perResult * maxBatch, max(perResult, ResultMessages.maxPayloadBytes))
-        return min(max(FrameLimits.default.maxHeaderBytes, batch + 4096), FrameLimits.default.maxFrameBytes)
-    }
-
     /// Registers `spec` in `store` and returns its plan, with how many tasks were new.
     ///
     /// Sweep files match stored sweeps by name (the newest of that name). The same spec resumes the

@@ -4,6 +4,7 @@ import MnemoCore
 import MnemoData
 import MnemoLearn
 import MnemoStore
+import MnemoWire
 
 /// A sweep file validated against its prepared data, ready to register in a database: what `run`,
 /// `coordinator` and `submit` do before serving it. Nothing is written until ``register(in:newSweep:)``,
@@ -59,6 +60,19 @@ public struct SweepRegistration: Sendable {
                     file: sweepFile, line: nil, column: nil, path: "model",
                     expected: "trial \(trial.index) (\(trial.name)) does not fit the dataset: \(error)")
             }
+        }
+        // One result travels in one message: its size must fit the coordinator's frames.
+        let classes = data.train.classCount
+        let resultBytes = (spec.outputs ?? []).reduce((data.train.count + 7) / 8 + (data.test.count + 7) / 8) { total, output in
+            total + 4 * (output.shape(count: data.train.count, classes: classes).reduce(1, *)
+                + output.shape(count: data.test.count, classes: classes).reduce(1, *))
+        }
+        guard resultBytes <= FrameLimits.default.maxPayloadBytes else {
+            throw SweepFileError(
+                file: sweepFile, line: nil, column: nil, path: "outputs",
+                expected: "outputs of at most \(FrameLimits.default.maxPayloadBytes >> 20) MiB per run; these take "
+                    + "\(resultBytes >> 20) MiB for \(data.train.count) + \(data.test.count) examples of \(classes) classes "
+                    + "(drop probability or logits, or study fewer examples)")
         }
         let dataWarning = FeatureScale(data.train).warning
         if let dataWarning {
