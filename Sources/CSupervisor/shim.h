@@ -18,7 +18,9 @@
 
 /// What the supervisor reports on its report pipe, one record per event.
 /// `tag` 'X': exec failed, `value` is errno; 'D': chdir to the work folder failed, `value` is errno;
-/// 'F': fork failed, `value` is errno; 'W': the command ended, `value` is its wait status.
+/// 'F': fork failed, `value` is errno; 'T': the supervisor was asked to stop the command (SIGTERM or
+/// SIGINT, from the worker or sent to every process at once by systemd, Slurm or a terminal), `value`
+/// is the signal; 'W': the command ended, `value` is its wait status.
 typedef struct {
     int32_t tag;
     int32_t value;
@@ -113,6 +115,7 @@ static inline pid_t mnemo_supervisor_spawn(
                 _exit(0);
             }
         } else if (signal_number == SIGTERM || signal_number == SIGINT) {
+            mnemo_supervisor_write(3, 'T', signal_number);
             kill(-command, SIGTERM);
         } else {
             kill(-command, SIGKILL);

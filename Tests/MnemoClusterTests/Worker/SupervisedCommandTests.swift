@@ -30,7 +30,7 @@ import Testing
     @Test func exitStatusOutputAndWorkFolderAreThoseOfTheCommand() throws {
         let dir = try folder()
         let ended = try shell("pwd; echo $MNEMO_TEST_VALUE >&2; exit 3", in: dir, environment: ["MNEMO_TEST_VALUE": "v42"])
-            .run(timeout: nil, cancellation: TrainingCancellation())
+            .run(timeout: nil, cancellation: TrainingCancellation()).termination
         #expect(ended == .exited(3))
         let out = try String(contentsOfFile: dir + "/stdout.log", encoding: .utf8)
         #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == URL(fileURLWithPath: dir).resolvingSymlinksInPath().path)
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func aSignalTheWorkerDidNotSendIsReportedAsSuch() throws {
-        let ended = try shell("kill -SEGV $$", in: try folder()).run(timeout: nil, cancellation: TrainingCancellation())
+        let ended = try shell("kill -SEGV $$", in: try folder()).run(timeout: nil, cancellation: TrainingCancellation()).termination
         #expect(ended == .signalled(SIGSEGV))
     }
 
@@ -46,14 +46,14 @@ import Testing
         let dir = try folder()
         var missing = shell("true", in: dir)
         missing.executable = dir + "/no-such-program"
-        guard case .couldNotStart(let reason) = try missing.run(timeout: nil, cancellation: TrainingCancellation()) else {
+        guard case .couldNotStart(let reason) = try missing.run(timeout: nil, cancellation: TrainingCancellation()).termination else {
             Issue.record("a missing program must not start")
             return
         }
         #expect(reason.contains("no-such-program") && reason.contains("No such file"))
         var noFolder = shell("true", in: dir)
         noFolder.workdir = dir + "/absent"
-        guard case .couldNotStart(let folderReason) = try noFolder.run(timeout: nil, cancellation: TrainingCancellation()) else {
+        guard case .couldNotStart(let folderReason) = try noFolder.run(timeout: nil, cancellation: TrainingCancellation()).termination else {
             Issue.record("a missing work folder must not start")
             return
         }
@@ -65,9 +65,9 @@ import Testing
         let started = Date()
         // The grandchild sleeps in the background: only a kill of the whole group reaches it.
         let ended = try shell("sleep 300 & echo $! > \(dir)/grandchild; sleep 300; true", in: dir)
-            .run(timeout: 0.5, cancellation: TrainingCancellation())
+            .run(timeout: 3, cancellation: TrainingCancellation()).termination
         #expect(ended == .timedOut)
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 10)
         let pid = try #require(Int32(try String(contentsOfFile: dir + "/grandchild", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)))
         Thread.sleep(forTimeInterval: 0.2)
@@ -95,8 +95,30 @@ import Testing
         driver.start()
         let started = Date()
         let ended = try shell(script, in: dir).run(timeout: nil, cancellation: cancellation)
-        #expect(ended == .cancelled)
+        #expect(ended.termination == .cancelled && ended.stopped)
         #expect(FileManager.default.fileExists(atPath: dir + "/term"))
         #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    @Test func aStopSignalSentToEveryProcessCountsAsAStopNotAFailure() throws {
+        // systemd, Slurm and terminals signal every process at once, so the command may die of SIGTERM
+        // before the worker begins its grace period: the supervisor records that it was signalled too.
+        let dir = try folder()
+        let command = shell("echo $PPID $$ > \(dir)/pids.tmp; mv \(dir)/pids.tmp \(dir)/pids; exec sleep 300", in: dir)
+        let signaller = Thread {
+            let deadline = Date().addingTimeInterval(30)
+            var text = ""
+            while text.isEmpty, Date() < deadline {
+                text = (try? String(contentsOfFile: dir + "/pids", encoding: .utf8)) ?? ""
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            for pid in text.split(separator: " ").compactMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }).reversed() {
+                kill(pid, SIGTERM)
+            }
+        }
+        signaller.start()
+        let ended = try command.run(timeout: 60, cancellation: TrainingCancellation())
+        #expect(ended.stopped, "\(ended)")
+        #expect(ended.effective == .cancelled, "\(ended)")
     }
 }

@@ -71,7 +71,8 @@ struct CommandBackend: TaskBackend {
             if let gpu { env["CUDA_VISIBLE_DEVICES"] = gpu }
             environment = env
         } catch {
-            return failure(.transient, "cannot prepare the run's inputs: \(error)")
+            // A full disk or an unwritable cache on this worker: its fault, not the task's.
+            return failure(.infrastructure, "cannot prepare the run's inputs in \(cache.root.path): \(error)")
         }
         guard let program = Self.locate(arguments[0], workdir: trainer.workdir, path: environment["PATH"]) else {
             return failure(.infrastructure, "cannot find the program '\(arguments[0])' on this worker (PATH=\(environment["PATH"] ?? ""))")
@@ -80,18 +81,20 @@ struct CommandBackend: TaskBackend {
             executable: program, arguments: arguments, environment: environment, workdir: trainer.workdir,
             stdoutPath: folder.appendingPathComponent("stdout.log").path,
             stderrPath: folder.appendingPathComponent("stderr.log").path)
-        let ended: SupervisedCommand.Termination
+        let run: SupervisedCommand.Outcome
         do {
-            ended = try command.run(timeout: trainer.timeout, cancellation: cancellation)
+            run = try command.run(timeout: trainer.timeout, cancellation: cancellation)
         } catch {
-            return failure(.transient, error.description)
+            // No pipe or process for the supervisor: this worker is at fault (out of file descriptors or
+            // processes), not the task.
+            return failure(.infrastructure, error.description)
         }
         let tail = Self.tail(of: folder.appendingPathComponent("stderr.log"))
         func failed(_ kind: TaskFailure.Kind, _ reason: String) -> FinishedTask {
             cache.failed(folder: folder)
             return failure(kind, reason + (tail.isEmpty ? "" : "; stderr ends: \(tail)") + " (run folder \(folder.path))")
         }
-        switch ended {
+        switch run.effective {
         case .cancelled:
             // The run goes back to the coordinator and may be retaken here: its checkpoint stays.
             cache.discard(folder: folder)
@@ -117,6 +120,11 @@ struct CommandBackend: TaskBackend {
                 from: folder.appendingPathComponent("out"), trainCount: data.train.count, testCount: data.test.count,
                 classes: data.train.classCount, outputs: spec.outputs ?? [])
         } catch {
+            if run.stopped {
+                // Stopped before it could write its outputs (a trainer that exits 0 on SIGTERM).
+                cache.discard(folder: folder)
+                return nil
+            }
             return failed(.deterministic, "bad output: \(error.description)")
         }
         cache.finished(taskID: task.taskId, folder: folder)

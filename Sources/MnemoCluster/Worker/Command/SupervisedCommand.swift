@@ -42,6 +42,23 @@ struct SupervisedCommand {
         case couldNotStart(String)
     }
 
+    /// How a run ended, and whether it was asked to stop first (then a failure is no failure: the
+    /// worker is stopping and the run goes back to the coordinator).
+    struct Outcome: Equatable, Sendable {
+        var termination: Termination
+        var stopped: Bool
+
+        /// The termination as the worker treats it: a non-zero exit or a signal after a stop request is
+        /// a cancellation.
+        var effective: Termination {
+            guard stopped else { return termination }
+            switch termination {
+            case .signalled, .exited(1...): return .cancelled
+            default: return termination
+            }
+        }
+    }
+
     /// A command that could not even be handed to a supervisor (no pipe, no process).
     struct LaunchError: Error, CustomStringConvertible {
         let description: String
@@ -52,7 +69,7 @@ struct SupervisedCommand {
 
     /// Runs the command to its end. A `timeout` (seconds) or `cancellation.cancel()` kills its group;
     /// `cancellation.beginGracePeriod()` sends the group SIGTERM once.
-    func run(timeout: Double?, cancellation: TrainingCancellation) throws(LaunchError) -> Termination {
+    func run(timeout: Double?, cancellation: TrainingCancellation) throws(LaunchError) -> Outcome {
         let stdoutFD = open(stdoutPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         let stderrFD = open(stderrPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         defer {
@@ -113,10 +130,10 @@ struct SupervisedCommand {
         var status: Int32 = 0
         while waitpid(supervisor, &status, 0) < 0, errno == EINTR {}
         let ended = Self.termination(reports: reports, killedBy: killedBy, executable: executable, workdir: workdir)
-        // A command that stops because the worker asked it to (SIGTERM) has not failed: its lease goes back.
-        if sentTerm, case .signalled = ended { return .cancelled }
-        if sentTerm, case .exited(let status) = ended, status != 0 { return .cancelled }
-        return ended
+        // Asked to stop — by the worker, or by a signal to every process (systemd, Slurm, a terminal),
+        // which may reach the command before the worker has begun its grace period.
+        let stopped = sentTerm || reports.contains { $0.tag == Int32(UInt8(ascii: "T")) }
+        return Outcome(termination: ended, stopped: stopped)
     }
 
     /// Reads the supervisor's records: a failure to start wins, then a kill Mnemo asked for, then the
