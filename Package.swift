@@ -81,6 +81,7 @@ let package = Package(
             dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MnemoWireTests", dependencies: ["MnemoWire", "MnemoCore", "MnemoTestSupport"]),
         .testTarget(name: "MnemoClusterTests", dependencies: ["MnemoCluster", "MnemoStore", "MnemoWire"]),
+        .testTarget(name: "MnemoAnalysisTests", dependencies: ["MnemoAnalysis", "MnemoCore"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoWire", "MnemoCluster", "MnemoTestSupport"]),

@@ -27,15 +27,8 @@ public struct TrialAnalysis: Sendable {
     /// - Throws: ``AnalysisError`` when the sweep, trial or dataset summary is missing, or a stored
     ///   result does not fit the dataset.
     public static func load(store: Store, sweepName: String? = nil, trialIndex: Int) throws -> TrialAnalysis {
-        let sweepRecord = try Self.sweepRecord(store: store, name: sweepName)
-        let sweep = try JSONDecoder().decode(SweepSpec.self, from: Data(sweepRecord.specYAML.utf8))
-        guard let trial = try store.trials(sweepID: sweepRecord.id).first(where: { $0.trialIndex == trialIndex }) else {
-            throw AnalysisError("sweep '\(sweepRecord.id)' has no trial \(trialIndex)")
-        }
-        guard let blob = try store.artifact(sweepID: sweepRecord.id, name: DatasetSummary.artifactName) else {
-            throw AnalysisError("sweep '\(sweepRecord.id)' has no dataset summary; was it started by a coordinator?")
-        }
-        let dataset = try JSONDecoder().decode(DatasetSummary.self, from: blob)
+        let stored = try StoredTrial.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
+        let (sweepRecord, sweep, trial, dataset) = (stored.record, stored.sweep, stored.trial, stored.dataset)
         var accumulator = try InfluenceAccumulator(
             trainLabels: dataset.trainLabels.map(Int.init), testLabels: dataset.testLabels.map(Int.init),
             classCount: dataset.classCount)
@@ -62,11 +55,7 @@ public struct TrialAnalysis: Sendable {
             }
         }
         try accumulator.add(block)
-        guard count > 0 else {
-            throw AnalysisError(
-                "trial \(trialIndex) of sweep \(sweepRecord.id) has no finished run yet: nothing to score "
-                    + "(see `mnemo status` for its tasks)")
-        }
+        guard count > 0 else { throw stored.noRunsYet }
         return TrialAnalysis(
             sweep: sweep, trial: trial, dataset: dataset, accumulator: accumulator,
             memorization: accumulator.memorization(), meanReportedSubsetAccuracy: subsetAccuracy / max(count, 1),

@@ -71,4 +71,7 @@ public enum RandomStream {
     public static let syntheticData: UInt64 = 4
     /// Model weight initialisation and batch order of a task: `trainingBase + task seed`.
     public static let trainingBase: UInt64 = 0x2000_0000
+    /// Membership-inference audits: the balanced subsample of a target's members and non-members
+    /// (`membershipAuditBase`) and its attacker/evaluation splits (`membershipAuditBase + 1 + s`).
+    public static let membershipAuditBase: UInt64 = 0x3000_0000
 }
