@@ -66,6 +66,9 @@ struct CompareCommandTests {
         let unknown = try MnemoProcess.run(["compare", db, "--sort", "f1"], in: dir, label: "unknown")
         #expect(unknown.status != 0 && unknown.stderr.contains("reports 'f1'"), "\(unknown.stderr)")
         let text = try MnemoProcess.run(["compare", db], in: dir, label: "text")
-        #expect(text.stdout.contains("*") && text.stdout.contains("± "), "\(text.stdout)")
+        // The best trial's row starts with its mark.
+        let marked = text.stdout.split(separator: "\n").filter { $0.hasPrefix("*") }
+        #expect(marked.count == 1 && marked.first?.contains("\(order.first!) ") == true, "\(text.stdout)")
+        #expect(text.stdout.contains("± "), "\(text.stdout)")
     }
 }

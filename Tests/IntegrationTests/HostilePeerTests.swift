@@ -39,9 +39,11 @@ struct HostilePeerTests {
             let batch = ResultBatch(outcomes: [Self.outcome(task: "t", attempt: 1, offset: offset)])
             try attacker.send(Envelope(type: .result, header: batch, payload: Data(repeating: 0, count: 100)).encode())
         }
-        // Float arrays whose shapes overflow, are negative or run past the payload.
+        // Float arrays whose shapes overflow, are negative or run past the payload, for a real task (so
+        // the coordinator gets as far as cutting the payload).
+        let realTask = try #require(try Store.openReadOnly(path: db).tasks(sweepID: "faults").first?.id)
         for shape in [[Int.max, 2], [-1], [1 << 40, 1 << 40], [1, 2, 3, 4, 5], [1_000_000]] {
-            var outcome = Self.outcome(task: "t", attempt: 1)
+            var outcome = Self.outcome(task: realTask, attempt: 1)
             outcome.arrays = [ResultArrayHeader(name: "margin_train", shape: shape)]
             let batch = ResultBatch(outcomes: [outcome])
             try attacker.send(Envelope(type: .result, header: batch, payload: Data(repeating: 0, count: 100)).encode())

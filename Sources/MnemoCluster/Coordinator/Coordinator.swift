@@ -24,6 +24,8 @@ public final class Coordinator {
     /// The sweeps this run must finish before it exits (unless it serves for ever).
     var given: Set<String> = []
     private var malformedMessages = 0
+    /// The frame size limit the worker socket was bound with, or nil before it is bound.
+    private var frameLimit: Int?
     private var lastStarvationLog: Date?
     /// Workers a send found unreachable (gone without a goodbye): handed to the scheduler as leaving.
     private var unreachable: Set<String> = []
@@ -45,19 +47,13 @@ public final class Coordinator {
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
         try socket.set(.sendHighWaterMark(100_000))
-        // libzmq copies these into the listener at bind: later changes would not reach the peers'
-        // connections. Frames up to the largest legal message (a batch of full logit matrices; workers
-        // split larger batches, and registration refuses sweeps one of whose results would not fit);
-        // each peer's pipe holds few of them, so one hostile peer cannot make the coordinator buffer much.
+        // Each peer's pipe holds few messages, each no larger than the largest legal one (set at bind,
+        // see `bindIfNeeded`): one hostile peer cannot make the coordinator buffer much.
         try socket.set(.receiveHighWaterMark(Self.receiveHighWaterMark))
-        try socket.set(.maxMessageSize(FrameLimits.default.maxFrameBytes))
         try socket.set(.routerHandover(true))
         try socket.set(.sendTimeout(.seconds(1)))
         try socket.set(.tcpKeepAlive(true))
         try socket.set(.linger(.zero))
-        for endpoint in options.endpoints {
-            try socket.bind(endpoint)
-        }
         if let endpoint = options.adminEndpoint {
             let admin = try ZMQSocket(context: context, kind: .router)
             try admin.set(.linger(.zero))
@@ -85,8 +81,26 @@ public final class Coordinator {
     /// Messages a peer's pipe holds before libzmq stops reading from it.
     static let receiveHighWaterMark = 16
 
-    /// The endpoint actually bound last (useful with `tcp://127.0.0.1:*`).
-    public var boundEndpoint: String { (try? socket.lastEndpoint) ?? options.endpoints.last ?? "" }
+    /// The endpoint actually bound last (useful with `tcp://127.0.0.1:*`); binds if not yet bound.
+    public var boundEndpoint: String {
+        try? bindIfNeeded()
+        return (try? socket.lastEndpoint) ?? options.endpoints.last ?? ""
+    }
+
+    /// Binds the worker socket once, with frames limited to the largest legal message of the sweeps
+    /// served so far: libzmq copies the limit into the listener at bind, so it cannot be raised for
+    /// peers later (a sweep submitted afterwards whose messages are larger is refused, see ``serve(_:)``).
+    func bindIfNeeded() throws {
+        guard frameLimit == nil else { return }
+        let largest = plans.values.map { $0.largestMessage(maxBatch: SchedulerOptions().maxCapacity) }.max()
+        // With no sweep yet (`--serve` on an empty database), room for a batch of large results.
+        let limit = largest ?? ResultMessages.maxPayloadBytes
+        try socket.set(.maxMessageSize(limit))
+        for endpoint in options.endpoints {
+            try socket.bind(endpoint)
+        }
+        frameLimit = limit
+    }
 
     /// Starts serving a registered sweep: its open tasks (leases of a previous coordinator stay
     /// reserved for their workers for one worker timeout) join the scheduler.
@@ -94,6 +108,10 @@ public final class Coordinator {
     /// - Throws: ``StoreError``, `WireError`.
     /// Its priority is the one stored with the sweep (`mnemo submit --priority` sets it).
     public func serve(_ plan: SweepPlan) throws {
+        let largest = plan.largestMessage(maxBatch: SchedulerOptions().maxCapacity)
+        if let frameLimit, largest > frameLimit {
+            throw FrameLimitError(sweepID: plan.sweepID, needed: largest, limit: frameLimit)
+        }
         plans[plan.sweepID] = plan
         given.insert(plan.sweepID)
         let progress = try store.progress(sweepID: plan.sweepID)
@@ -126,6 +144,7 @@ public final class Coordinator {
     public func run(progress: ProgressReporter?, stop: StopFlag, tick: () throws -> [String] = { [] }) throws
         -> CoordinatorExit
     {
+        try bindIfNeeded()
         var nextTick = Date()
         let poller = ZMQPoller([socket] + (adminSocket.map { [$0] } ?? []))
         while !stop.isRaised {

@@ -34,6 +34,16 @@ public struct SweepPlan: Sendable {
         return arrays
     }
 
+    /// The largest frame a legal message of this sweep can have: a batch of results (one per task a
+    /// worker may hold; workers split batches larger than ``ResultMessages/maxPayloadBytes``, so a
+    /// message holds one result at least), or the largest header.
+    public func largestMessage(maxBatch: Int) -> Int {
+        let bits = (dataset.trainLabels.count + 7) / 8 + (dataset.testLabels.count + 7) / 8
+        let perResult = bits + expectedArrays.values.reduce(0) { $0 + 4 * $1.reduce(1, *) }
+        let batch = min(perResult * maxBatch, max(perResult, ResultMessages.maxPayloadBytes))
+        return min(max(FrameLimits.default.maxHeaderBytes, batch + 4096), FrameLimits.default.maxFrameBytes)
+    }
+
     /// The spec of one task of this sweep, or nil for a trial it does not have.
     public func taskSpec(trial: Int, subset: Int) -> TaskSpec? {
         trialsByIndex[trial].map { trial in
