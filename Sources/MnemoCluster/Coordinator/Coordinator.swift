@@ -284,7 +284,7 @@ public final class Coordinator {
             (try? BitVector(data: test, count: outcome.testCount)) != nil,
             let arrays = Self.arrays(outcome.arrays ?? [], arrayData, expected: plan.expectedArrays),
             let metrics = Self.metricsJSON(outcome.metrics)
-        else { return .malformed(taskID: outcome.taskId) }
+        else { return .malformed(taskID: outcome.taskId, attempt: outcome.attempt) }
         return .result(
             ResultRecord(
                 taskID: outcome.taskId, attempt: outcome.attempt, workerID: id, trainBits: train, testBits: test,
@@ -308,11 +308,11 @@ public final class Coordinator {
         return arrays.sorted { $0.name < $1.name }
     }
 
-    /// At most 64 finite metrics with names of at most 64 characters, as a JSON object; `.some(nil)`
-    /// for none, nil when they break those bounds.
+    /// The metrics as a JSON object when they are valid (``TaskOutcome/validMetrics(_:)``); `.some(nil)`
+    /// for none, nil when invalid.
     static func metricsJSON(_ metrics: [String: Double]?) -> String?? {
         guard let metrics, !metrics.isEmpty else { return .some(nil) }
-        guard metrics.count <= 64, metrics.allSatisfy({ $0.key.count <= 64 && !$0.key.isEmpty && $0.value.isFinite }),
+        guard TaskOutcome.validMetrics(metrics) == metrics,
             let data = try? JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys])
         else { return nil }
         return .some(String(decoding: data, as: UTF8.self))

@@ -30,9 +30,15 @@ extension Scheduler {
                 guard attempt == task.attempt, task.state == .leased else { continue }
                 workers[id]?.leased.remove(task.id)
                 fail(task, kind: kind, reason: reason, worker: id, now: now, into: &effects)
-            case .malformed:
-                effects.append(
-                    .log(SchedulerLog(.warning, "dropped a result whose sizes do not fit its sweep", worker: id, task: task.id)))
+            case .malformed(_, let attempt):
+                // From the lease holder, for its attempt: the run produced something its sweep cannot
+                // store, and would again; left alone it would expire and run for ever.
+                guard attempt == task.attempt, task.state == .leased else { continue }
+                workers[id]?.leased.remove(task.id)
+                fail(
+                    task, kind: .deterministic,
+                    reason: "its result does not fit the sweep (sizes, outputs or metrics); see the worker's log",
+                    worker: id, now: now, into: &effects)
             }
         }
         effects.append(.send(worker: id, .ack(acknowledged)))

@@ -35,12 +35,12 @@ public enum ReportedOutcome: Sendable, Equatable {
     /// The task failed with a typed failure.
     case failure(taskID: String, attempt: Int, kind: FailureKind, reason: String)
     /// The task's result did not fit its sweep (sizes, payload bounds); it is acknowledged and dropped.
-    case malformed(taskID: String)
+    case malformed(taskID: String, attempt: Int)
 
     var taskID: String {
         switch self {
         case .result(let record): record.taskID
-        case .failure(let taskID, _, _, _), .malformed(let taskID): taskID
+        case .failure(let taskID, _, _, _), .malformed(let taskID, _): taskID
         }
     }
 }

@@ -171,6 +171,19 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
         self.metrics = metrics
     }
 
+    /// The most further metrics a result may carry, and the longest name.
+    public static let maximumMetrics = 64
+
+    /// The metrics a result may carry: at most ``maximumMetrics`` finite values (those of the first
+    /// names in order), named by 1 to 64 characters, none of the result's own fields (`seconds`,
+    /// `epochs`, `test_accuracy`, `train_subset_accuracy`). Workers send only these; the coordinator
+    /// refuses a result whose metrics differ from them.
+    public static func validMetrics(_ metrics: [String: Double]) -> [String: Double] {
+        let own: Set = ["seconds", "epochs", "test_accuracy", "train_subset_accuracy"]
+        let kept = metrics.filter { !own.contains($0.key) && (1...64).contains($0.key.count) && $0.value.isFinite }
+        return Dictionary(uniqueKeysWithValues: kept.sorted { $0.key < $1.key }.prefix(maximumMetrics).map { ($0.key, $0.value) })
+    }
+
     /// Bytes of bit-packed train correctness.
     public var trainBytes: Int { (trainCount + 7) / 8 }
     /// Bytes of bit-packed test correctness.

@@ -311,3 +311,18 @@ extension SchedulerTests {
         #expect(h.scheduler.starvedSweeps(at: h.now).isEmpty)
     }
 }
+
+extension SchedulerTests {
+    @Test func aMalformedResultFromTheLeaseHolderFailsItsTaskInsteadOfLoopingForEver() {
+        var h = SchedulerHarness()
+        h.handle(.submit(SchedulerHarness.submission(subsets: 1)))
+        let grant = h.join("w1")[0]
+        // From another worker: ignored. From the holder, for another attempt: ignored.
+        h.handle(.hello(worker: "w2", host: "h", pid: 2, running: []))
+        h.handle(.results(worker: "w2", outcomes: [.malformed(taskID: grant.taskID, attempt: grant.attempt)]))
+        h.handle(.results(worker: "w1", outcomes: [.malformed(taskID: grant.taskID, attempt: grant.attempt + 1)]))
+        #expect(h.counts().leased == 1)
+        h.handle(.results(worker: "w1", outcomes: [.malformed(taskID: grant.taskID, attempt: grant.attempt)]))
+        #expect(h.counts().quarantined == 1 && h.counts().open == 0)
+    }
+}

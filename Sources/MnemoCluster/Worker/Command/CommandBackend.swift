@@ -138,7 +138,8 @@ struct CommandBackend: TaskBackend {
                 ?? (memberCount == 0 ? 0 : Double(subsetHits) / Double(memberCount)),
             testAccuracy: outputs.metrics["test_accuracy"]
                 ?? Double(outputs.testCorrect.filter { $0 }.count) / Double(max(1, outputs.testCorrect.count)),
-            epochs: Int(outputs.metrics["epochs"] ?? 0), seconds: Date().timeIntervalSince(start),
+            epochs: Int(exactly: (outputs.metrics["epochs"] ?? 0).rounded()).map { min(max($0, 0), 1_000_000_000) } ?? 0,
+            seconds: Date().timeIntervalSince(start),
             arrays: outputs.arrays.headers.isEmpty ? nil : outputs.arrays.headers,
             metrics: Self.furtherMetrics(outputs.metrics))
         return FinishedTask(
@@ -158,13 +159,11 @@ struct CommandBackend: TaskBackend {
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
     }
 
-    /// The metrics a result carries beside its standard fields: every finite number of `metrics.json`
-    /// but those (at most 64, names of at most 64 characters); nil when none is left.
+    /// The metrics a result carries beside its own fields (see ``TaskOutcome/validMetrics(_:)``); nil
+    /// when none is left.
     static func furtherMetrics(_ metrics: [String: Double]) -> [String: Double]? {
-        let standard: Set = ["test_accuracy", "train_subset_accuracy", "epochs"]
-        let further = metrics.filter { !standard.contains($0.key) && $0.key.count <= 64 && $0.value.isFinite }
-        guard !further.isEmpty else { return nil }
-        return Dictionary(uniqueKeysWithValues: further.sorted { $0.key < $1.key }.prefix(64).map { ($0.key, $0.value) })
+        let valid = TaskOutcome.validMetrics(metrics)
+        return valid.isEmpty ? nil : valid
     }
 
     /// Whether every file the command names is here, with the content the sweep was registered with
