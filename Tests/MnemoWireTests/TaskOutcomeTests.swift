@@ -31,3 +31,26 @@ import Testing
         #expect(outcome.slices(of: Data(repeating: 0, count: 64)) == nil)
     }
 }
+
+extension TaskOutcomeTests {
+    @Test func aBatchMustTileItsPayloadEachTaskOnce() {
+        func outcome(_ id: String, offset: Int) -> TaskOutcome {
+            var outcome = Self.outcome(offset: offset, arrays: [ResultArrayHeader(name: "margin_train", shape: [10])])
+            outcome.taskId = id
+            return outcome
+        }
+        // Each part: 2 + 1 bytes of bits and 40 of floats.
+        let good = ResultBatch(outcomes: [outcome("a", offset: 0), outcome("b", offset: 43)])
+        #expect(good.tiles(payloadCount: 86))
+        #expect(!good.tiles(payloadCount: 87), "bytes left over")
+        #expect(!ResultBatch(outcomes: [outcome("a", offset: 0), outcome("b", offset: 0)]).tiles(payloadCount: 43), "overlap")
+        #expect(!ResultBatch(outcomes: [outcome("a", offset: 0), outcome("a", offset: 43)]).tiles(payloadCount: 86), "a task twice")
+        let many = (0...ResultBatch.maximumOutcomes).map { index in
+            var failed = Self.outcome(offset: 0, arrays: [])
+            (failed.taskId, failed.trainCount, failed.testCount) = ("t\(index)", 0, 0)
+            return failed
+        }
+        #expect(!ResultBatch(outcomes: many).tiles(payloadCount: 0), "too many outcomes")
+        #expect(ResultBatch(outcomes: Array(many.dropLast())).tiles(payloadCount: 0))
+    }
+}

@@ -259,6 +259,11 @@ public final class Coordinator {
             return []
         case .result:
             let batch = try envelope.decodeHeader(ResultBatch.self)
+            guard batch.tiles(payloadCount: envelope.payload?.count ?? 0) else {
+                malformedMessages += 1
+                logger.warning("dropped a result message from \(id) whose outcomes do not tile its payload (\(batch.outcomes.count) outcomes)")
+                return []
+            }
             let outcomes = batch.outcomes.map { report($0, payload: envelope.payload ?? Data(), from: id, at: now) }
             return scheduler.handle(.results(worker: id, outcomes: outcomes), at: now)
         case .bye:
@@ -275,7 +280,7 @@ public final class Coordinator {
         if let failure = outcome.failure {
             return .failure(
                 taskID: outcome.taskId, attempt: outcome.attempt,
-                kind: FailureKind(rawValue: failure.kind.rawValue) ?? .transient, reason: String(failure.reason.prefix(4096)))
+                kind: FailureKind(rawValue: failure.kind.rawValue) ?? .transient, reason: Self.bounded(failure.reason))
         }
         guard let sweep = scheduler.sweep(ofTask: outcome.taskId), let plan = plans[sweep],
             outcome.trainCount == plan.dataset.trainLabels.count, outcome.testCount == plan.dataset.testLabels.count,
@@ -306,6 +311,12 @@ public final class Coordinator {
             arrays.append(ResultArray(name: header.name, shape: header.shape, data: bytes))
         }
         return arrays.sorted { $0.name < $1.name }
+    }
+
+    /// A failure reason of at most 4,096 characters, keeping its end (where an error's last line and
+    /// the run folder are).
+    static func bounded(_ reason: String) -> String {
+        reason.count <= 4_096 ? reason : "…" + reason.suffix(4_095)
     }
 
     /// The metrics as a JSON object when they are valid (``TaskOutcome/validMetrics(_:)``); `.some(nil)`

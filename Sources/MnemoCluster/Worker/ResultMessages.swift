@@ -16,7 +16,7 @@ enum ResultMessages {
         var outcomes: [TaskOutcome] = []
         for task in finished {
             let size = task.payloadBytes
-            if !outcomes.isEmpty, payload.count + size > maxPayloadBytes {
+            if !outcomes.isEmpty, payload.count + size > maxPayloadBytes || outcomes.count == ResultBatch.maximumOutcomes {
                 messages.append(try Envelope(type: .result, header: ResultBatch(outcomes: outcomes), payload: payload))
                 (payload, outcomes) = (Data(), [])
             }

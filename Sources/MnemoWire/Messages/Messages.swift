@@ -184,6 +184,19 @@ public struct TaskOutcome: Codable, Sendable, Equatable {
         return Dictionary(uniqueKeysWithValues: kept.sorted { $0.key < $1.key }.prefix(maximumMetrics).map { ($0.key, $0.value) })
     }
 
+    /// Bytes of its payload part (bits and arrays), or nil for counts or shapes that overflow.
+    public var payloadBytes: Int? {
+        guard trainCount >= 0, testCount >= 0, trainCount < Int.max - 7, testCount < Int.max - 7 else { return nil }
+        var total = trainBytes
+        for size in [testBytes] + (arrays ?? []).map({ $0.byteCount ?? -1 }) {
+            guard size >= 0 else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(size)
+            guard !overflow else { return nil }
+            total = sum
+        }
+        return total
+    }
+
     /// Bytes of bit-packed train correctness.
     public var trainBytes: Int { (trainCount + 7) / 8 }
     /// Bytes of bit-packed test correctness.
@@ -243,6 +256,24 @@ public struct ResultArrayHeader: Codable, Sendable, Equatable {
 /// `result`: a batch of task outcomes; the payload carries their bit-packed correctness vectors.
 public struct ResultBatch: Codable, Sendable, Equatable {
     public var outcomes: [TaskOutcome]
+
+    /// The most outcomes one message may carry.
+    public static let maximumOutcomes = 1_024
+
+    /// Whether the batch is well formed: at most ``maximumOutcomes`` outcomes, each task once, and
+    /// their payload parts laid end to end, in order, filling the payload exactly. A forged batch whose
+    /// parts overlap could otherwise make the receiver copy one payload many times.
+    public func tiles(payloadCount: Int) -> Bool {
+        guard outcomes.count <= Self.maximumOutcomes, Set(outcomes.map(\.taskId)).count == outcomes.count else { return false }
+        var cursor = 0
+        for outcome in outcomes {
+            guard outcome.payloadOffset == cursor, let size = outcome.payloadBytes else { return false }
+            let (next, overflow) = cursor.addingReportingOverflow(size)
+            guard !overflow, next <= payloadCount else { return false }
+            cursor = next
+        }
+        return cursor == payloadCount
+    }
 
     public init(outcomes: [TaskOutcome]) {
         self.outcomes = outcomes

@@ -23,8 +23,9 @@ struct CommandBackend: TaskBackend {
 
     /// The exit status a command uses to say "try again later" (sysexits' EX_TEMPFAIL).
     static let transientExitStatus: Int32 = 75
-    /// How much of the command's standard error a failure record keeps.
-    static let stderrTail = 8 * 1024
+    /// How much of the command's standard error a failure record keeps (its end), leaving room in the
+    /// coordinator's 4,096 characters for the reason and the run folder.
+    static let stderrTail = 3 * 1024
 
     func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
         let start = Date()
