@@ -203,6 +203,11 @@ struct ExternalTrainerTests {
         let sweep = try failingSweep(Self.outputScript(""), in: dir)
         let first = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "first", environment: environment(dir))
         #expect(first.status == 0, "\(first.stderr)")
+        // Operational settings may change without retraining anything.
+        _ = try failingSweep(Self.outputScript(""), in: dir, trainer: "  timeout: 1m\n  retries: 1")
+        let retimed = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "retimed", environment: environment(dir))
+        #expect(retimed.status == 0, "\(retimed.stderr)")
+        #expect(retimed.stderr.contains("2 of 2 tasks already done"), "\(retimed.stderr)")
         try dir.write(Self.outputScript("test[0] = False"), to: "fail.py")
         let second = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "second", environment: environment(dir))
         #expect(second.status != 0)

@@ -23,6 +23,9 @@ enum SweepGrowth {
         currentRest.grid = []
         storedRest.paramGrid = storedRest.paramGrid.map { _ in [] }
         currentRest.paramGrid = currentRest.paramGrid.map { _ in [] }
+        // A command trainer's operational settings may change: they are not part of a run's identity.
+        if let command = storedRest.trainer?.command { storedRest.trainer = .command(command.identity) }
+        if let command = currentRest.trainer?.command { currentRest.trainer = .command(command.identity) }
         storedRest.estimator.subsets = 0
         currentRest.estimator.subsets = 0
         changes += differences(json(storedRest), json(currentRest), path: "")

@@ -104,12 +104,18 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         SubsetMask(seed: sweepSeed, subset: subset, count: trainCount, ratio: ratio)
     }
 
-    /// Canonical JSON: sorted keys, so equal specs give equal bytes.
+    /// Canonical JSON of what identifies the run: sorted keys, so equal specs give equal bytes. A
+    /// command trainer's operational settings (timeout, retries, GPUs, work folder) are left out: they
+    /// change how a run is carried out, not what it computes.
     public func canonicalJSON() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var identity = self
+        if let command = trainer?.command {
+            identity.trainer = .command(command.identity)
+        }
         // Encoding plain structs of numbers, strings and arrays cannot fail.
-        return (try? encoder.encode(self)) ?? Data()
+        return (try? encoder.encode(identity)) ?? Data()
     }
 
     /// Hex SHA-256 of ``canonicalJSON()``.

@@ -87,6 +87,14 @@ public struct CommandTrainer: Codable, Sendable, Equatable {
         }
     }
 
+    /// What identifies the trainer: its template, environment, files (or version); the operational
+    /// settings (timeout, retries, GPUs, work folder) are blanked.
+    public var identity: CommandTrainer {
+        var identity = self
+        (identity.timeout, identity.retries, identity.gpus, identity.workdir) = (nil, 0, 0, "")
+        return identity
+    }
+
     /// The absolute path of `path` (a word of the command).
     public func resolve(_ path: String) -> String {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: workdir).appendingPathComponent(path).path
