@@ -59,8 +59,10 @@ extension Scheduler {
             exclude(id, from: task.sweep, reason: reason, now: now, into: &effects)
             return
         case .deterministic:
+            // Only deterministic failures spend `retries`; transient ones and kills have their own budgets.
             tasks[task.id]?.failures += 1
-            if task.failures + 1 > sweeps[task.sweep]?.retries ?? 0 {
+            tasks[task.id]?.deterministicFailures += 1
+            if task.deterministicFailures + 1 > sweeps[task.sweep]?.retries ?? 0 {
                 move(task.id, to: .quarantined)
             } else {
                 requeue(task.id)
@@ -78,7 +80,8 @@ extension Scheduler {
             }
         case .transient:
             tasks[task.id]?.failures += 1
-            if task.failures + 1 >= options.maxFailures {
+            tasks[task.id]?.transientFailures += 1
+            if task.transientFailures + 1 >= options.maxFailures {
                 move(task.id, to: .quarantined)
             } else {
                 requeue(task.id)

@@ -17,6 +17,7 @@ extension Scheduler {
                 id: open.id, sweep: submission.id, trial: open.trialIndex, subset: open.subsetIndex, state: open.state,
                 attempt: open.attempt, holder: open.workerID, deadline: nil, failures: open.failures,
                 crashed: open.crashedWorkers, lastError: open.lastError)
+            entry.transientFailures = open.failures
             if open.state == .leased, let holder = open.workerID {
                 if workers[holder]?.leased.contains(open.id) != true {
                     // Leased by a previous coordinator: reserved for its worker for one worker timeout.
@@ -91,6 +92,8 @@ extension Scheduler {
         for task in selected {
             move(task.id, to: .pending)
             tasks[task.id]?.failures = 0
+            tasks[task.id]?.transientFailures = 0
+            tasks[task.id]?.deterministicFailures = 0
             tasks[task.id]?.crashed = []
             tasks[task.id]?.lastError = nil
             sweeps[task.sweep]?.requeued.append(task.id)

@@ -197,7 +197,13 @@ struct TaskEntry: Sendable, Equatable {
     var holder: String?
     /// When the lease runs out, while leased.
     var deadline: Date?
+    /// Failures of any class (what the database records).
     var failures: Int
+    /// Transient failures, against the budget of ``SchedulerOptions/maxFailures`` (after a restart,
+    /// every stored failure counts as one: the database keeps only the total).
+    var transientFailures = 0
+    /// Deterministic failures, against the sweep's `retries`.
+    var deterministicFailures = 0
     var crashed: [String]
     var lastError: String?
     /// The attempt a failure was accepted for: its result, if one follows, is refused.

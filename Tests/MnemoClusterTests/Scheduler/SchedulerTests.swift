@@ -326,3 +326,22 @@ extension SchedulerTests {
         #expect(h.counts().quarantined == 1 && h.counts().open == 0)
     }
 }
+
+extension SchedulerTests {
+    @Test func eachFailureClassSpendsOnlyItsOwnBudget() {
+        var h = SchedulerHarness()
+        var submission = SchedulerHarness.submission(subsets: 1)
+        submission.retries = 1
+        h.handle(.submit(submission))
+        var grant = h.join("w1")[0]
+        // Two transient failures (budget 3), one kill (budget 3), one deterministic (retries 1): still open.
+        for kind in [FailureKind.transient, .killed, .transient, .deterministic] {
+            let effects = h.handle(.results(worker: "w1", outcomes: [h.failure(grant, kind)]))
+            #expect(h.counts().open == 1, "after \(kind)")
+            grant = SchedulerHarness.grants(effects, to: "w1")[0]
+        }
+        // The second deterministic failure spends the retry.
+        h.handle(.results(worker: "w1", outcomes: [h.failure(grant, .deterministic)]))
+        #expect(h.counts().quarantined == 1)
+    }
+}
