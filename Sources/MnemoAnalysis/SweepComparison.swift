@@ -93,9 +93,8 @@ public struct SweepComparison: Codable, Sendable {
                     metrics: values.mapValues(statistic), mislabeledAUC: auc.flatMap { $0.isNaN ? nil : $0 },
                     secondsPerRun: runs > 0 ? values["seconds"].map { Descriptive.mean($0) } : nil))
         }
-        guard sortBy == "seconds_per_run" || rows.contains(where: { $0.metrics[sortBy] != nil }) || rows.allSatisfy({ $0.runs == 0 })
-        else {
-            let known = Set(rows.flatMap(\.metrics.keys)).union(["seconds_per_run"]).sorted()
+        guard rows.contains(where: { key(of: $0, sortBy) != nil }) || rows.allSatisfy({ $0.runs == 0 }) else {
+            let known = Set(rows.flatMap(\.metrics.keys)).union(["seconds_per_run", "mislabeled_auc"]).sorted()
             throw AnalysisError("no run of sweep \(record.id) reports '\(sortBy)'; sort by one of: \(known.joined(separator: ", "))")
         }
         let sorted = sort(rows, by: sortBy)
@@ -105,7 +104,11 @@ public struct SweepComparison: Codable, Sendable {
 
     /// The value a row is sorted by, or nil when it has none (no runs, metric not reported).
     static func key(of row: Row, _ sortBy: String) -> Double? {
-        sortBy == "seconds_per_run" ? row.secondsPerRun : row.metrics[sortBy]?.mean
+        switch sortBy {
+        case "seconds_per_run": row.secondsPerRun
+        case "mislabeled_auc": row.mislabeledAUC
+        default: row.metrics[sortBy]?.mean
+        }
     }
 
     /// Best first; rows without the value last, by index.

@@ -60,6 +60,10 @@ struct CompareCommandTests {
         let secondsDocument = try #require(try JSONSerialization.jsonObject(with: Data(bySeconds.stdout.utf8)) as? [String: Any])
         let seconds = (secondsDocument["trials"] as? [[String: Any]] ?? []).compactMap { $0["seconds_per_run"] as? Double }
         #expect(seconds.count == 4 && seconds == seconds.sorted())
+        let byAUC = try MnemoProcess.run(["compare", db, "--json", "--sort", "mislabeled_auc"], in: dir, label: "auc")
+        let aucDocument = try #require(try JSONSerialization.jsonObject(with: Data(byAUC.stdout.utf8)) as? [String: Any])
+        let aucs = (aucDocument["trials"] as? [[String: Any]] ?? []).compactMap { $0["mislabeled_auc"] as? Double }
+        #expect(aucs.count == 4 && aucs == aucs.sorted(by: >), "AUCs sort higher first: \(aucs)")
         let csv = try MnemoProcess.run(["compare", db, "--csv"], in: dir, label: "csv")
         let lines = csv.stdout.split(separator: "\n")
         #expect(lines.count == 5 && lines[0].hasPrefix("index,name,runs,runs_fit,test_accuracy_mean,test_accuracy_se"))
