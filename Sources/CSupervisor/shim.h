@@ -80,11 +80,19 @@ static inline pid_t mnemo_supervisor_spawn(
     if (stderr_fd >= 0 && stderr_fd != 2) dup2(stderr_fd, 2);
     if (report_fd != 3) dup2(report_fd, 3);
     fcntl(3, F_SETFD, FD_CLOEXEC);
-    close_range(4, ~0U, 0);
+    if (close_range(4, ~0U, 0) != 0) {
+        // Kernels before 5.9 (or a seccomp filter) refuse close_range: close one by one.
+        long open_max = sysconf(_SC_OPEN_MAX);
+        if (open_max < 0 || open_max > 65536) open_max = 65536;
+        for (int fd = 4; fd < open_max; fd++) close(fd);
+    }
 
+    pid_t supervisor_self = getpid();
     pid_t command = fork();
     if (command == 0) {
         setpgid(0, 0);
+        // Should the supervisor itself die (the out-of-memory killer), the command goes with it.
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != supervisor_self) _exit(111);
         for (unsigned i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
             signal(handled_signals[i], SIG_DFL);
         }

@@ -126,6 +126,9 @@ struct SupervisedCommand {
                 reports.append(record)
                 pending.removeFirst(size)
             }
+            // The command's end is the last record: do not wait for an end of file that a descriptor
+            // leaked into another process could hold back.
+            if reports.last?.tag == Int32(UInt8(ascii: "W")) { break }
         }
         var status: Int32 = 0
         while waitpid(supervisor, &status, 0) < 0, errno == EINTR {}
