@@ -8,7 +8,7 @@ import Testing
         let template = try CommandTemplate(
             parsing: #"python3  "my dir/train.py" --name 'a b' --x "q\"d" plain\ space --empty '' {out}"#)
         #expect(template.words == ["python3", "my dir/train.py", "--name", "a b", "--x", "q\"d", "plain space", "--empty", "", "{out}"])
-        #expect(template.namedFiles == ["my dir/train.py"])
+        #expect(template.scriptFiles == ["my dir/train.py"])
         #expect(template.usedPlaceholders == ["out"])
     }
 
@@ -29,6 +29,7 @@ import Testing
         ("python3 \"unterminated", "unterminated double quote"),
         ("python3 t.py {output}", "unknown placeholder {output}"),
         ("python3 t.py {out", "an unclosed '{'"),
+        ("python3 t.py '{\"lr\": 0.1}'", "unknown placeholder {\"lr\": 0.1}"),
         ("   ", "an empty command"),
     ])
     func whatOnlyAShellCouldDoIsRefused(command: String, problem: String) {
@@ -44,8 +45,19 @@ import Testing
         #expect(try CommandTemplate(parsing: "python3 t.py --glob '*.png' --pipe '|'").words.suffix(3) == ["*.png", "--pipe", "|"])
     }
 
-    @Test func theFilesACommandNamesAreItsScriptsAndPaths() throws {
-        let template = try CommandTemplate(parsing: "./run.sh python3 train.py --config conf/a.yaml --lr 0.1 -m pkg.train {data}")
-        #expect(template.namedFiles == ["./run.sh", "train.py", "conf/a.yaml"])
+    @Test func theFilesACommandNamesAreItsScriptsAndConfigurations() throws {
+        let template = try CommandTemplate(
+            parsing: "./run.sh python3 train.py --config=conf/a.yaml --data-root /scratch/set -m pkg.train --out runs/x {data} notes.json")
+        #expect(template.scriptFiles == ["./run.sh", "train.py"])
+        #expect(template.configFiles == ["conf/a.yaml", "notes.json"])
+        // An absolute program is an interpreter: not a script of the sweep.
+        #expect(try CommandTemplate(parsing: "/usr/bin/python3 /opt/code/train.py").scriptFiles == ["/opt/code/train.py"])
+        #expect(try CommandTemplate(parsing: "bash -c 'cd /opt && make'").scriptFiles.isEmpty)
+    }
+
+    @Test func doubledBracesAreLiteral() throws {
+        let template = try CommandTemplate(parsing: #"python3 t.py --cfg '{{"lr": 0.1}}' --out {out}"#)
+        #expect(template.expanded(["out": "/o"]) == ["python3", "t.py", "--cfg", #"{"lr": 0.1}"#, "--out", "/o"])
+        #expect(template.usedPlaceholders == ["out"])
     }
 }

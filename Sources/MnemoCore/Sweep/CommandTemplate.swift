@@ -77,62 +77,105 @@ public struct CommandTemplate: Sendable, Equatable {
         if inWord { words.append(word) }
         guard !words.isEmpty else { throw ParseError(description: "an empty command") }
         for word in words {
-            if let open = word.lastIndex(of: "{"), !word[open...].contains("}") {
-                throw ParseError(description: "an unclosed '{' in '\(word)'")
-            }
-            for name in Self.placeholderNames(in: word) where !Self.placeholders.contains(name) {
+            for segment in try Self.segments(of: word) {
+                guard case .placeholder(let name) = segment, !Self.placeholders.contains(name) else { continue }
                 throw ParseError(description: "unknown placeholder {\(name)}; allowed: "
-                    + Self.placeholders.map { "{\($0)}" }.joined(separator: ", "))
+                    + Self.placeholders.map { "{\($0)}" }.joined(separator: ", ") + " (write {{ and }} for literal braces)")
             }
         }
         self.words = words
     }
 
-    /// The words with every `{name}` replaced by `values[name]` (left as is when absent), in one pass:
-    /// a value that itself holds braces is not expanded again.
+    /// A piece of a word: literal text (`{{` and `}}` already made single braces) or a placeholder.
+    enum Segment: Equatable {
+        case literal(String)
+        case placeholder(String)
+    }
+
+    /// The words with every `{name}` replaced by `values[name]` (left as is when absent) and `{{`, `}}`
+    /// made single braces, in one pass: a value that itself holds braces is not expanded again.
     public func expanded(_ values: [String: String]) -> [String] {
         words.map { word in
-            var result = ""
-            var rest = word[...]
-            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-                result += rest[..<open]
-                let name = String(rest[rest.index(after: open)..<close])
-                result += values[name] ?? "{\(name)}"
-                rest = rest[rest.index(after: close)...]
-            }
-            return result + rest
+            ((try? Self.segments(of: word)) ?? [.literal(word)]).map { segment in
+                switch segment {
+                case .literal(let text): text
+                case .placeholder(let name): values[name] ?? "{\(name)}"
+                }
+            }.joined()
         }
     }
 
     /// The placeholders the command uses.
     public var usedPlaceholders: Set<String> {
-        Set(words.flatMap(Self.placeholderNames))
+        Set(words.flatMap { word in
+            ((try? Self.segments(of: word)) ?? []).compactMap { if case .placeholder(let name) = $0 { name } else { nil } }
+        })
     }
 
-    /// The words that name files the command runs: the program when given as a path, and any later
-    /// word without placeholders that is not an option and ends in a script extension or names a path
-    /// (contains '/').
-    public var namedFiles: [String] {
-        var files: [String] = []
-        for (index, word) in words.enumerated() where Self.placeholderNames(in: word).isEmpty && !word.hasPrefix("-") {
-            let isScript = Self.scriptExtensions.contains { word.hasSuffix($0) }
-            if (index == 0 && word.contains("/")) || (index > 0 && (isScript || word.contains("/"))) {
-                files.append(word)
+    /// The scripts the command runs: every word (or `--option=value` value) without placeholders that
+    /// ends in a script extension, and the program when it is a relative path (`./run.sh`). They must
+    /// exist when the sweep is parsed, and their content is part of the trainer's identity. An absolute
+    /// program (`/usr/bin/python3`) is an interpreter: checked on each worker, not hashed.
+    public var scriptFiles: [String] {
+        literalWords.enumerated().compactMap { index, word in
+            let value = Self.optionValue(word)
+            if Self.scriptExtensions.contains(where: { value.hasSuffix($0) }) { return value }
+            return index == 0 && word.contains("/") && !word.hasPrefix("/") ? word : nil
+        }
+    }
+
+    /// Configuration files the command may read: words (or `--option=value` values) without
+    /// placeholders ending in `.yaml`, `.yml`, `.json`, `.toml`, `.cfg` or `.ini`. Those that exist when
+    /// the sweep is parsed are part of its identity; missing ones may be outputs and are left alone.
+    public var configFiles: [String] {
+        literalWords.dropFirst().map(Self.optionValue).filter { value in
+            [".yaml", ".yml", ".json", ".toml", ".cfg", ".ini"].contains { value.hasSuffix($0) }
+        }
+    }
+
+    /// The words without placeholders, braces unescaped (others as "").
+    private var literalWords: [String] {
+        words.map { word in
+            guard let segments = try? Self.segments(of: word) else { return "" }
+            var text = ""
+            for segment in segments {
+                guard case .literal(let literal) = segment else { return "" }
+                text += literal
+            }
+            return text
+        }
+    }
+
+    /// `--config=a.yaml` → `a.yaml`; other words as they are.
+    private static func optionValue(_ word: String) -> String {
+        guard word.hasPrefix("-"), let equals = word.firstIndex(of: "=") else { return word.hasPrefix("-") ? "" : word }
+        return String(word[word.index(after: equals)...])
+    }
+
+    /// The pieces of `word`.
+    /// - Throws: ``ParseError`` for a `{` that is not closed.
+    static func segments(of word: String) throws(ParseError) -> [Segment] {
+        var segments: [Segment] = []
+        var literal = ""
+        var rest = word[...]
+        while let character = rest.first {
+            if rest.hasPrefix("{{") || rest.hasPrefix("}}") {
+                literal.append(character)
+                rest = rest.dropFirst(2)
+            } else if character == "{" {
+                guard let close = rest.firstIndex(of: "}") else {
+                    throw ParseError(description: "an unclosed '{' in '\(word)' (write {{ for a literal brace)")
+                }
+                if !literal.isEmpty { segments.append(.literal(literal)) }
+                literal = ""
+                segments.append(.placeholder(String(rest[rest.index(after: rest.startIndex)..<close])))
+                rest = rest[rest.index(after: close)...]
+            } else {
+                literal.append(character)
+                rest = rest.dropFirst()
             }
         }
-        return files
-    }
-
-    /// The names between braces in `word` (an unclosed brace is refused before this is asked).
-    private static func placeholderNames(in word: String) -> [String] {
-        var names: [String] = []
-        var rest = word[...]
-        while let open = rest.firstIndex(of: "{") {
-            let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: "}") else { break }
-            names.append(String(after[..<close]))
-            rest = after[after.index(after: close)...]
-        }
-        return names
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        return segments
     }
 }

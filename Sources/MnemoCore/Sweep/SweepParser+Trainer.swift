@@ -50,13 +50,16 @@ extension SweepParser {
         var files: [CommandTrainer.NamedFile] = []
         let probe = CommandTrainer(
             template: template, timeout: nil, workdir: workdir, environment: [:], retries: 0, gpus: 0, version: nil, files: [])
-        for path in words.namedFiles {
+        for path in words.scriptFiles {
             let absolute = probe.resolve(path)
-            guard let content = FileManager.default.contents(atPath: absolute) else {
-                throw commandReader.error("a command whose files exist: \(path) (at \(absolute)) does not exist or cannot be read")
+            guard let content = Self.regularFile(absolute) else {
+                throw commandReader.error("a command whose scripts exist: \(path) (at \(absolute)) is not a readable file")
             }
-            let hash = version == nil ? SHA256.hash(data: content).map { String(format: "%02x", $0) }.joined() : ""
-            files.append(CommandTrainer.NamedFile(path: path, sha256: hash))
+            files.append(CommandTrainer.NamedFile(path: path, sha256: version == nil ? Self.sha256(content) : ""))
+        }
+        for path in words.configFiles where !files.contains(where: { $0.path == path }) {
+            guard let content = Self.regularFile(probe.resolve(path)) else { continue }
+            files.append(CommandTrainer.NamedFile(path: path, sha256: version == nil ? Self.sha256(content) : ""))
         }
         var gpus = 0
         if let requires = map.optional("requires") {
@@ -69,6 +72,17 @@ extension SweepParser {
                 environment: environment,
                 retries: try map.optional("retries")?.integer(in: 0...100, what: "an integer in 0...100") ?? 0,
                 gpus: gpus, version: version, files: files))
+    }
+
+    /// The content of the regular file at `path`, or nil (missing, a folder, unreadable).
+    private static func regularFile(_ path: String) -> Data? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+        return FileManager.default.contents(atPath: path)
+    }
+
+    private static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Seconds, as a number or a number with `s`, `m` or `h` (`90`, `45s`, `30m`, `2h`).
