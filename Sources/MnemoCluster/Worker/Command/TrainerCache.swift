@@ -19,8 +19,9 @@ final class TrainerCache: @unchecked Sendable {
     static let keptFailures = 10
 
     private let lock = NSLock()
-    /// Data files this process has checked, by path.
-    private var checked: Set<String> = []
+    /// Data files this process has checked, by path, with their size and modification time then: a
+    /// file changed since (a command that wrote into `{data}`) is checked again.
+    private var checked: [String: [FileAttributeKey: AnyHashable]] = [:]
 
     init(root: URL) {
         self.root = root
@@ -41,23 +42,35 @@ final class TrainerCache: @unchecked Sendable {
         let sidecar = folder.appendingPathComponent("\(hash).npz.sha256")
         lock.lock()
         defer { lock.unlock() }
-        if checked.contains(file.path) { return file }
+        if let seen = checked[file.path], seen == Self.stamp(of: file) { return file }
         if let expected = try? String(contentsOf: sidecar, encoding: .utf8), let found = try? Self.sha256(of: file),
             expected == found
         {
-            checked.insert(file.path)
+            checked[file.path] = Self.stamp(of: file)
             return file
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(hash).\(getpid()).\(UUID().uuidString.prefix(8)).npz")
         defer { try? FileManager.default.removeItem(at: temporary) }
         try NpzWriter.write(Self.arrays(of: data, imageShape: imageShape), to: temporary)
+        // Read-only, so that a command cannot change what every later run reads by accident.
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: temporary.path)
         try Self.syncAndRename(temporary, to: file)
         let hashTemporary = folder.appendingPathComponent(".\(hash).\(getpid()).\(UUID().uuidString.prefix(8)).sha256")
         try Data(try Self.sha256(of: file).utf8).write(to: hashTemporary)
         try Self.syncAndRename(hashTemporary, to: sidecar)
-        checked.insert(file.path)
+        checked[file.path] = Self.stamp(of: file)
         return file
+    }
+
+    /// Size, modification date and inode of a file.
+    private static func stamp(of url: URL) -> [FileAttributeKey: AnyHashable] {
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: url.path)) ?? [:]
+        var stamp: [FileAttributeKey: AnyHashable] = [:]
+        for key in [FileAttributeKey.size, .modificationDate, .systemFileNumber] {
+            stamp[key] = attributes[key] as? AnyHashable
+        }
+        return stamp
     }
 
     /// A fresh folder for one run, with an empty `out/`.
@@ -129,7 +142,7 @@ final class TrainerCache: @unchecked Sendable {
     }
 
     private static func syncAndRename(_ temporary: URL, to file: URL) throws {
-        let handle = try FileHandle(forUpdating: temporary)
+        let handle = try FileHandle(forReadingFrom: temporary)  // fsync needs no write access
         try handle.synchronize()
         try handle.close()
         guard rename(temporary.path, file.path) == 0 else {
