@@ -3,18 +3,22 @@
 // The process supervisor of external trainer commands. It is C because it runs between fork and exec
 // of a multithreaded program, where only async-signal-safe calls are allowed, and because prctl is
 // variadic. MnemoCluster's `SupervisedCommand` is the one Swift type that calls it.
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+// No feature macros here (such as _GNU_SOURCE): they would change the system headers' declarations in
+// this module against the same headers in Swift's other modules, which clang refuses.
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 
 /// What the supervisor reports on its report pipe, one record per event.
 /// `tag` 'X': exec failed, `value` is errno; 'D': chdir to the work folder failed, `value` is errno;
@@ -80,7 +84,7 @@ static inline pid_t mnemo_supervisor_spawn(
     if (stderr_fd >= 0 && stderr_fd != 2) dup2(stderr_fd, 2);
     if (report_fd != 3) dup2(report_fd, 3);
     fcntl(3, F_SETFD, FD_CLOEXEC);
-    if (close_range(4, ~0U, 0) != 0) {
+    if (syscall(SYS_close_range, 4, ~0U, 0) != 0) {
         // Kernels before 5.9 (or a seccomp filter) refuse close_range: close one by one.
         long open_max = sysconf(_SC_OPEN_MAX);
         if (open_max < 0 || open_max > 65536) open_max = 65536;
