@@ -135,6 +135,12 @@ static inline pid_t mnemo_supervisor_spawn(
     }
 }
 
+/// A pipe whose both ends are close-on-exec from the start (pipe2 is declared only under _GNU_SOURCE,
+/// which this module does not define). Returns 0, or -1 with errno.
+static inline int mnemo_pipe_cloexec(int fds[2]) {
+    return (int)syscall(SYS_pipe2, fds, O_CLOEXEC);
+}
+
 /// WIFEXITED and friends are macros; these make them callable from Swift.
 static inline int mnemo_wait_exited(int status) { return WIFEXITED(status); }
 static inline int mnemo_wait_exit_code(int status) { return WEXITSTATUS(status); }

@@ -80,7 +80,7 @@ struct SupervisedCommand {
             throw LaunchError(description: "cannot create the command's log files in \(stdoutPath): \(Self.errnoText())")
         }
         var pipeFDs: [Int32] = [-1, -1]
-        guard pipe2(&pipeFDs, O_CLOEXEC) == 0 else {
+        guard mnemo_pipe_cloexec(&pipeFDs) == 0 else {
             throw LaunchError(description: "cannot create a pipe for the supervisor: \(Self.errnoText())")
         }
         let (reportRead, reportWrite) = (pipeFDs[0], pipeFDs[1])
