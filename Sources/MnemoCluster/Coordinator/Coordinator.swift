@@ -29,6 +29,8 @@ public final class Coordinator {
     private var lastStarvationLog: Date?
     /// Workers a send found unreachable (gone without a goodbye): handed to the scheduler as leaving.
     private var unreachable: Set<String> = []
+    /// Each trial's lease template as it travels, encoded once (by sweep, then trial index).
+    private var leaseTemplates: [String: [Int: Data]] = [:]
     /// Messages handled per turn before the writes are committed and the replies sent.
     static let drainBatch = 512
 
@@ -113,6 +115,7 @@ public final class Coordinator {
             throw FrameLimitError(sweepID: plan.sweepID, needed: largest, limit: frameLimit)
         }
         plans[plan.sweepID] = plan
+        leaseTemplates[plan.sweepID] = nil
         given.insert(plan.sweepID)
         let progress = try store.progress(sweepID: plan.sweepID)
         let submission = SweepSubmission(
@@ -361,14 +364,9 @@ public final class Coordinator {
                 .welcome, Welcome(sweepName: names, heartbeatMilliseconds: Int(options.heartbeat.seconds * 1000)),
                 to: identity)
         case .lease(let grants):
-            let tasks = grants.compactMap { grant in
-                plans[grant.sweep]?.taskSpec(trial: grant.trial, subset: grant.subset).map {
-                    LeasedTask(taskId: grant.taskID, attempt: grant.attempt, spec: $0)
-                }
-            }
-            try send(.lease, Lease(tasks: tasks), to: identity)
+            try send(Envelope(type: .lease, headerJSON: leaseHeader(grants), payload: nil), to: identity)
         case .ack(let ids):
-            try send(.ack, Ack(taskIds: ids), to: identity)
+            try send(Envelope(type: .ack, header: Ack(taskIds: ids)), to: identity)
         case .heartbeat(let revoked):
             try send(.heartbeat, Heartbeat(running: [], revoked: revoked), to: identity)
         case .drain:
@@ -379,12 +377,45 @@ public final class Coordinator {
     }
 
     private func send<Header: Encodable>(_ type: MessageType, _ header: Header, to identity: PeerIdentity) throws {
+        try send(Envelope(type: type, header: header), to: identity)
+    }
+
+    private func send(_ envelope: Envelope, to identity: PeerIdentity) throws {
         do {
-            try socket.send(Envelope(type: type, header: header), to: identity)
-        } catch let error as WireError where error.isHostUnreachable || error.isWouldBlock {
-            logger.info("\(identity) is gone or not reading; dropping its \(type) message")
+            try socket.send(envelope, to: identity)
+        } catch {
+            guard error.isHostUnreachable || error.isWouldBlock else { throw error }
+            logger.info("\(identity) is gone or not reading; dropping its \(envelope.type) message")
             if error.isHostUnreachable { unreachable.insert(identity.description) }
         }
+    }
+
+    /// The header of a lease of `grants`: one template per trial, each encoded once per coordinator.
+    private func leaseHeader(_ grants: [LeaseGrant]) throws(FrameError) -> Data {
+        var templates: [Data] = []
+        var templateIndex: [String: [Int: Int]] = [:]
+        var entries: [Lease.Entry] = []
+        for grant in grants {
+            let index: Int
+            if let known = templateIndex[grant.sweep]?[grant.trial] {
+                index = known
+            } else {
+                guard let json = try leaseTemplate(sweep: grant.sweep, trial: grant.trial) else { continue }
+                index = templates.count
+                templates.append(json)
+                templateIndex[grant.sweep, default: [:]][grant.trial] = index
+            }
+            entries.append(Lease.Entry(taskId: grant.taskID, attempt: grant.attempt, template: index, subset: grant.subset))
+        }
+        return try Lease.headerJSON(entries: entries, templateJSON: templates)
+    }
+
+    private func leaseTemplate(sweep: String, trial: Int) throws(FrameError) -> Data? {
+        if let json = leaseTemplates[sweep]?[trial] { return json }
+        guard let spec = plans[sweep]?.taskSpec(trial: trial, subset: 0) else { return nil }
+        let json = try Lease.encodeTemplate(spec)
+        leaseTemplates[sweep, default: [:]][trial] = json
+        return json
     }
 
     private func sayGoodbye(reason: String) {

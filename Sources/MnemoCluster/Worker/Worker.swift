@@ -51,6 +51,8 @@ public final class Worker {
     private var unacknowledged: [String: (finished: FinishedTask, sentAt: Date)] = [:]
     /// Tasks leased to this worker and not yet finished, with their attempts.
     private var held: [String: Int] = [:]
+    /// Decodes leases, remembering the templates (task specs) already seen.
+    private var leaseReader = LeaseReader()
     private var welcomed = false
     /// When the last hello went out: a coordinator that restarted rejects every message queued during
     /// the outage, and one hello answers all of those rejections.
@@ -195,7 +197,7 @@ public final class Worker {
             try resend(Array(unacknowledged.keys))
             try askForWork(force: true)
         case .lease:
-            let tasks = try envelope.decodeHeader(Lease.self).tasks()
+            let tasks = try leaseReader.tasks(in: envelope)
             for task in tasks { held[task.taskId] = task.attempt }
             if stopDeadline != nil {
                 // Leased while stopping: hand back at once.

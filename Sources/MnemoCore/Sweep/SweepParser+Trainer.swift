@@ -82,7 +82,7 @@ extension SweepParser {
     }
 
     private static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(data)
     }
 
     /// Seconds, as a number or a number with `s`, `m` or `h` (`90`, `45s`, `30m`, `2h`).

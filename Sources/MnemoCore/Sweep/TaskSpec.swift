@@ -66,7 +66,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// The spec's canonical JSON and its hex SHA-256 (the task id), encoding once.
     public func canonicalJSONAndID() -> (json: Data, id: String) {
         let json = canonicalJSON()
-        return (json, SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined())
+        return (json, Hex.sha256(json))
     }
 
     /// The canonical JSON and id of this spec for each of `subsets`, encoding the spec once: only the
@@ -87,7 +87,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
             let seed = Self.trainingSeed(sweepSeed: sweepSeed, subset: subset)
             let json = Data(
                 (pieces[0] + "\"subset\":\(subset)" + tail[0] + "\"trainingSeed\":\(seed)" + tail[1]).utf8)
-            return (json, SHA256.hash(data: json).map { String(format: "%02x", $0) }.joined())
+            return (json, Hex.sha256(json))
         }
     }
 
@@ -96,7 +96,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// may have equal specs; their tasks must still be apart.
     public static func taskID(specID id: String, sweepID: String, sweepName: String) -> String {
         guard sweepID != sweepName else { return id }
-        return SHA256.hash(data: Data("\(sweepID)\n\(id)".utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.sha256(Data("\(sweepID)\n\(id)".utf8))
     }
 
     /// The subset this task trains on.
@@ -120,6 +120,6 @@ public struct TaskSpec: Codable, Sendable, Equatable {
 
     /// Hex SHA-256 of ``canonicalJSON()``.
     public var id: String {
-        SHA256.hash(data: canonicalJSON()).map { String(format: "%02x", $0) }.joined()
+        Hex.sha256(canonicalJSON())
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 
 /// An IDX file of unsigned bytes (the MNIST / Fashion-MNIST format), gzipped or not.
 ///
@@ -50,7 +51,7 @@ public struct IDXFile: Sendable, Equatable {
             throw DatasetError(file: file, offset: bytes.count, reason: "file ends inside the 4-byte IDX magic number")
         }
         guard bytes[0] == 0, bytes[1] == 0 else {
-            let found = bytes[0..<4].map { String(format: "%02x", $0) }.joined(separator: " ")
+            let found = Hex.string(bytes[0..<4], separator: " ")
             throw DatasetError(
                 file: file, offset: 0,
                 reason: "bad magic number \(found): an IDX file starts with 00 00, the type and the rank")

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 
 /// The header of a `.npy` file: the three fields of its Python dict literal that define the array,
 /// with the preamble around them. The one place the header is read and written.
@@ -52,7 +53,7 @@ struct NpyHeader {
             throw DatasetError(file: file, offset: bytes.count, reason: "file ends inside the 8-byte .npy preamble")
         }
         guard Array(bytes[0..<6]) == magic else {
-            let found = bytes[0..<6].map { String(format: "%02x", $0) }.joined(separator: " ")
+            let found = Hex.string(bytes[0..<6], separator: " ")
             throw DatasetError(
                 file: file, offset: 0, reason: "bad magic number \(found): a .npy file starts with 93 NUMPY")
         }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MnemoCore
 
 extension DatasetSplits {
     /// Lowercase hex SHA-256 naming exactly these examples (features, labels, shapes), recorded with
@@ -28,6 +29,6 @@ extension DatasetSplits {
                 split.labels.map(\.littleEndian).withUnsafeBytes { hasher.update(bufferPointer: $0) }
             #endif
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 }

@@ -26,6 +26,10 @@ public final class Store: Sendable {
     /// may wait for a checkpoint or for a second writer by mistake.
     static let busyTimeout: TimeInterval = 30
 
+    /// SQLite's page cache per connection, in KiB. The default (2 MiB) holds a few thousand task rows;
+    /// committing results then reads most task pages from the file again.
+    static let cacheKiB = 32 * 1024
+
     /// Opens the database at `path` for writing, creating the file if needed and migrating it to the
     /// current schema.
     ///
@@ -35,6 +39,9 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "MnemoStore"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch let error as DatabaseError {

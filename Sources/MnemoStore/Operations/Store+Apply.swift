@@ -14,22 +14,23 @@ extension Store {
         guard !writes.isEmpty else { return [] }
         return try write("committing \(Self.summary(of: writes))") { db in
             var outcomes: [CommitOutcome] = []
+            var batch = CommitBatch()
             for write in writes {
                 switch write {
                 case .lease(let taskID, let attempt, let worker, let at):
-                    try db.execute(
+                    try db.cachedStatement(
                         sql: """
                             UPDATE task SET state = 'leased', attempt = ?, workerID = ?, leaseDeadline = NULL, updatedAt = ?
                             WHERE id = ?
-                            """,
-                        arguments: [attempt, worker, at, taskID])
+                            """
+                    ).execute(arguments: [attempt, worker, batch.value(of: at), taskID])
                 case .result(let result):
-                    outcomes.append(try Self.commit(result, in: db))
+                    outcomes.append(try Self.commit(result, in: db, batch: &batch))
                 case .requeue(let taskIDs, let at):
                     for id in taskIDs {
-                        try db.execute(
-                            sql: "UPDATE task SET state = 'pending', leaseDeadline = NULL, updatedAt = ? WHERE id = ? AND state = 'leased'",
-                            arguments: [at, id])
+                        try db.cachedStatement(
+                            sql: "UPDATE task SET state = 'pending', leaseDeadline = NULL, updatedAt = ? WHERE id = ? AND state = 'leased'"
+                        ).execute(arguments: [batch.value(of: at), id])
                     }
                 case .failure(let taskID, let state, let failures, let reason, let at):
                     try db.execute(
@@ -69,6 +70,7 @@ extension Store {
                     try event.insert(db)
                 }
             }
+            try batch.writeCounts(in: db)
             return outcomes
         }
     }

@@ -82,10 +82,23 @@ public struct Lease: Codable, Sendable, Equatable {
         /// Index into ``Lease/templates``.
         public var template: Int
         public var subset: Int
+
+        public init(taskId: String, attempt: Int, template: Int, subset: Int) {
+            self.taskId = taskId
+            self.attempt = attempt
+            self.template = template
+            self.subset = subset
+        }
     }
 
     public var templates: [TaskSpec]
     public var entries: [Entry]
+
+    /// A lease of these templates and entries, as received.
+    public init(templates: [TaskSpec], entries: [Entry]) {
+        self.templates = templates
+        self.entries = entries
+    }
 
     /// Packs tasks, sharing one template per distinct trial spec.
     public init(tasks: [LeasedTask]) {

@@ -36,17 +36,28 @@ enum HeaderCoding {
     /// - Returns: `nil` when the header announces no payload.
     /// - Throws: ``FrameError`` for invalid JSON, a non-object or malformed payload fields.
     static func announcement(in header: Data) throws(FrameError) -> Announcement? {
+        let node: JSONNode
         do {
-            return try JSONDecoder().decode(AnnouncementFields.self, from: header).announcement
-        } catch let problem as AnnouncementFields.Problem {
-            switch problem {
-            case .notObject: throw FrameError(.headerNotObject)
-            case .invalid(let detail): throw FrameError(.invalidPayloadField(detail))
-            }
-        } catch let error as DecodingError {
-            throw FrameError(.headerNotJSON(describe(error)))
+            node = try JSONNode.parse(header)
         } catch {
-            throw FrameError(.headerNotJSON(String(describing: error)))
+            throw FrameError(.headerNotJSON(error.description))
+        }
+        guard case .object(let fields) = node.value else { throw FrameError(.headerNotObject) }
+        switch (fields[payloadLengthField], fields[payloadChecksumField]) {
+        case (nil, nil):
+            return nil
+        case (_?, nil):
+            throw FrameError(.invalidPayloadField("\(payloadLengthField) is present but \(payloadChecksumField) is not"))
+        case (nil, _?):
+            throw FrameError(.invalidPayloadField("\(payloadChecksumField) is present but \(payloadLengthField) is not"))
+        case (let length?, let checksum?):
+            guard case .number(let lengthText) = length.value, let length = Int(lengthText), length >= 0 else {
+                throw FrameError(.invalidPayloadField("\(payloadLengthField) must be a non-negative integer"))
+            }
+            guard case .number(let checksumText) = checksum.value, let checksum = UInt32(checksumText) else {
+                throw FrameError(.invalidPayloadField("\(payloadChecksumField) must be an integer from 0 to 4294967295"))
+            }
+            return Announcement(length: length, checksum: checksum)
         }
     }
 
@@ -85,46 +96,6 @@ enum HeaderCoding {
             return "\(context.debugDescription) at \(path(context))\(underlying)"
         @unknown default:
             return String(describing: error)
-        }
-    }
-
-    private struct AnnouncementFields: Decodable {
-        enum Problem: Error {
-            case notObject
-            case invalid(String)
-        }
-
-        struct Key: CodingKey {
-            let stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
-        let announcement: Announcement?
-
-        init(from decoder: any Decoder) throws {
-            guard let container = try? decoder.container(keyedBy: Key.self) else {
-                throw Problem.notObject
-            }
-            let lengthKey = Key(stringValue: HeaderCoding.payloadLengthField)
-            let checksumKey = Key(stringValue: HeaderCoding.payloadChecksumField)
-            switch (container.contains(lengthKey), container.contains(checksumKey)) {
-            case (false, false):
-                announcement = nil
-            case (true, false):
-                throw Problem.invalid("\(lengthKey.stringValue) is present but \(checksumKey.stringValue) is not")
-            case (false, true):
-                throw Problem.invalid("\(checksumKey.stringValue) is present but \(lengthKey.stringValue) is not")
-            case (true, true):
-                guard let length = try? container.decode(Int.self, forKey: lengthKey), length >= 0 else {
-                    throw Problem.invalid("\(lengthKey.stringValue) must be a non-negative integer")
-                }
-                guard let checksum = try? container.decode(UInt32.self, forKey: checksumKey) else {
-                    throw Problem.invalid("\(checksumKey.stringValue) must be an integer from 0 to 4294967295")
-                }
-                announcement = Announcement(length: length, checksum: checksum)
-            }
         }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
+import MnemoCore
 
 extension Data {
     /// The bytes as `0x` and two lowercase hex digits each, for logging binary identities and frames.
     var hexDescription: String {
-        "0x" + map { String(format: "%02x", $0) }.joined()
+        "0x" + Hex.string(self)
     }
 }

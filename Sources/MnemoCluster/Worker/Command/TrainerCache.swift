@@ -138,7 +138,7 @@ final class TrainerCache: @unchecked Sendable {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             hasher.update(data: chunk)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.string(hasher.finalize())
     }
 
     private static func syncAndRename(_ temporary: URL, to file: URL) throws {
