@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SYS_close_range
@@ -123,6 +124,15 @@ static inline pid_t mnemo_supervisor_spawn(
             int status = 0;
             if (waitpid(command, &status, WNOHANG) == command) {
                 kill(-command, SIGKILL);
+                if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGINT)) {
+                    // A stop sent to every process (systemd, Slurm, a terminal) is not atomic: the
+                    // command may die of it before the supervisor's own copy arrives. Wait a moment
+                    // for that copy, so such a run counts as stopped, not failed.
+                    struct timespec moment = {0, 200 * 1000 * 1000};
+                    siginfo_t info;
+                    int late = sigtimedwait(&waited, &info, &moment);
+                    if (late == SIGTERM || late == SIGINT) mnemo_supervisor_write(3, 'T', late);
+                }
                 mnemo_supervisor_write(3, 'W', status);
                 _exit(0);
             }

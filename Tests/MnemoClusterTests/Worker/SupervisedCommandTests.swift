@@ -112,8 +112,11 @@ import Testing
                 text = (try? String(contentsOfFile: dir + "/pids", encoding: .utf8)) ?? ""
                 Thread.sleep(forTimeInterval: 0.02)
             }
+            // The command first, the supervisor 50 ms later: such a signal is not atomic, and the
+            // supervisor must not call the command's death a failure before its own copy arrives.
             for pid in text.split(separator: " ").compactMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }).reversed() {
                 kill(pid, SIGTERM)
+                Thread.sleep(forTimeInterval: 0.05)
             }
         }
         signaller.start()
