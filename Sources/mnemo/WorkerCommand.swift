@@ -34,7 +34,7 @@ extension Mnemo {
         @Option(help: "Tasks trained at once, each on its own thread.")
         var slots: Int = 1
 
-        @Option(help: "Tasks leased ahead of the ones training (default: none for long or not yet timed tasks, up to 32 for tiny ones).")
+        @Option(help: "Tasks leased ahead of the ones training (default: none for long or not yet timed tasks, up to 63 for tiny ones).")
         var prefetch: Int?
 
         @Option(help: "Seconds a running task may go on after SIGTERM/SIGINT before it is cancelled and handed back.")

@@ -7,8 +7,9 @@ import MnemoWire
 /// Serves sweeps to workers: the I/O around a pure ``Scheduler``.
 ///
 /// One loop owns the ROUTER socket. Each turn it drains what has arrived (up to a few hundred
-/// messages, without blocking), turns each message into a scheduler event, applies every database
-/// write of the turn in one transaction (group commit), and only then sends the turn's messages, so
+/// messages, without blocking) and turns each message into a scheduler event; a ``CommitPipeline``
+/// applies every database write of the turn in one transaction (group commit) on its own thread while
+/// the loop goes on with the next turn, and the turn's messages are sent only after that commit, so
 /// an `ack` or a `lease` never goes out before the commit that records it. Heartbeats, lease deadlines
 /// and last-seen times live in the scheduler's memory; task counts too, so nothing scans the database
 /// while serving.
@@ -31,6 +32,9 @@ public final class Coordinator {
     private var unreachable: Set<String> = []
     /// Each trial's lease template as it travels, encoded once (by sweep, then trial index).
     private var leaseTemplates: [String: [Int: Data]] = [:]
+    /// The database writer, and the turn staged for it while another is committed.
+    private let pipeline: CommitPipeline
+    private var staged = CommitPipeline.Turn()
     /// Messages handled per turn before the writes are committed and the replies sent.
     static let drainBatch = 512
 
@@ -46,6 +50,7 @@ public final class Coordinator {
         schedulerOptions.crashBudget = options.crashBudget
         schedulerOptions.noEligibleWorkerTimeout = options.noEligibleWorkerTimeout
         scheduler = Scheduler(options: schedulerOptions)
+        pipeline = try CommitPipeline(store: store, context: context)
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
         try socket.set(.sendHighWaterMark(100_000))
@@ -75,6 +80,7 @@ public final class Coordinator {
     }
 
     deinit {
+        pipeline.stop()
         if let path = options.adminEndpoint.flatMap(AdminEndpoint.socketPath(of:)) {
             try? FileManager.default.removeItem(atPath: path)
         }
@@ -149,7 +155,7 @@ public final class Coordinator {
     {
         try bindIfNeeded()
         var nextTick = Date()
-        let poller = ZMQPoller([socket] + (adminSocket.map { [$0] } ?? []))
+        let poller = ZMQPoller([socket, pipeline.wakeSocket] + (adminSocket.map { [$0] } ?? []))
         while !stop.isRaised {
             let wait = max(0, min(0.1, nextTick.timeIntervalSinceNow))
             var effects: [SchedulerEffect] = []
@@ -161,7 +167,7 @@ public final class Coordinator {
                     drained += 1
                 }
             }
-            if ready.contains(1), let adminSocket {
+            if ready.contains(2), let adminSocket {
                 // Admin commands act on the scheduler's state as of the messages above: commit those first.
                 try perform(effects)
                 effects = []
@@ -177,20 +183,25 @@ public final class Coordinator {
                 }
                 effects += scheduler.handle(.tick, at: now)
             }
-            try perform(effects)
+            stage(effects)
+            try pump(wait: false)
             let totals = totals()
             progress?.update(done: totals.done, total: totals.total, workers: scheduler.connectedWorkers.count)
             if totals.open == 0 && !options.serveForever {
+                // The counts include results staged or being committed: finish those first.
+                try pump(wait: true)
                 progress?.update(
                     done: totals.done, total: totals.total, workers: scheduler.connectedWorkers.count, force: true)
                 sayGoodbye(reason: "sweep complete")
                 return .finished(quarantined: totals.quarantined, cancelled: totals.cancelled)
             }
             if let exit = starvation(now: now) {
+                try pump(wait: true)
                 sayGoodbye(reason: "no eligible worker")
                 return exit
             }
         }
+        try pump(wait: true)
         if options.keepLeasesOnStop {
             // The workers keep training: when a coordinator serves this database again they reconnect,
             // reclaim their leases and ship their results; nothing is trained twice.
@@ -334,24 +345,51 @@ public final class Coordinator {
 
     // MARK: - Outbound
 
-    /// Logs, commits every write in one transaction, then sends.
+    /// Logs, commits every write (with whatever is staged) in one transaction, then sends; returns
+    /// once all of it is committed and sent.
     func perform(_ effects: [SchedulerEffect]) throws {
-        var writes: [StoreWrite] = []
-        for case .persist(let write) in effects { writes.append(write) }
-        for case .log(let line) in effects { log(line) }
-        let outcomes = try store.apply(writes)
-        for outcome in outcomes where outcome != .accepted {
+        stage(effects)
+        try pump(wait: true)
+    }
+
+    /// Logs now; keeps the writes and the sends for the next commit.
+    private func stage(_ effects: [SchedulerEffect]) {
+        for effect in effects {
+            switch effect {
+            case .persist(let write): staged.writes.append(write)
+            case .send(let worker, let message): staged.sends.append((worker, message))
+            case .log(let line): log(line)
+            }
+        }
+    }
+
+    /// Sends what a committed turn sends and hands the staged turn to the writer when it is free;
+    /// with `wait`, returns only once nothing is staged or being committed.
+    private func pump(wait: Bool) throws {
+        repeat {
+            if let committed = pipeline.takeCommitted(wait: wait) {
+                try deliver(committed)
+            }
+            if !pipeline.inFlight, !staged.isEmpty {
+                pipeline.submit(staged)
+                staged = CommitPipeline.Turn()
+            }
+        } while wait && (pipeline.inFlight || !staged.isEmpty)
+    }
+
+    private func deliver(_ committed: CommitPipeline.Committed) throws {
+        for outcome in try committed.outcomes.get() where outcome != .accepted {
             logger.warning("the store refused a result the scheduler accepted: \(outcome)")
         }
-        for case .send(let worker, let message) in effects {
+        for (worker, message) in committed.turn.sends {
             try send(message, to: worker)
         }
-        // A worker that cannot be reached holds leases it will never receive: they go back now.
+        // A worker that cannot be reached holds leases it will never receive: they go back (next commit).
         let gone = unreachable
         unreachable.removeAll()
         for worker in gone.sorted() where scheduler.connectedWorkers[worker] != nil {
             logger.warning("worker \(worker) cannot be reached; its leases go back to pending")
-            try perform(scheduler.handle(.bye(worker: worker, released: []), at: Date()))
+            stage(scheduler.handle(.bye(worker: worker, released: []), at: Date()))
         }
     }
 
@@ -452,3 +490,4 @@ public final class Coordinator {
         return nil
     }
 }
+

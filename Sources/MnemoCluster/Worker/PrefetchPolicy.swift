@@ -10,7 +10,7 @@
 struct PrefetchPolicy: Sendable, Equatable {
     /// Seconds of work to hold ahead.
     static let target = 0.25
-    static let maximum = 32
+    static let maximum = 63
     /// Tasks at least this long (seconds, on average) are not fetched ahead.
     static let longTask = 1.0
     private var meanSeconds: Double?

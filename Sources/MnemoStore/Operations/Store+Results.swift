@@ -30,20 +30,16 @@ extension Store {
     /// The statements are prepared once per connection (GRDB's statement cache): at thousands of
     /// results a second, parsing the SQL again for each one was a third of the commit.
     static func commit(_ result: ResultRecord, in db: Database, batch: inout CommitBatch) throws -> CommitOutcome {
-        let check = try db.cachedStatement(sql: "SELECT state, attempt, workerID FROM task WHERE id = ?")
-        guard let task = try Row.fetchOne(check, arguments: [result.taskID]) else { return .unknownTask }
-        let state: TaskState = task["state"]
-        let attempt: Int = task["attempt"]
-        switch state {
-        case .done:
-            return .alreadyDone
-        case .quarantined, .cancelled:
-            return .taskClosed
-        case .pending, .leased:
-            // Attempt 0 was never leased, so nobody can have run it.
-            guard result.attempt == attempt, attempt > 0 else { return .staleAttempt }
-            guard result.workerID == task["workerID"] as String? else { return .notLeaseHolder }
-        }
+        // The common case in one statement: the task is open, at this attempt (never 0: attempt 0 was
+        // never leased, so nobody can have run it), leased to this worker. Anything else is told apart
+        // below.
+        try db.cachedStatement(
+            sql: """
+                UPDATE task SET state = 'done', workerID = NULL, leaseDeadline = NULL, updatedAt = ?
+                WHERE id = ? AND state IN ('pending', 'leased') AND attempt = ? AND attempt > 0 AND workerID = ?
+                """
+        ).execute(arguments: [batch.value(of: result.receivedAt), result.taskID, result.attempt, result.workerID])
+        guard db.changesCount == 1 else { return try refusal(of: result, in: db) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO result (taskID, attempt, workerID, trainBits, testBits, subsetAccuracy, testAccuracy,
@@ -60,11 +56,25 @@ extension Store {
                     result.taskID, array.name, "[" + array.shape.map(String.init).joined(separator: ",") + "]", array.data,
                 ])
         }
-        try db.cachedStatement(
-            sql: "UPDATE task SET state = 'done', workerID = NULL, leaseDeadline = NULL, updatedAt = ? WHERE id = ?"
-        ).execute(arguments: [batch.value(of: result.receivedAt), result.taskID])
         batch.countAccepted(by: result.workerID)
         return .accepted
+    }
+
+    /// Why a result that did not close its task is refused.
+    private static func refusal(of result: ResultRecord, in db: Database) throws -> CommitOutcome {
+        let check = try db.cachedStatement(sql: "SELECT state, attempt, workerID FROM task WHERE id = ?")
+        guard let task = try Row.fetchOne(check, arguments: [result.taskID]) else { return .unknownTask }
+        let state: TaskState = task[0]
+        let attempt: Int = task[1]
+        switch state {
+        case .done:
+            return .alreadyDone
+        case .quarantined, .cancelled:
+            return .taskClosed
+        case .pending, .leased:
+            guard result.attempt == attempt, attempt > 0 else { return .staleAttempt }
+            return .notLeaseHolder
+        }
     }
 
     /// The number of stored results of a sweep, or of one of its trials.
