@@ -26,9 +26,16 @@ public final class Store: Sendable {
     /// may wait for a checkpoint or for a second writer by mistake.
     static let busyTimeout: TimeInterval = 30
 
-    /// SQLite's page cache per connection, in KiB. The default (2 MiB) holds a few thousand task rows;
-    /// committing results then reads most task pages from the file again.
+    /// SQLite's page cache of the writing connection, in KiB. With the default (2 MiB) committing
+    /// results read most task pages from the file again: 32 MiB gave ~25% more results a second than
+    /// 8 MiB at 20,000 and 100,000 tasks, and bounds what a coordinator's memory grows by with
+    /// finished tasks.
     static let cacheKiB = 32 * 1024
+
+    /// WAL pages after which a commit copies the log back into the database (SQLite's default is
+    /// 1,000). A task's row is written twice (leased, done) in different commits; with a longer log
+    /// both land in one checkpoint: ~10% more results a second, for a log of up to 32 MiB.
+    static let checkpointPages = 8_192
 
     /// Opens the database at `path` for writing, creating the file if needed and migrating it to the
     /// current schema.
@@ -40,7 +47,10 @@ public final class Store: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.label = "MnemoStore"
         configuration.prepareDatabase { db in
+            // The writer only: readers (status, scores) keep SQLite's defaults.
+            guard !db.configuration.readonly else { return }
             try db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
