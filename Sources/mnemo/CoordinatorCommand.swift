@@ -16,16 +16,27 @@ extension Mnemo {
                 Serves the sweep file (if given) and every unfinished sweep of the database, by priority.
                 Workers join and leave at any time with `mnemo worker --connect tcp://HOST:PORT`; admin
                 commands (`submit`, `cancel`, `drain`, `retry`, `status`) reach it through a socket beside
-                the database. Exit status: 0 when every task is done, 3 when some were quarantined, 130
-                when interrupted; with --serve it keeps running for sweeps submitted later. Example:
-                  mnemo coordinator sweeps/quickstart.yaml --bind 'tcp://*:5555' --db quickstart.sqlite
+                the database. It binds loopback unless told otherwise; binding an address other machines
+                can reach needs CURVE (--key and --allow; `mnemo keys generate` makes the keys) or an
+                explicit --insecure. Exit status: 0 when every task is done, 3 when some were quarantined,
+                130 when interrupted; with --serve it keeps running for sweeps submitted later. Example:
+                  mnemo coordinator sweeps/quickstart.yaml --bind 'tcp://*:5555' --key keys/coordinator.key --allow keys/workers
                 """)
 
         @Argument(help: "The sweep file (YAML); optional with --db.")
         var sweepFile: String?
 
         @Option(help: "Endpoint to bind, e.g. tcp://*:5555 (repeatable).")
-        var bind: [Endpoint] = [Endpoint(argument: "tcp://*:5555")!]
+        var bind: [Endpoint] = [Endpoint(argument: "tcp://127.0.0.1:5555")!]
+
+        @Option(help: "The coordinator's CURVE secret key file (mode 0600), from `mnemo keys generate`.")
+        var key: String?
+
+        @Option(help: "Workers' CURVE public keys: a .pub file, a file of keys one per line, or a folder of .pub files.")
+        var allow: String?
+
+        @Flag(help: "Bind an address other machines can reach without CURVE: anyone who reaches it can take tasks and send results.")
+        var insecure = false
 
         @Option(help: "The SQLite database (default: beside the sweep file, named after it).")
         var db: String?
@@ -45,10 +56,24 @@ extension Mnemo {
             guard sweepFile != nil || db != nil else {
                 throw ValidationError("give a sweep file, or --db to serve the unfinished sweeps of a database")
             }
+            guard (key == nil) == (allow == nil) else {
+                throw ValidationError("--key and --allow go together: the coordinator's secret key and the workers' public keys")
+            }
+            if key == nil, !insecure, let open = bind.first(where: { !$0.isLocal }) {
+                throw ValidationError(
+                    "binding \(open) without CURVE would let anyone who reaches it take tasks and send results: give --key "
+                        + "(the coordinator's secret key) and --allow (the workers' public keys; `mnemo keys generate` makes "
+                        + "both), or --insecure to accept that")
+            }
         }
 
         func run() async throws {
             let logger = logging.makeLogger("mnemo.coordinator")
+            // Keys first: a bad key file fails before the database is opened.
+            let curve = try key.map { keyPath in
+                CurveServerSettings(
+                    keyPair: try CurveKeyFiles.loadSecret(keyPath), allowedWorkers: try CurveKeyFiles.loadAllowlist(allow ?? ""))
+            }
             let session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
             let opened = try session == nil ? SweepSession.openDatabase(db ?? "") : nil
             let store = session?.store ?? opened!.store
@@ -56,6 +81,7 @@ extension Mnemo {
             configured.adminEndpoint = AdminEndpoint.forDatabase(store.path)
             configured.serveForever = serve
             configured.keepLeasesOnStop = true
+            configured.curve = curve
             let options = configured
             let showProgress = !noProgress
             // The coordinator's sockets are made and used on the loop's own thread.

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// A ZeroMQ endpoint given on the command line: `tcp://HOST:PORT` (a port, or `*` to bind any) or
@@ -21,4 +22,12 @@ struct Endpoint: ExpressibleByArgument, CustomStringConvertible, Sendable {
     }
 
     static var defaultValueDescription: String { "tcp://HOST:PORT or ipc:///PATH" }
+
+    /// Whether only this machine can reach it: `ipc://`, or TCP on a loopback address.
+    var isLocal: Bool {
+        guard description.hasPrefix("tcp://") else { return true }
+        let rest = description.dropFirst("tcp://".count)
+        let host = rest[..<(rest.lastIndex(of: ":") ?? rest.endIndex)].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 }

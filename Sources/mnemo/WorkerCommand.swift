@@ -49,9 +49,18 @@ extension Mnemo {
         @Option(help: "GPU ids for the slots in turn, e.g. 0,1 (each slot's command sees its own CUDA_VISIBLE_DEVICES).")
         var gpus: String?
 
+        @Option(help: "This worker's CURVE secret key file (mode 0600), for a coordinator that uses CURVE.")
+        var key: String?
+
+        @Option(help: "The coordinator's CURVE public key file (.pub).")
+        var serverKey: String?
+
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
+            guard (key == nil) == (serverKey == nil) else {
+                throw ValidationError("--key and --server-key go together: this worker's secret key and the coordinator's public key")
+            }
             guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
             guard (1...64).contains(slots) else { throw ValidationError("--slots must be in 1...64, got \(slots)") }
             if let prefetch, !(0...63).contains(prefetch) {
@@ -77,6 +86,9 @@ extension Mnemo {
 
         func run() async throws {
             let logger = logging.makeLogger("mnemo.worker")
+            let curve = try key.map { keyPath in
+                (keyPair: try CurveKeyFiles.loadSecret(keyPath), serverKey: try CurveKeyFiles.loadPublic(serverKey ?? ""))
+            }
             BLAS.setThreads(threads)
             let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
             var options = WorkerOptions(endpoint: connect.description, workerID: workerID, parentPID: parentPid)
@@ -86,6 +98,7 @@ extension Mnemo {
             options.gpus = gpus.map(gpuList) ?? []
             options.grace = .milliseconds(Int64(grace * 1000))
             options.idleExit = .milliseconds(Int64(idleExit * 1000))
+            options.curve = curve
             let configured = options
             let service = BlockingLoopService { stop in
                 // The worker's sockets are made and used on the loop's own thread.

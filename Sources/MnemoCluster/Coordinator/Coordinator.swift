@@ -19,6 +19,12 @@ public final class Coordinator {
     private let socket: ZMQSocket
     /// The admin endpoint's socket (CLI commands), polled with the worker socket.
     private let adminSocket: ZMQSocket?
+    /// With CURVE, the context's ZAP handler (polled with the sockets) and, for each worker id, the
+    /// public key that first used it: a message under that id from another key is refused.
+    private let zap: ZAPHandler?
+    /// With CURVE, the worker socket's handshake failures (peers without a key never reach `zap`).
+    private let monitor: ZMQMonitor?
+    private var keyOfWorker: [String: String] = [:]
     let logger: Logger
     var scheduler: Scheduler
     var plans: [String: SweepPlan] = [:]
@@ -61,6 +67,16 @@ public final class Coordinator {
         try socket.set(.sendTimeout(.seconds(1)))
         try socket.set(.tcpKeepAlive(true))
         try socket.set(.linger(.zero))
+        if let curve = options.curve {
+            try socket.set(.curveServer(true))
+            try socket.set(.curveSecretKey(curve.keyPair.secretKey))
+            try socket.set(.zapDomain("mnemo"))
+            zap = try ZAPHandler(context: context)
+            monitor = try ZMQMonitor(watching: socket, context: context)
+        } else {
+            zap = nil
+            monitor = nil
+        }
         if let endpoint = options.adminEndpoint {
             let admin = try ZMQSocket(context: context, kind: .router)
             try admin.set(.linger(.zero))
@@ -155,19 +171,33 @@ public final class Coordinator {
     {
         try bindIfNeeded()
         var nextTick = Date()
-        let poller = ZMQPoller([socket, pipeline.wakeSocket] + (adminSocket.map { [$0] } ?? []))
+        let optional = [adminSocket, zap?.socket, monitor?.socket]
+        let polled = [socket, pipeline.wakeSocket] + optional.compactMap { $0 }
+        func index(_ slot: Int) -> Int? {
+            optional[slot] == nil ? nil : 2 + optional[..<slot].compactMap { $0 }.count
+        }
+        let (adminIndex, zapIndex, monitorIndex) = (index(0), index(1), index(2))
+        let poller = ZMQPoller(polled)
         while !stop.isRaised {
             let wait = max(0, min(0.1, nextTick.timeIntervalSinceNow))
             var effects: [SchedulerEffect] = []
             let ready = try poller.poll(timeout: .milliseconds(Int64(wait * 1000)))
             if ready.contains(0) {
                 var drained = 0
-                while drained < Self.drainBatch, let frames = try socket.receive(timeout: .zero) {
-                    effects += handle(frames)
+                while drained < Self.drainBatch, let (frames, userID) = try socket.receiveMessage(timeout: .zero) {
+                    effects += handle(frames, userID: userID)
                     drained += 1
                 }
             }
-            if ready.contains(2), let adminSocket {
+            if let zapIndex, ready.contains(zapIndex), let zap {
+                answerAuthentication(zap)
+            }
+            if let monitorIndex, ready.contains(monitorIndex), let monitor {
+                for failure in (try? monitor.failures()) ?? [] where failure != .refused(status: 400) {
+                    logger.warning("a connection failed its handshake: \(failure)")
+                }
+            }
+            if let adminIndex, ready.contains(adminIndex), let adminSocket {
                 // Admin commands act on the scheduler's state as of the messages above: commit those first.
                 try perform(effects)
                 effects = []
@@ -217,7 +247,7 @@ public final class Coordinator {
     // MARK: - Inbound
 
     /// Decodes one message into scheduler events and returns the effects.
-    private func handle(_ frames: [Data]) -> [SchedulerEffect] {
+    private func handle(_ frames: [Data], userID: String?) -> [SchedulerEffect] {
         let routed: RoutedEnvelope
         do {
             routed = try RoutedEnvelope.decode(frames)
@@ -227,7 +257,7 @@ public final class Coordinator {
             return []
         }
         do {
-            return try dispatch(routed)
+            return try dispatch(routed, userID: userID)
         } catch {
             malformedMessages += 1
             logger.warning("dropped a bad \(routed.envelope.type) message from \(routed.peer): \(error)")
@@ -235,7 +265,7 @@ public final class Coordinator {
         }
     }
 
-    private func dispatch(_ routed: RoutedEnvelope) throws -> [SchedulerEffect] {
+    private func dispatch(_ routed: RoutedEnvelope, userID: String?) throws -> [SchedulerEffect] {
         let envelope = routed.envelope
         let id = routed.peer.description
         let now = Date()
@@ -245,6 +275,9 @@ public final class Coordinator {
             malformedMessages += 1
             logger.warning("dropped a \(envelope.type) message from a peer whose routing id \(id) is not printable text")
             return []
+        }
+        if zap != nil, let refusal = try refuseForeignKey(id: id, userID: userID, type: envelope.type, peer: routed.peer) {
+            return refusal
         }
         if envelope.type == .hello {
             let hello = try envelope.decodeHeader(Hello.self)
@@ -341,6 +374,43 @@ public final class Coordinator {
             let data = try? JSONSerialization.data(withJSONObject: metrics, options: [.sortedKeys])
         else { return nil }
         return .some(String(decoding: data, as: UTF8.self))
+    }
+
+    // MARK: - Authentication
+
+    /// Answers the ZAP handler's pending requests against the allowlist, logging refusals.
+    private func answerAuthentication(_ zap: ZAPHandler) {
+        let allowed = options.curve?.allowedWorkers ?? []
+        do {
+            for decision in try zap.answerPending(allows: { allowed.contains($0) }) where !decision.accepted {
+                logger.warning(
+                    "refused a connection from \(decision.address): \(decision.reason)\(decision.publicKey.map { " (\($0))" } ?? "")")
+            }
+        } catch {
+            logger.error("the authentication handler failed: \(error)")
+        }
+    }
+
+    /// Under CURVE, a worker id belongs to the key that first used it: a message under that id from
+    /// another key (or none) is refused, a `hello` with a goodbye that names the reason (the worker
+    /// exits), anything else by being dropped. Returns nil to go on.
+    private func refuseForeignKey(id: String, userID: String?, type: MessageType, peer: PeerIdentity) throws -> [SchedulerEffect]? {
+        guard let userID, !userID.isEmpty else {
+            malformedMessages += 1
+            logger.warning("dropped a \(type) message from \(id) that came without a CURVE key")
+            return []
+        }
+        guard let owner = keyOfWorker[id] else {
+            if type == .hello { keyOfWorker[id] = userID }
+            return nil
+        }
+        guard owner != userID else { return nil }
+        malformedMessages += 1
+        logger.warning("refused a \(type) message from \(id): that worker id belongs to another key (this one is \(userID))")
+        if type == .hello {
+            try send(.bye, Bye(reason: "worker id \(id) belongs to another key; give this worker its own --id", excluded: true), to: peer)
+        }
+        return []
     }
 
     // MARK: - Outbound

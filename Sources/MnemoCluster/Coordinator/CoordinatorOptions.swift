@@ -1,3 +1,5 @@
+import MnemoWire
+
 /// Timing and policy of a coordinator; the defaults follow docs/architecture.md (heartbeats every ~1 s, a worker
 /// silent for ~5 s is dead).
 public struct CoordinatorOptions: Sendable {
@@ -29,8 +31,24 @@ public struct CoordinatorOptions: Sendable {
     /// Local mode gives up when no eligible worker remains; a cluster coordinator keeps waiting for
     /// other workers to join.
     public var giveUpWithoutEligibleWorkers = false
+    /// CURVE on the worker socket: the coordinator's key pair and the public keys of the workers it
+    /// lets in (checked by a ZAP handler); nil for none (local mode, loopback or `--insecure`).
+    public var curve: CurveServerSettings?
 
     public init(endpoints: [String]) {
         self.endpoints = endpoints
+    }
+}
+
+/// What a coordinator needs to serve over CURVE.
+public struct CurveServerSettings: Sendable {
+    /// Its own key pair (`--key`).
+    public var keyPair: CurveKeyPair
+    /// Workers' public keys (`--allow`), Z85.
+    public var allowedWorkers: Set<String>
+
+    public init(keyPair: CurveKeyPair, allowedWorkers: Set<String>) {
+        self.keyPair = keyPair
+        self.allowedWorkers = allowedWorkers
     }
 }

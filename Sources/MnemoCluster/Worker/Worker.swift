@@ -45,6 +45,8 @@ public final class Worker {
     private let options: WorkerOptions
     private let socket: ZMQSocket
     private let wake: ZMQSocket
+    /// Handshake failures of the coordinator connection: a refused key ends the worker at once.
+    private let monitor: ZMQMonitor
     private let logger: Logger
     private let runner: TaskRunner
     /// Results sent but not yet acknowledged, by task id, with when they were last sent.
@@ -79,6 +81,14 @@ public final class Worker {
         try socket.set(.tcpKeepAlive(true))
         try socket.set(.reconnectInterval(.milliseconds(100)))
         try socket.set(.reconnectIntervalMax(.seconds(2)))
+        if let curve = options.curve {
+            try socket.set(.curveSecretKey(curve.keyPair.secretKey))
+            try socket.set(.curvePublicKey(curve.keyPair.publicKey))
+            try socket.set(.curveServerKey(curve.serverKey))
+        }
+        // A send never waits for ever (a connection whose handshake failed leaves nothing to send to).
+        try socket.set(.sendTimeout(.seconds(5)))
+        monitor = try ZMQMonitor(watching: socket, context: context)
         let wakeEndpoint = "inproc://mnemo-worker-wake-\(UInt64.random(in: 0...UInt64.max))"
         wake = try ZMQSocket(context: context, kind: .pull)
         try wake.bind(wakeEndpoint)
@@ -106,7 +116,7 @@ public final class Worker {
         var lastWork = started
         var warned = false
         var nextHeartbeat = started
-        let poller = ZMQPoller([socket, wake])
+        let poller = ZMQPoller([socket, wake, monitor.socket])
         while true {
             let now = Date()
             if stop.isRaised, stopDeadline == nil {
@@ -130,6 +140,9 @@ public final class Worker {
                 return .orphaned
             }
             let ready = try poller.poll(timeout: .milliseconds(stopDeadline == nil ? 200 : 20))
+            if ready.contains(2), let refusal = try refusal(in: monitor.failures()) {
+                return .excluded(refusal)
+            }
             if ready.contains(1) {
                 while try wake.receive(timeout: .zero) != nil {}
             }
@@ -150,8 +163,10 @@ public final class Worker {
             let silence = after.timeIntervalSince(lastHeard ?? started)
             if lastHeard == nil, !warned, silence >= options.connectWarning.seconds {
                 warned = true
-                logger.warning(
-                    "no answer from \(options.endpoint) after \(Int(silence))s; is a coordinator running there? still trying")
+                let hint = options.curve == nil
+                    ? "is a coordinator running there (one that uses CURVE needs --key and --server-key)?"
+                    : "is a coordinator running there, with --server-key its public key and this worker's public key in its --allow list?"
+                logger.warning("no answer from \(options.endpoint) after \(Int(silence))s; \(hint) still trying")
             }
             if silence >= options.idleExit.seconds {
                 return .idle("no coordinator answered at \(options.endpoint) for \(Int(silence))s")
@@ -160,6 +175,24 @@ public final class Worker {
                 return .idle("no work from \(options.endpoint) for \(Int(after.timeIntervalSince(lastWork)))s")
             }
         }
+    }
+
+    /// Why the coordinator will never talk to this worker, from its handshake failures (nil for
+    /// failures that a reconnection may cure).
+    private func refusal(in failures: [ZMQMonitor.Failure]) -> String? {
+        for failure in failures {
+            switch failure {
+            case .refused:
+                return "the coordinator at \(options.endpoint) refused this worker's key: add its public key to the coordinator's --allow list"
+            case .protocolMismatch where options.curve == nil:
+                return "the coordinator at \(options.endpoint) refused the connection: it uses CURVE, so give this worker --key and --server-key"
+            case .protocolMismatch:
+                return "the CURVE handshake with \(options.endpoint) failed: is --server-key the coordinator's public key, and does the coordinator use CURVE?"
+            case .other:
+                continue
+            }
+        }
+        return nil
     }
 
     private func sayHello() throws {
@@ -293,12 +326,24 @@ public final class Worker {
         let now = Date()
         let entries = ids.sorted().compactMap { unacknowledged[$0]?.finished }
         for message in try ResultMessages.split(entries) {
-            try socket.send(message)
+            try deliver(message)
         }
         for id in ids { unacknowledged[id]?.sentAt = now }
     }
 
     private func send<Header: Encodable>(_ type: MessageType, _ header: Header) throws {
-        try socket.send(Envelope(type: type, header: header))
+        try deliver(Envelope(type: type, header: header))
+    }
+
+    /// Sends, or gives up on this message after the send timeout: the coordinator is not taking
+    /// messages (gone, or the handshake failed, which the monitor reports next turn). Results stay
+    /// unacknowledged and are sent again; heartbeats and the rest are repeated anyway.
+    private func deliver(_ envelope: Envelope) throws {
+        do {
+            try socket.send(envelope)
+        } catch {
+            guard error.isWouldBlock else { throw error }
+            logger.warning("could not send a \(envelope.type) message to \(options.endpoint) in time; will try again")
+        }
     }
 }

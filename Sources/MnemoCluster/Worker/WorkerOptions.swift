@@ -1,3 +1,5 @@
+import MnemoWire
+
 /// How a worker connects and when it gives up.
 public struct WorkerOptions: Sendable {
     /// The coordinator's endpoint, e.g. `tcp://head:5555`.
@@ -27,6 +29,8 @@ public struct WorkerOptions: Sendable {
     /// GPU ids handed to the slots in turn (`CUDA_VISIBLE_DEVICES` and `{gpu}` of a command trainer);
     /// empty when the worker has none.
     public var gpus: [String] = []
+    /// CURVE: this worker's key pair and the coordinator's public key; nil to connect without.
+    public var curve: (keyPair: CurveKeyPair, serverKey: String)?
     /// Warn when the coordinator has not answered for this long after connecting.
     public var connectWarning: Duration = .seconds(10)
 

@@ -1,4 +1,5 @@
 internal import CZeroMQ
+import Foundation
 
 extension ZMQSocket {
     /// A socket option Mnemo sets on purpose (see docs/architecture.md, "Protocol"), with its value.
@@ -36,6 +37,16 @@ extension ZMQSocket {
         case reconnectInterval(Duration)
         /// The cap of the exponentially growing reconnect delay (`.zero`: no growth).
         case reconnectIntervalMax(Duration)
+        /// CURVE: this socket is the server side (the coordinator), whose clients must know its public key.
+        case curveServer(Bool)
+        /// CURVE: this socket's secret key (Z85; a ``CurveKeyPair``'s).
+        case curveSecretKey(String)
+        /// CURVE: this socket's public key (Z85).
+        case curvePublicKey(String)
+        /// CURVE, client side: the server's public key (Z85).
+        case curveServerKey(String)
+        /// The ZAP domain: with it set, every connection is checked by the context's ZAP handler.
+        case zapDomain(String)
 
         public var description: String {
             switch self {
@@ -52,6 +63,11 @@ extension ZMQSocket {
             case .sendTimeout(let duration): "ZMQ_SNDTIMEO=\(duration.map(String.init(describing:)) ?? "forever")"
             case .reconnectInterval(let duration): "ZMQ_RECONNECT_IVL=\(duration)"
             case .reconnectIntervalMax(let duration): "ZMQ_RECONNECT_IVL_MAX=\(duration)"
+            case .curveServer(let on): "ZMQ_CURVE_SERVER=\(on)"
+            case .curveSecretKey: "ZMQ_CURVE_SECRETKEY=(secret)"
+            case .curvePublicKey(let key): "ZMQ_CURVE_PUBLICKEY=\(key)"
+            case .curveServerKey(let key): "ZMQ_CURVE_SERVERKEY=\(key)"
+            case .zapDomain(let domain): "ZMQ_ZAP_DOMAIN=\(domain)"
             }
         }
     }
@@ -89,6 +105,24 @@ extension ZMQSocket {
             try setOption(ZMQ_RECONNECT_IVL, value: duration.wholeMillisecondsRoundedUp, operation: operation)
         case .reconnectIntervalMax(let duration):
             try setOption(ZMQ_RECONNECT_IVL_MAX, value: duration.wholeMillisecondsRoundedUp, operation: operation)
+        case .curveServer(let on):
+            try setOption(ZMQ_CURVE_SERVER, value: Int32(on ? 1 : 0), operation: operation)
+        case .curveSecretKey(let key):
+            try setOption(ZMQ_CURVE_SECRETKEY, bytes: try Self.keyBytes(key, operation: operation), operation: operation)
+        case .curvePublicKey(let key):
+            try setOption(ZMQ_CURVE_PUBLICKEY, bytes: try Self.keyBytes(key, operation: operation), operation: operation)
+        case .curveServerKey(let key):
+            try setOption(ZMQ_CURVE_SERVERKEY, bytes: try Self.keyBytes(key, operation: operation), operation: operation)
+        case .zapDomain(let domain):
+            try setOption(ZMQ_ZAP_DOMAIN, bytes: Data(domain.utf8), operation: operation)
         }
+    }
+
+    /// The 32 bytes of a Z85 key, or `EINVAL`.
+    private static func keyBytes(_ key: String, operation: String) throws(WireError) -> Data {
+        guard let bytes = CurveKeyPair.decode(key) else {
+            throw WireError(operation: operation, errno: EINVAL, message: "not a CURVE key (40 Z85 characters)")
+        }
+        return bytes
     }
 }

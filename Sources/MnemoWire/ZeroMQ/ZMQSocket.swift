@@ -29,6 +29,8 @@ public final class ZMQSocket {
         case push
         /// Receives from pushers.
         case pull
+        /// Answers requests one at a time: the ZAP handler's socket.
+        case rep
 
         var zmqType: Int32 {
             switch self {
@@ -37,6 +39,7 @@ public final class ZMQSocket {
             case .pair: ZMQ_PAIR
             case .push: ZMQ_PUSH
             case .pull: ZMQ_PULL
+            case .rep: ZMQ_REP
             }
         }
 
@@ -47,6 +50,7 @@ public final class ZMQSocket {
             case .pair: "PAIR"
             case .push: "PUSH"
             case .pull: "PULL"
+            case .rep: "REP"
             }
         }
     }
@@ -152,6 +156,14 @@ public final class ZMQSocket {
     ///
     /// - Throws: ``WireError`` if the socket is closed or libzmq fails.
     public func receive(timeout: Duration) throws(WireError) -> [Data]? {
+        try receiveMessage(timeout: timeout)?.frames
+    }
+
+    /// Like ``receive(timeout:)``, with the user id the context's ZAP handler gave the sending
+    /// connection (nil without one): which CURVE key sent the message.
+    ///
+    /// - Throws: ``WireError`` if the socket is closed or libzmq fails.
+    public func receiveMessage(timeout: Duration) throws(WireError) -> (frames: [Data], userID: String?)? {
         let socket = try openHandle("zmq_msg_recv")
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
@@ -218,8 +230,11 @@ public final class ZMQSocket {
 
     /// Reads every frame of the next message without waiting, or `nil` if none is queued after all
     /// (`zmq_poll` may report readiness that a concurrent state change has taken back).
-    private func receiveAvailableMessage(on socket: UnsafeMutableRawPointer) throws(WireError) -> [Data]? {
+    private func receiveAvailableMessage(on socket: UnsafeMutableRawPointer) throws(WireError) -> (
+        frames: [Data], userID: String?
+    )? {
         var frames: [Data] = []
+        var userID: String?
         while true {
             var message = zmq_msg_t()
             zmq_msg_init(&message)
@@ -232,9 +247,12 @@ public final class ZMQSocket {
                 return nil
             }
             let size = zmq_msg_size(&message)
+            if userID == nil, let property = zmq_msg_gets(&message, "User-Id") {
+                userID = String(cString: property)
+            }
             frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(&message), count: size))
             if zmq_msg_more(&message) == 0 {
-                return frames
+                return (frames, userID)
             }
         }
     }

@@ -1,0 +1,129 @@
+import Foundation
+import MnemoStore
+import MnemoTestSupport
+import Testing
+
+/// A coordinator with `--key` and `--allow` lets in only the workers whose keys it allows, and a worker
+/// id belongs to the key that first used it. Real binary, real CURVE handshakes over loopback TCP.
+@Suite(.serialized) struct CurveSecurityTests {
+    static let sweep = """
+        name: curve
+        seed: 3
+        dataset:
+          name: synthetic
+          synthetic: {class_count: 2, dimension: 4, common_modes_per_class: 1, common_mode_size: 5, rare_modes_per_class: 0, common_test_size: 5}
+        model: {kind: softmax}
+        training: {batch_size: 10, learning_rate: 0.1, max_epochs: 1}
+        estimator: {subsets: 40, ratio: 0.5}
+        """
+
+    /// Keys for a coordinator, two allowed workers and one stranger, in `dir/keys`.
+    static func makeKeys(in dir: TemporaryDirectory) throws {
+        for (folder, name) in [("keys", "coordinator"), ("keys/workers", "a"), ("keys/workers", "b"), ("keys", "stranger")] {
+            let made = try MnemoProcess.run(
+                ["keys", "generate", "--out", dir.path(folder), "--name", name], in: dir, label: "keys-\(name)")
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+    }
+
+    /// A coordinator that keeps serving after its sweep (`--serve`), so that late peers still meet it.
+    static func startCoordinator(in dir: TemporaryDirectory) throws -> (MnemoProcess, String) {
+        let sweep = try dir.write(Self.sweep, to: "curve.yaml")
+        let coordinator = try MnemoProcess(
+            [
+                "coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", dir.path("curve.sqlite"), "--key",
+                dir.path("keys/coordinator.key"), "--allow", dir.path("keys/workers"), "--no-progress", "--serve",
+            ], in: dir, label: "coordinator")
+        var endpoint: String?
+        _ = eventually(timeout: 60) {
+            endpoint = coordinator.standardError.split(separator: "\n").first { $0.contains("serving sweep") }
+                .flatMap { $0.split(separator: " ").last.map(String.init) }
+            return endpoint != nil || !coordinator.isRunning
+        }
+        guard let endpoint else { throw TestFailure("coordinator did not start: \(coordinator.standardError)") }
+        return (coordinator, endpoint)
+    }
+
+    static func worker(
+        _ id: String, key: String?, endpoint: String, in dir: TemporaryDirectory, label: String? = nil
+    ) throws -> MnemoProcess {
+        var arguments = ["worker", "--connect", endpoint, "--id", id, "--idle-exit", "60"]
+        if let key {
+            arguments += ["--key", dir.path("keys/\(key).key"), "--server-key", dir.path("keys/coordinator.pub")]
+        }
+        return try MnemoProcess(arguments, in: dir, label: label ?? id)
+    }
+
+    static func results(_ dir: TemporaryDirectory) throws -> [String: Int] {
+        let store = try Store.openReadOnly(path: dir.path("curve.sqlite"))
+        return Dictionary(grouping: try store.workers(), by: \.id).mapValues { $0.reduce(0) { $0 + $1.tasksDone } }
+    }
+
+    @Test func keysAreWrittenWithTheirModesAndNeverOverwritten() throws {
+        let dir = try TemporaryDirectory()
+        try Self.makeKeys(in: dir)
+        let secret = try FileManager.default.attributesOfItem(atPath: dir.path("keys/coordinator.key"))
+        #expect((secret[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let again = try MnemoProcess.run(
+            ["keys", "generate", "--out", dir.path("keys"), "--name", "coordinator"], in: dir, label: "again")
+        #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again.stderr)")
+    }
+
+    @Test func onlyAllowedKeysTakeTasksAndAnIdBelongsToItsFirstKey() throws {
+        let dir = try TemporaryDirectory()
+        try Self.makeKeys(in: dir)
+        let (coordinator, endpoint) = try Self.startCoordinator(in: dir)
+        // Outsiders first, so that they have every chance to take tasks: none can, and each is told why.
+        let keyless = try Self.worker("keyless", key: nil, endpoint: endpoint, in: dir)
+        let stranger = try Self.worker("stranger", key: "stranger", endpoint: endpoint, in: dir)
+        #expect(keyless.wait(timeout: 30) == 2, "\(keyless.standardError)")
+        #expect(keyless.standardError.contains("give this worker --key and --server-key"), "\(keyless.standardError)")
+        #expect(stranger.wait(timeout: 30) == 2, "\(stranger.standardError)")
+        #expect(stranger.standardError.contains("refused this worker's key"), "\(stranger.standardError)")
+        #expect(eventually(timeout: 10) { coordinator.standardError.contains("key not in the allowlist") }, "\(coordinator.standardError)")
+        #expect(
+            eventually(timeout: 10) { coordinator.standardError.contains("a connection failed its handshake: the") },
+            "\(coordinator.standardError)")
+        let allowed = try Self.worker("allowed", key: "workers/a", endpoint: endpoint, in: dir)
+        #expect(eventually(timeout: 120) { (try? Self.results(dir)["allowed"]) == 40 }, "\(coordinator.standardError)")
+        // Another allowed key claiming the id `allowed` is turned away: the id is the first key's.
+        let impostor = try Self.worker("allowed", key: "workers/b", endpoint: endpoint, in: dir, label: "impostor")
+        #expect(impostor.wait(timeout: 30) == 2, "\(impostor.standardError)")
+        #expect(impostor.standardError.contains("belongs to another key"), "\(impostor.standardError)")
+        #expect(coordinator.standardError.contains("that worker id belongs to another key"))
+        // The same key under its own id is welcome (workers may share a key, not an id).
+        let sharer = try Self.worker("b-own-id", key: "workers/b", endpoint: endpoint, in: dir)
+        #expect(eventually(timeout: 30) { sharer.standardError.contains("joined sweep") }, "\(sharer.standardError)")
+        coordinator.kill(SIGTERM)
+        #expect(coordinator.wait(timeout: 60) != nil)
+        allowed.kill(SIGTERM)
+        sharer.kill(SIGTERM)
+        let done = try Self.results(dir)
+        #expect(done["allowed"] == 40 && done.values.reduce(0, +) == 40, "\(done)")
+        #expect(try Store.openReadOnly(path: dir.path("curve.sqlite")).resultCount(sweepID: "curve") == 40)
+    }
+
+    @Test func aSecretKeyOthersMayReadIsRefusedBeforeTheDatabaseIsOpened() throws {
+        let dir = try TemporaryDirectory()
+        try Self.makeKeys(in: dir)
+        chmod(dir.path("keys/coordinator.key"), 0o644)
+        let sweep = try dir.write(Self.sweep, to: "curve.yaml")
+        let run = try MnemoProcess.run(
+            ["coordinator", sweep, "--db", dir.path("curve.sqlite"), "--key", dir.path("keys/coordinator.key"), "--allow", dir.path("keys/workers")],
+            in: dir, label: "coordinator", timeout: 60)
+        #expect(run.status != 0 && run.stderr.contains("readable by others") && run.stderr.contains("chmod 600"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("curve.sqlite")))
+    }
+
+    @Test func anOpenBindWithoutCurveNeedsInsecure() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(Self.sweep, to: "curve.yaml")
+        let run = try MnemoProcess.run(
+            ["coordinator", sweep, "--bind", "tcp://*:5599", "--db", dir.path("curve.sqlite")], in: dir, label: "open", timeout: 60)
+        #expect(run.status != 0, "\(run.stderr)")
+        for option in ["--key", "--allow", "--insecure"] {
+            #expect(run.stderr.contains(option), "\(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.path("curve.sqlite")))
+    }
+}
