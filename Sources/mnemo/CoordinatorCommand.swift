@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MnemoCluster
+import MnemoMetrics
 import MnemoReport
 import MnemoStore
 import MnemoWire
@@ -38,6 +39,9 @@ extension Mnemo {
         @Flag(help: "Bind an address other machines can reach without CURVE: anyone who reaches it can take tasks and send results.")
         var insecure = false
 
+        @Option(help: "Serve Prometheus metrics on http://HOST:PORT/metrics (off by default), e.g. 127.0.0.1:9464.")
+        var metrics: String?
+
         @Option(help: "The SQLite database (default: beside the sweep file, named after it).")
         var db: String?
 
@@ -55,6 +59,9 @@ extension Mnemo {
         func validate() throws {
             guard sweepFile != nil || db != nil else {
                 throw ValidationError("give a sweep file, or --db to serve the unfinished sweeps of a database")
+            }
+            if let metrics, Self.hostAndPort(metrics) == nil {
+                throw ValidationError("--metrics takes HOST:PORT with a port from 1 to 65535, e.g. 127.0.0.1:9464; got '\(metrics)'")
             }
             guard (key == nil) == (allow == nil) else {
                 throw ValidationError("--key and --allow go together: the coordinator's secret key and the workers' public keys")
@@ -98,9 +105,12 @@ extension Mnemo {
                 }
                 let progress = showProgress ? ProgressReporter(alreadyDone: coordinator.totals().done) : nil
                 defer { progress?.finish() }
-                return (try coordinator.run(progress: progress, stop: stop), sweeps)
+                let exit = try coordinator.run(progress: progress, stop: stop)
+                // Sweeps submitted or retried while serving count too.
+                return (exit, coordinator.givenSweeps)
             }
-            try await ServiceGroup.runUntilStopped(service, logger: logger)
+            let endpoint = metrics.flatMap(Self.hostAndPort).map { MetricsEndpoint.bootstrap(host: $0.host, port: $0.port, logger: logger) }
+            try await ServiceGroup.runUntilStopped(service, alongside: endpoint.map { [$0] } ?? [], logger: logger)
             let (exit, sweeps) = try service.result()
             for sweep in sweeps {
                 try Headline.print(store: store, sweepName: sweep)
@@ -110,6 +120,14 @@ extension Mnemo {
             conclusion.lines.forEach { print($0) }
             withExtendedLifetime(opened?.lock) {}
             if conclusion.exitCode != 0 { throw ExitCode(conclusion.exitCode) }
+        }
+
+        /// `HOST:PORT` (an IPv6 host in brackets), or nil.
+        static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port)
+            else { return nil }
+            let host = text[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            return host.isEmpty ? nil : (host, port)
         }
     }
 }

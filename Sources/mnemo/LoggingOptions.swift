@@ -10,8 +10,17 @@ struct LoggingOptions: ParsableArguments {
     @Flag(name: .long, help: "Debug output.")
     var verbose = false
 
+    @Option(name: .long, help: "Log lines as text, or as one JSON object each (json).")
+    var logFormat: LogFormat = .text
+
+    /// How log lines are written.
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
     func makeLogger(_ label: String) -> Logger {
-        var logger = Logger(label: label) { StreamLogHandler.standardError(label: $0) }
+        let json = logFormat == .json
+        var logger = Logger(label: label) { json ? JSONLogHandler(label: $0) as any LogHandler : StreamLogHandler.standardError(label: $0) }
         logger.logLevel = quiet ? .warning : (verbose ? .debug : .info)
         return logger
     }

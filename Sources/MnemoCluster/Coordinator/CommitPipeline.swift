@@ -16,6 +16,8 @@ final class CommitPipeline: @unchecked Sendable {
     struct Turn: Sendable {
         var writes: [StoreWrite] = []
         var sends: [(worker: String, message: OutboundMessage)] = []
+        /// When the turn's first result arrived (for the ingest latency), if it has results.
+        var firstResultAt: Date?
 
         var isEmpty: Bool { writes.isEmpty && sends.isEmpty }
     }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MnemoCore
@@ -30,7 +31,13 @@ public final class Coordinator {
     var plans: [String: SweepPlan] = [:]
     /// The sweeps this run must finish before it exits (unless it serves for ever).
     var given: Set<String> = []
-    private var malformedMessages = 0
+    private var malformedMessages = 0 {
+        didSet { metrics.malformed.increment(by: malformedMessages - oldValue) }
+    }
+    /// What the coordinator reports to a metrics backend (no-ops without one).
+    private let metrics = CoordinatorMetrics()
+    /// When the first result not yet staged arrived, for the ingest latency.
+    private var firstUnstagedResult: Date?
     /// The frame size limit the worker socket was bound with, or nil before it is bound.
     private var frameLimit: Int?
     private var lastStarvationLog: Date?
@@ -194,6 +201,7 @@ public final class Coordinator {
             }
             if let monitorIndex, ready.contains(monitorIndex), let monitor {
                 for failure in (try? monitor.failures()) ?? [] where failure != .refused(status: 400) {
+                    metrics.refusedConnections.increment()
                     logger.warning("a connection failed its handshake: \(failure)")
                 }
             }
@@ -212,6 +220,7 @@ public final class Coordinator {
                     effects += scheduler.handle(.died(worker: id, reason: "its process exited"), at: now)
                 }
                 effects += scheduler.handle(.tick, at: now)
+                updateGauges()
             }
             stage(effects)
             try pump(wait: false)
@@ -220,6 +229,7 @@ public final class Coordinator {
             if totals.open == 0 && !options.serveForever {
                 // The counts include results staged or being committed: finish those first.
                 try pump(wait: true)
+                updateGauges()
                 progress?.update(
                     done: totals.done, total: totals.total, workers: scheduler.connectedWorkers.count, force: true)
                 sayGoodbye(reason: "sweep complete")
@@ -305,6 +315,7 @@ public final class Coordinator {
             logger.warning("dropped an admin message sent to the worker socket by \(id)")
             return []
         case .result:
+            firstUnstagedResult = firstUnstagedResult ?? now
             let batch = try envelope.decodeHeader(ResultBatch.self)
             guard batch.tiles(payloadCount: envelope.payload?.count ?? 0) else {
                 malformedMessages += 1
@@ -325,6 +336,7 @@ public final class Coordinator {
     /// fit its sweep, or a malformed one.
     private func report(_ outcome: TaskOutcome, payload: Data, from id: String, at now: Date) -> ReportedOutcome {
         if let failure = outcome.failure {
+            metrics.failures.increment()
             return .failure(
                 taskID: outcome.taskId, attempt: outcome.attempt,
                 kind: FailureKind(rawValue: failure.kind.rawValue) ?? .transient, reason: Self.bounded(failure.reason))
@@ -383,6 +395,7 @@ public final class Coordinator {
         let allowed = options.curve?.allowedWorkers ?? []
         do {
             for decision in try zap.answerPending(allows: { allowed.contains($0) }) where !decision.accepted {
+                metrics.refusedConnections.increment()
                 logger.warning(
                     "refused a connection from \(decision.address): \(decision.reason)\(decision.publicKey.map { " (\($0))" } ?? "")")
             }
@@ -429,8 +442,32 @@ public final class Coordinator {
             case .persist(let write): staged.writes.append(write)
             case .send(let worker, let message): staged.sends.append((worker, message))
             case .log(let line): log(line)
+            case .count(let event, let amount): metrics.count(event, amount)
             }
         }
+        if staged.firstResultAt == nil {
+            staged.firstResultAt = firstUnstagedResult
+        }
+        firstUnstagedResult = nil
+    }
+
+    /// Sets the gauges: tasks by sweep and state, workers by state.
+    private func updateGauges() {
+        for sweep in plans.keys {
+            let counts = scheduler.counts(sweep: sweep)?.values.reduce(into: TaskCounts()) { total, trial in
+                total.pending += trial.pending
+                total.leased += trial.leased
+                total.done += trial.done
+                total.quarantined += trial.quarantined
+                total.cancelled += trial.cancelled
+            } ?? TaskCounts()
+            metrics.setTasks(
+                sweep: sweep, pending: counts.pending, leased: counts.leased, done: counts.done,
+                quarantined: counts.quarantined, cancelled: counts.cancelled)
+        }
+        let draining = scheduler.connectedWorkers.values.filter(\.draining).count
+        metrics.setWorkers(state: "active", count: scheduler.connectedWorkers.count - draining)
+        metrics.setWorkers(state: "draining", count: draining)
     }
 
     /// Sends what a committed turn sends and hands the staged turn to the writer when it is free;
@@ -448,8 +485,16 @@ public final class Coordinator {
     }
 
     private func deliver(_ committed: CommitPipeline.Committed) throws {
-        for outcome in try committed.outcomes.get() where outcome != .accepted {
+        let outcomes = try committed.outcomes.get()
+        for outcome in outcomes where outcome != .accepted {
             logger.warning("the store refused a result the scheduler accepted: \(outcome)")
+        }
+        if !committed.turn.writes.isEmpty {
+            metrics.commitEntries.record(committed.turn.writes.count)
+        }
+        metrics.results.increment(by: outcomes.count { $0 == .accepted })
+        if let arrival = committed.turn.firstResultAt {
+            metrics.ingestLatency.recordNanoseconds(Int64(Date().timeIntervalSince(arrival) * 1e9))
         }
         for (worker, message) in committed.turn.sends {
             try send(message, to: worker)

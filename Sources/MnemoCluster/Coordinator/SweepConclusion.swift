@@ -3,7 +3,8 @@ import MnemoStore
 /// What `mnemo run` and `mnemo coordinator` say last and how they exit, from how serving ended:
 /// 0 when every task is done, 3 when any was quarantined or cancelled (after "N of M tasks
 /// quarantined: reason …" or "N of M tasks cancelled"),
-/// 1 when no worker may take the remaining tasks, 130 when interrupted. A failed sweep never exits 0.
+/// 1 when no worker may take the remaining tasks, 130 when interrupted before every task was done
+/// (0 when a `--serve` coordinator is stopped after its sweeps are done). A failed sweep never exits 0.
 public struct SweepConclusion: Sendable, Equatable {
     /// Lines for standard output, after the headline.
     public let lines: [String]
@@ -15,7 +16,9 @@ public struct SweepConclusion: Sendable, Equatable {
     public init(exit: CoordinatorExit, store: Store, sweepIDs: [String], dataWarning: String?) throws {
         var lines: [String] = []
         let code: Int32
-        let total = try sweepIDs.reduce(0) { sum, id in sum + (try store.progress(sweepID: id)).reduce(0) { $0 + $1.total } }
+        let progress = try sweepIDs.flatMap { try store.progress(sweepID: $0) }
+        let total = progress.reduce(0) { $0 + $1.total }
+        let done = progress.reduce(0) { $0 + $1.done }
         switch exit {
         case .finished(let quarantined, let cancelled) where quarantined + cancelled > 0:
             if quarantined > 0 {
@@ -33,8 +36,12 @@ public struct SweepConclusion: Sendable, Equatable {
             code = 3
         case .finished:
             code = 0
+        case .stopped where done == total:
+            // `coordinator --serve` stopped after its sweeps were done: nothing was interrupted.
+            lines.append(total == 0 ? "stopped; no sweep had tasks to serve" : "stopped; all \(total) tasks were done")
+            code = 0
         case .stopped:
-            lines.append("stopped before the sweep was complete; run the same command again to resume")
+            lines.append("stopped with \(done) of \(total) tasks done; run the same command again to resume")
             code = 130
         case .noEligibleWorker(let exclusions):
             lines.append("no worker may take the remaining tasks of sweep \(sweepIDs.joined(separator: ", ")):")

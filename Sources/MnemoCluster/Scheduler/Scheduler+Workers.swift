@@ -80,6 +80,7 @@ extension Scheduler {
     /// A worker that left without handing its leases back: each counts toward its task's crash budget.
     mutating func died(_ id: String, reason: String, now: Date, into effects: inout [SchedulerEffect]) {
         guard let worker = workers.removeValue(forKey: id) else { return }
+        effects.append(.count(.workerLost, 1))
         for taskID in worker.leased.sorted() {
             guard var task = tasks[taskID], task.state == .leased else { continue }
             if !task.crashed.contains(id) { task.crashed.append(id) }
@@ -135,6 +136,7 @@ extension Scheduler {
                 requeue(taskID)
             }
             effects.append(.persist(.requeue(taskIDs: expired, at: now)))
+            effects.append(.count(.leaseExpired, expired.count))
             effects.append(.log(SchedulerLog(.warning, "\(expired.count) expired leases returned to pending")))
         }
         reserved = reserved.filter { !$0.value.isEmpty }

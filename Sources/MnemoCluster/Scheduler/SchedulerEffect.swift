@@ -10,6 +10,16 @@ public enum SchedulerEffect: Sendable, Equatable {
     case persist(StoreWrite)
     /// Say something in the log, with the sweep, worker and task it concerns.
     case log(SchedulerLog)
+    /// Count an event for the metrics (`mnemo_…_total`).
+    case count(SchedulerCount, Int)
+}
+
+/// Events the scheduler counts for the metrics.
+public enum SchedulerCount: Sendable, Equatable {
+    /// Leases that expired without a heartbeat naming them.
+    case leaseExpired
+    /// Workers that left without a goodbye (died, silent, unreachable).
+    case workerLost
 }
 
 /// A message the scheduler sends; the coordinator turns it into a protocol message.

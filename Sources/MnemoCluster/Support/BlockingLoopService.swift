@@ -57,10 +57,11 @@ public struct BlockingLoopError: Error, CustomStringConvertible {
 
 extension ServiceGroup {
     /// Runs one service until it returns, shutting it down gracefully on SIGTERM or SIGINT.
-    public static func runUntilStopped(_ service: some Service, logger: Logger) async throws {
+    public static func runUntilStopped(_ service: some Service, alongside others: [any Service] = [], logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)]
+                    + others.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

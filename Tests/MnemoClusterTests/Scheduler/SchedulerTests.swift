@@ -39,6 +39,8 @@ import Testing
             if case .requeue(let ids, _) = $0 { return ids == [grants[1].taskID] } else { return false }
         }
         #expect(requeued)
+        #expect(h.effects.contains(.count(.leaseExpired, 1)), "counted for mnemo_lease_expiries_total")
+        #expect(!h.effects.contains { if case .count(.workerLost, _) = $0 { true } else { false } })
         let again = SchedulerHarness.grants(h.effects, to: "w1").filter { $0.taskID == grants[1].taskID }
         #expect(again.map(\.attempt) == [1, 2], "a new attempt, the same budget")
     }
@@ -47,7 +49,7 @@ import Testing
         var h = SchedulerHarness()
         h.handle(.submit(SchedulerHarness.submission(subsets: 1)))
         let first = h.join("w1")[0]
-        _ = h.advance(6)  // w1 is silent: dead, its task back to pending
+        #expect(h.advance(6).contains(.count(.workerLost, 1)))  // w1 is silent: dead, its task back to pending
         let second = h.join("w2")[0]
         #expect(second.attempt == 2)
         h.handle(.hello(worker: "w1", host: "h", pid: 1, running: []))
