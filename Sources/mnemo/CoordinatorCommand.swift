@@ -79,7 +79,8 @@ extension Mnemo {
             // Keys first: a bad key file fails before the database is opened.
             let curve = try key.map { keyPath in
                 CurveServerSettings(
-                    keyPair: try CurveKeyFiles.loadSecret(keyPath), allowedWorkers: try CurveKeyFiles.loadAllowlist(allow ?? ""))
+                    keyPair: try CurveKeyFiles.loadSecret(keyPath), allowedWorkers: try CurveKeyFiles.loadAllowlist(allow ?? ""),
+                    allowlistPath: allow)
             }
             let session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
             let opened = try session == nil ? SweepSession.openDatabase(db ?? "") : nil
@@ -91,9 +92,12 @@ extension Mnemo {
             configured.curve = curve
             let options = configured
             let showProgress = !noProgress
+            // SIGHUP reads the allowlist again.
+            let hangup = HangupSignal()
             // The coordinator's sockets are made and used on the loop's own thread.
             let service = BlockingLoopService { stop -> (CoordinatorExit, [String]) in
                 let coordinator = try Coordinator(store: store, context: try ZMQContext(), options: options, logger: logger)
+                coordinator.hangup = hangup
                 if let session { try coordinator.serve(session.plan) }
                 try coordinator.serveUnfinishedSweeps()
                 let sweeps = coordinator.givenSweeps
@@ -110,7 +114,8 @@ extension Mnemo {
                 return (exit, coordinator.givenSweeps)
             }
             let endpoint = metrics.flatMap(Self.hostAndPort).map { MetricsEndpoint.bootstrap(host: $0.host, port: $0.port, logger: logger) }
-            try await ServiceGroup.runUntilStopped(service, alongside: endpoint.map { [$0] } ?? [], logger: logger)
+            let others: [any Service] = [hangup] + (endpoint.map { [$0] } ?? [])
+            try await ServiceGroup.runUntilStopped(service, alongside: others, logger: logger)
             let (exit, sweeps) = try service.result()
             for sweep in sweeps {
                 try Headline.print(store: store, sweepName: sweep)

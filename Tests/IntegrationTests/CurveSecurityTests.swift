@@ -103,6 +103,46 @@ import Testing
         #expect(try Store.openReadOnly(path: dir.path("curve.sqlite")).resultCount(sweepID: "curve") == 40)
     }
 
+    @Test func sighupReadsTheAllowlistAgain() throws {
+        let dir = try TemporaryDirectory()
+        try Self.makeKeys(in: dir)
+        let publicKey = { (name: String) in try String(contentsOfFile: dir.path("keys/workers/\(name).pub"), encoding: .utf8) }
+        let allowlist = try dir.write("# workers allowed\n" + publicKey("a"), to: "allowed-keys")
+        let sweep = try dir.write(Self.sweep, to: "curve.yaml")
+        let coordinator = try MnemoProcess(
+            [
+                "coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", dir.path("curve.sqlite"), "--key",
+                dir.path("keys/coordinator.key"), "--allow", allowlist, "--no-progress", "--serve",
+            ], in: dir, label: "coordinator")
+        var endpoint: String?
+        #expect(eventually(timeout: 60) {
+            endpoint = coordinator.standardError.split(separator: "\n").first { $0.contains("serving sweep") }
+                .flatMap { $0.split(separator: " ").last.map(String.init) }
+            return endpoint != nil || !coordinator.isRunning
+        }, "\(coordinator.standardError)")
+        let address = try #require(endpoint, "status \(String(describing: coordinator.wait(timeout: 5))): \(coordinator.standardOutput) \(coordinator.standardError)")
+        let early = try Self.worker("b-early", key: "workers/b", endpoint: address, in: dir)
+        #expect(early.wait(timeout: 30) == 2, "b is not allowed yet: \(early.standardError)")
+        let a = try Self.worker("a", key: "workers/a", endpoint: address, in: dir)
+        #expect(eventually(timeout: 60) { (try? Self.results(dir)["a"]) == 40 })
+        // Now only b: a is turned away at its next heartbeat, b gets in.
+        try ("# rotated\n" + publicKey("b")).write(toFile: allowlist, atomically: true, encoding: .utf8)
+        Foundation.kill(coordinator.pid, SIGHUP)
+        #expect(eventually(timeout: 10) { coordinator.standardError.contains("(1 added, 1 removed)") }, "\(coordinator.standardError)")
+        #expect(a.wait(timeout: 30) == 2, "\(a.standardError)")
+        #expect(a.standardError.contains("no longer in the coordinator's allowlist"), "\(a.standardError)")
+        let late = try Self.worker("b-late", key: "workers/b", endpoint: address, in: dir)
+        #expect(eventually(timeout: 30) { late.standardError.contains("joined sweep") }, "\(late.standardError)")
+        // A list that cannot be read leaves the current one in force.
+        try "not a key\n".write(toFile: allowlist, atomically: true, encoding: .utf8)
+        Foundation.kill(coordinator.pid, SIGHUP)
+        #expect(eventually(timeout: 10) { coordinator.standardError.contains("kept the previous allowlist") })
+        #expect(coordinator.isRunning)
+        coordinator.kill(SIGTERM)
+        #expect(coordinator.wait(timeout: 30) == 0, "\(coordinator.standardOutput)")
+        late.kill(SIGTERM)
+    }
+
     @Test func aSecretKeyOthersMayReadIsRefusedBeforeTheDatabaseIsOpened() throws {
         let dir = try TemporaryDirectory()
         try Self.makeKeys(in: dir)

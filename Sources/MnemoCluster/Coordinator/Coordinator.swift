@@ -26,6 +26,10 @@ public final class Coordinator {
     /// With CURVE, the worker socket's handshake failures (peers without a key never reach `zap`).
     private let monitor: ZMQMonitor?
     private var keyOfWorker: [String: String] = [:]
+    /// The workers' public keys let in now (the allowlist, read again on SIGHUP).
+    private var allowedWorkers: Set<String>
+    /// SIGHUP requests to read the allowlist again; set by the command that runs the coordinator.
+    public var hangup: HangupSignal?
     let logger: Logger
     var scheduler: Scheduler
     var plans: [String: SweepPlan] = [:]
@@ -63,6 +67,7 @@ public final class Coordinator {
         schedulerOptions.crashBudget = options.crashBudget
         schedulerOptions.noEligibleWorkerTimeout = options.noEligibleWorkerTimeout
         scheduler = Scheduler(options: schedulerOptions)
+        allowedWorkers = options.curve?.allowedWorkers ?? []
         pipeline = try CommitPipeline(store: store, context: context)
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
@@ -195,6 +200,9 @@ public final class Coordinator {
                     effects += handle(frames, userID: userID)
                     drained += 1
                 }
+            }
+            if hangup?.take() == true {
+                reloadAllowlist()
             }
             if let zapIndex, ready.contains(zapIndex), let zap {
                 answerAuthentication(zap)
@@ -390,9 +398,24 @@ public final class Coordinator {
 
     // MARK: - Authentication
 
+    /// Reads the allowlist again (SIGHUP). New connections are checked against it, and workers whose
+    /// key it no longer holds are turned away at their next message. A list that cannot be read
+    /// leaves the current one in force.
+    private func reloadAllowlist() {
+        guard let path = options.curve?.allowlistPath else { return }
+        do {
+            let keys = try CurveKeyFiles.loadAllowlist(path)
+            logger.info(
+                "reloaded the allowlist \(path): \(keys.count) keys (\(keys.subtracting(allowedWorkers).count) added, \(allowedWorkers.subtracting(keys).count) removed)")
+            allowedWorkers = keys
+        } catch {
+            logger.error("kept the previous allowlist: \(error)")
+        }
+    }
+
     /// Answers the ZAP handler's pending requests against the allowlist, logging refusals.
     private func answerAuthentication(_ zap: ZAPHandler) {
-        let allowed = options.curve?.allowedWorkers ?? []
+        let allowed = allowedWorkers
         do {
             for decision in try zap.answerPending(allows: { allowed.contains($0) }) where !decision.accepted {
                 metrics.refusedConnections.increment()
@@ -412,6 +435,14 @@ public final class Coordinator {
             malformedMessages += 1
             logger.warning("dropped a \(type) message from \(id) that came without a CURVE key")
             return []
+        }
+        guard allowedWorkers.contains(userID) else {
+            // Its key was removed from the allowlist (SIGHUP) after it connected: it leaves now, and
+            // what it held goes back without spending any budget.
+            malformedMessages += 1
+            logger.warning("turned away worker \(id): its key is no longer in the allowlist")
+            try send(.bye, Bye(reason: "this worker's key is no longer in the coordinator's allowlist", excluded: true), to: peer)
+            return scheduler.handle(.bye(worker: id, released: []), at: Date())
         }
         guard let owner = keyOfWorker[id] else {
             if type == .hello { keyOfWorker[id] = userID }

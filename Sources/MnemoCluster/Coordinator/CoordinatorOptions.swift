@@ -46,9 +46,12 @@ public struct CurveServerSettings: Sendable {
     public var keyPair: CurveKeyPair
     /// Workers' public keys (`--allow`), Z85.
     public var allowedWorkers: Set<String>
+    /// Where the allowlist was read from: read again on SIGHUP.
+    public var allowlistPath: String?
 
-    public init(keyPair: CurveKeyPair, allowedWorkers: Set<String>) {
+    public init(keyPair: CurveKeyPair, allowedWorkers: Set<String>, allowlistPath: String? = nil) {
         self.keyPair = keyPair
         self.allowedWorkers = allowedWorkers
+        self.allowlistPath = allowlistPath
     }
 }

@@ -41,7 +41,7 @@ public struct CurveKeyError: Error, Equatable, CustomStringConvertible {
         case .emptyAllowlist:
             return "\(place)the allowlist holds no public key (a .pub file, or a folder of them)"
         case .badAllowlistLine(let line):
-            return "\(place)line \(line) is not a public key (40 Z85 characters; # starts a comment)"
+            return "\(place)line \(line) is not a public key (40 Z85 characters first; a line starting with # is a comment)"
         }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// Key files: `NAME.key` holds the secret key (mode 0600; refused when others may read it), `NAME.pub`
 /// the public one; each is one line of Z85 text. An allowlist is a file of public keys (one per line,
-/// `#` comments) or a folder whose `*.pub` files each hold one.
+/// optionally followed by a comment; lines starting with `#` are comments) or a folder whose `*.pub`
+/// files each hold one.
 public enum CurveKeyFiles {
     /// Writes a new key pair as `NAME.key` and `NAME.pub` in `folder`, never over an existing file.
     ///
@@ -32,7 +33,10 @@ public enum CurveKeyFiles {
     public static func loadSecret(_ path: String) throws(CurveKeyError) -> CurveKeyPair {
         let attributes: [FileAttributeKey: Any]
         do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
+            // The file a link points to: a Kubernetes Secret volume holds keys as symbolic links
+            // (mode 0777 themselves), whose targets carry the mode that matters.
+            let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            attributes = try FileManager.default.attributesOfItem(atPath: target)
         } catch {
             throw CurveKeyError(.unreadable("no such file"), path: path)
         }
@@ -70,12 +74,15 @@ public enum CurveKeyFiles {
                 keys.insert(try loadPublic((path as NSString).appendingPathComponent(name)))
             }
         } else {
+            // Z85 uses `#` too: a line's first word is a key if it decodes as one; otherwise the line must
+            // be empty or a comment (starting with `#`). Anything after the key is a comment.
             for (index, line) in try contents(of: path).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let key = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first?
-                    .trimmingCharacters(in: .whitespaces) ?? ""
-                guard !key.isEmpty else { continue }
-                guard CurveKeyPair.decode(key) != nil else { throw CurveKeyError(.badAllowlistLine(index + 1), path: path) }
-                keys.insert(key)
+                let word = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).first.map(String.init) ?? ""
+                if CurveKeyPair.decode(word) != nil {
+                    keys.insert(word)
+                } else if !word.isEmpty, !word.hasPrefix("#") {
+                    throw CurveKeyError(.badAllowlistLine(index + 1), path: path)
+                }
             }
         }
         guard !keys.isEmpty else { throw CurveKeyError(.emptyAllowlist, path: path) }
