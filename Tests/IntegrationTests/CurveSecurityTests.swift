@@ -6,16 +6,7 @@ import Testing
 /// A coordinator with `--key` and `--allow` lets in only the workers whose keys it allows, and a worker
 /// id belongs to the key that first used it. Real binary, real CURVE handshakes over loopback TCP.
 @Suite(.serialized) struct CurveSecurityTests {
-    static let sweep = """
-        name: curve
-        seed: 3
-        dataset:
-          name: synthetic
-          synthetic: {class_count: 2, dimension: 4, common_modes_per_class: 1, common_mode_size: 5, rare_modes_per_class: 0, common_test_size: 5}
-        model: {kind: softmax}
-        training: {batch_size: 10, learning_rate: 0.1, max_epochs: 1}
-        estimator: {subsets: 40, ratio: 0.5}
-        """
+    static let sweep = SweepFixture.synthetic(name: "curve", subsets: 40)
 
     /// Keys for a coordinator, two allowed workers and one stranger, in `dir/keys`.
     static func makeKeys(in dir: TemporaryDirectory) throws {

@@ -30,6 +30,21 @@ public enum SweepFixture {
         """
     }
 
+    /// A sweep of `subsets` tiny tasks (softmax regression on a 10-example synthetic dataset, one
+    /// epoch): milliseconds each, for tests of the orchestration rather than of training.
+    public static func synthetic(name: String, subsets: Int, seed: Int = 3) -> String {
+        """
+        name: \(name)
+        seed: \(seed)
+        dataset:
+          name: synthetic
+          synthetic: {class_count: 2, dimension: 4, common_modes_per_class: 1, common_mode_size: 5, rare_modes_per_class: 0, common_test_size: 5}
+        model: {kind: softmax}
+        training: {batch_size: 10, learning_rate: 0.1, max_epochs: 1}
+        estimator: {subsets: \(subsets), ratio: 0.5}
+        """
+    }
+
     /// The smallest valid sweep around a dataset section: `datasetLines` are its indented lines.
     public static func withDataset(_ datasetLines: String) -> String {
         """
