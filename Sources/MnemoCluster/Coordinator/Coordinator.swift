@@ -26,6 +26,8 @@ public final class Coordinator {
     /// With CURVE, the worker socket's handshake failures (peers without a key never reach `zap`).
     private let monitor: ZMQMonitor?
     private var keyOfWorker: [String: String] = [:]
+    /// Refused connections are logged at most 20 a minute (the rest are counted, in the metrics too).
+    private var refusalLog = LogBudget(limit: 20)
     /// The workers' public keys let in now (the allowlist, read again on SIGHUP).
     private var allowedWorkers: Set<String>
     /// SIGHUP requests to read the allowlist again; set by the command that runs the coordinator.
@@ -210,7 +212,7 @@ public final class Coordinator {
             if let monitorIndex, ready.contains(monitorIndex), let monitor {
                 for failure in (try? monitor.failures()) ?? [] where failure != .refused(status: 400) {
                     metrics.refusedConnections.increment()
-                    logger.warning("a connection failed its handshake: \(failure)")
+                    logRefusal("a connection failed its handshake: \(failure)")
                 }
             }
             if let adminIndex, ready.contains(adminIndex), let adminSocket {
@@ -419,12 +421,19 @@ public final class Coordinator {
         do {
             for decision in try zap.answerPending(allows: { allowed.contains($0) }) where !decision.accepted {
                 metrics.refusedConnections.increment()
-                logger.warning(
-                    "refused a connection from \(decision.address): \(decision.reason)\(decision.publicKey.map { " (\($0))" } ?? "")")
+                logRefusal("refused a connection from \(decision.address): \(decision.reason)\(decision.publicKey.map { " (\($0))" } ?? "")")
             }
         } catch {
             logger.error("the authentication handler failed: \(error)")
         }
+    }
+
+    private func logRefusal(_ line: String) {
+        let (write, suppressed) = refusalLog.admit(at: Date())
+        if suppressed > 0 {
+            logger.warning("\(suppressed) more refused connections in the last minute were not logged")
+        }
+        if write { logger.warning("\(line)") }
     }
 
     /// Under CURVE, a worker id belongs to the key that first used it: a message under that id from
