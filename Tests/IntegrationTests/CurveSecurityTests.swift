@@ -82,6 +82,10 @@ import Testing
         #expect(impostor.wait(timeout: 30) == 2, "\(impostor.standardError)")
         #expect(impostor.standardError.contains("belongs to another key"), "\(impostor.standardError)")
         #expect(coordinator.standardError.contains("that worker id belongs to another key"))
+        // Admin commands still reach a CURVE coordinator (over its ipc endpoint, outside ZAP).
+        let status = try MnemoProcess.run(["status", dir.path("curve.sqlite"), "--json"], in: dir, label: "status", timeout: 60)
+        let document = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect((document?["coordinator"] as? [String: Any])?["running"] as? Bool == true, "\(status.stdout)\(status.stderr)")
         // The same key under its own id is welcome (workers may share a key, not an id).
         let sharer = try Self.worker("b-own-id", key: "workers/b", endpoint: endpoint, in: dir)
         #expect(eventually(timeout: 30) { sharer.standardError.contains("joined sweep") }, "\(sharer.standardError)")
