@@ -171,6 +171,11 @@ struct SweepIdentityTests {
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("does not fit the dataset"), "\(run.stderr)")
         #expect(run.stderr.contains("have 9 values, the data's examples 4"), "\(run.stderr)")
+        // The error names the line and column of the model section, like the parser's own errors.
+        let modelLine = try #require(
+            try String(contentsOfFile: sweep, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+                .firstIndex { $0.hasPrefix("model:") })
+        #expect(run.stderr.contains("\(sweep):\(modelLine + 1):1: model: trial 0"), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.path("sweeps/held.sqlite")), "nothing was registered")
     }
 

@@ -27,21 +27,21 @@ public struct SweepRegistration: Sendable {
             do {
                 config = try TrainingConfig(model: trial.model, training: trial.training)
             } catch {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "",
+                throw SweepFilePosition.error(
+                    in: sweepFile, path: "",
                     expected: "trial \(trial.index) (\(trial.name)): \(error)")
             }
             // Masks are recomputed from (seed, subset), never sent back: a validation split carved out of
             // the subset would make held-out examples count as members and bias every estimate.
             if config.validation?.fraction != nil {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "training.validation.fraction",
+                throw SweepFilePosition.error(
+                    in: sweepFile, path: "training.validation.fraction",
                     expected: "a validation split holds out members of each subset, which the estimators would count "
                         + "as trained on; set dataset.validation_size instead (examples outside the studied ones)")
             }
             if config.validation != nil, spec.dataset.validationSize == nil {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "training.validation",
+                throw SweepFilePosition.error(
+                    in: sweepFile, path: "training.validation",
                     expected: "early stopping needs validation examples: set dataset.validation_size")
             }
         }
@@ -56,8 +56,8 @@ public struct SweepRegistration: Sendable {
             do {
                 try TrainingConfig(model: trial.model, training: trial.training).validate(for: data.train)
             } catch {
-                throw SweepFileError(
-                    file: sweepFile, line: nil, column: nil, path: "model",
+                throw SweepFilePosition.error(
+                    in: sweepFile, path: "model",
                     expected: "trial \(trial.index) (\(trial.name)) does not fit the dataset: \(error)")
             }
         }
@@ -68,8 +68,8 @@ public struct SweepRegistration: Sendable {
                 + output.shape(count: data.test.count, classes: classes).reduce(1, *))
         }
         guard resultBytes <= FrameLimits.default.maxPayloadBytes else {
-            throw SweepFileError(
-                file: sweepFile, line: nil, column: nil, path: "outputs",
+            throw SweepFilePosition.error(
+                in: sweepFile, path: "outputs",
                 expected: "outputs of at most \(FrameLimits.default.maxPayloadBytes >> 20) MiB per run; these take "
                     + "\(resultBytes >> 20) MiB for \(data.train.count) + \(data.test.count) examples of \(classes) classes "
                     + "(drop probability or logits, or study fewer examples)")
