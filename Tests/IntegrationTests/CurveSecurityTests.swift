@@ -17,22 +17,15 @@ import Testing
         }
     }
 
-    /// A coordinator that keeps serving after its sweep (`--serve`), so that late peers still meet it.
-    static func startCoordinator(in dir: TemporaryDirectory) throws -> (MnemoProcess, String) {
+    /// A coordinator that keeps serving after its sweep (`--serve`), so that late peers still meet it;
+    /// its workers are those of `allow` (default: the folder `keys/workers`).
+    static func startCoordinator(in dir: TemporaryDirectory, allow: String? = nil) throws -> (MnemoProcess, String) {
         let sweep = try dir.write(Self.sweep, to: "curve.yaml")
-        let coordinator = try MnemoProcess(
+        return try FaultToleranceTests.startCoordinator(
             [
                 "coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", dir.path("curve.sqlite"), "--key",
-                dir.path("keys/coordinator.key"), "--allow", dir.path("keys/workers"), "--no-progress", "--serve",
-            ], in: dir, label: "coordinator")
-        var endpoint: String?
-        _ = eventually(timeout: 60) {
-            endpoint = coordinator.standardError.split(separator: "\n").first { $0.contains("serving sweep") }
-                .flatMap { $0.split(separator: " ").last.map(String.init) }
-            return endpoint != nil || !coordinator.isRunning
-        }
-        guard let endpoint else { throw TestFailure("coordinator did not start: \(coordinator.standardError)") }
-        return (coordinator, endpoint)
+                dir.path("keys/coordinator.key"), "--allow", allow ?? dir.path("keys/workers"), "--no-progress", "--serve",
+            ], in: dir)
     }
 
     static func worker(
@@ -103,19 +96,7 @@ import Testing
         try Self.makeKeys(in: dir)
         let publicKey = { (name: String) in try String(contentsOfFile: dir.path("keys/workers/\(name).pub"), encoding: .utf8) }
         let allowlist = try dir.write("# workers allowed\n" + publicKey("a"), to: "allowed-keys")
-        let sweep = try dir.write(Self.sweep, to: "curve.yaml")
-        let coordinator = try MnemoProcess(
-            [
-                "coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", dir.path("curve.sqlite"), "--key",
-                dir.path("keys/coordinator.key"), "--allow", allowlist, "--no-progress", "--serve",
-            ], in: dir, label: "coordinator")
-        var endpoint: String?
-        #expect(eventually(timeout: 60) {
-            endpoint = coordinator.standardError.split(separator: "\n").first { $0.contains("serving sweep") }
-                .flatMap { $0.split(separator: " ").last.map(String.init) }
-            return endpoint != nil || !coordinator.isRunning
-        }, "\(coordinator.standardError)")
-        let address = try #require(endpoint, "status \(String(describing: coordinator.wait(timeout: 5))): \(coordinator.standardOutput) \(coordinator.standardError)")
+        let (coordinator, address) = try Self.startCoordinator(in: dir, allow: allowlist)
         let early = try Self.worker("b-early", key: "workers/b", endpoint: address, in: dir)
         #expect(early.wait(timeout: 30) == 2, "b is not allowed yet: \(early.standardError)")
         let a = try Self.worker("a", key: "workers/a", endpoint: address, in: dir)

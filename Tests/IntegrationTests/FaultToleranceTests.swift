@@ -19,8 +19,13 @@ struct FaultToleranceTests {
 
     /// Starts a coordinator on a free loopback port and returns it with the endpoint it bound.
     static func startCoordinator(sweep: String, db: String, in dir: TemporaryDirectory) throws -> (MnemoProcess, String) {
-        let coordinator = try MnemoProcess(
-            ["coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", db], in: dir, label: "coordinator")
+        try startCoordinator(["coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", db], in: dir)
+    }
+
+    /// Starts `mnemo arguments…` (a coordinator bound to `tcp://127.0.0.1:*`) and returns it with the
+    /// endpoint it says it serves on.
+    static func startCoordinator(_ arguments: [String], in dir: TemporaryDirectory) throws -> (MnemoProcess, String) {
+        let coordinator = try MnemoProcess(arguments, in: dir, label: "coordinator")
         var endpoint: String?
         _ = eventually(timeout: 60) {
             endpoint = coordinator.standardError.split(separator: "\n")

@@ -167,11 +167,8 @@ public final class Coordinator {
 
     /// Counts of the served sweeps' tasks.
     public func totals() -> (done: Int, total: Int, open: Int, quarantined: Int, cancelled: Int) {
-        let counts = given.flatMap { scheduler.counts(sweep: $0)?.values.map { $0 } ?? [] }
-        return (
-            counts.reduce(0) { $0 + $1.done }, counts.reduce(0) { $0 + $1.total }, counts.reduce(0) { $0 + $1.open },
-            counts.reduce(0) { $0 + $1.quarantined }, counts.reduce(0) { $0 + $1.cancelled }
-        )
+        let sum = TaskCounts.summed(given.flatMap { scheduler.counts(sweep: $0)?.values.map { $0 } ?? [] })
+        return (sum.done, sum.total, sum.open, sum.quarantined, sum.cancelled)
     }
 
     /// Serves until every task of the served sweeps is done, quarantined or cancelled, until
@@ -494,16 +491,7 @@ public final class Coordinator {
     /// Sets the gauges: tasks by sweep and state, workers by state.
     private func updateGauges() {
         for sweep in plans.keys {
-            let counts = scheduler.counts(sweep: sweep)?.values.reduce(into: TaskCounts()) { total, trial in
-                total.pending += trial.pending
-                total.leased += trial.leased
-                total.done += trial.done
-                total.quarantined += trial.quarantined
-                total.cancelled += trial.cancelled
-            } ?? TaskCounts()
-            metrics.setTasks(
-                sweep: sweep, pending: counts.pending, leased: counts.leased, done: counts.done,
-                quarantined: counts.quarantined, cancelled: counts.cancelled)
+            metrics.setTasks(sweep: sweep, counts: TaskCounts.summed(scheduler.counts(sweep: sweep)?.values.map { $0 } ?? []))
         }
         let draining = scheduler.connectedWorkers.values.filter(\.draining).count
         metrics.setWorkers(state: "active", count: scheduler.connectedWorkers.count - draining)

@@ -26,13 +26,13 @@ final class CoordinatorMetrics {
     private var taskGauges: [String: Gauge] = [:]
     private var workerGauges: [String: Gauge] = [:]
 
-    /// Sets `mnemo_tasks` of one sweep.
-    func setTasks(sweep: String, pending: Int, leased: Int, done: Int, quarantined: Int, cancelled: Int) {
-        for (state, count) in [("pending", pending), ("leased", leased), ("done", done), ("quarantined", quarantined), ("cancelled", cancelled)] {
-            let key = sweep + "\u{0}" + state
-            let gauge = taskGauges[key] ?? Gauge(label: "mnemo_tasks", dimensions: [("sweep", sweep), ("state", state)])
+    /// Sets `mnemo_tasks` of one sweep, one series per task state.
+    func setTasks(sweep: String, counts: TaskCounts) {
+        for state in TaskState.allCases {
+            let key = sweep + "\u{0}" + state.rawValue
+            let gauge = taskGauges[key] ?? Gauge(label: "mnemo_tasks", dimensions: [("sweep", sweep), ("state", state.rawValue)])
             taskGauges[key] = gauge
-            gauge.record(count)
+            gauge.record(counts[state])
         }
     }
 

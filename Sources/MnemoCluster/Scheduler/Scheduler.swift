@@ -134,6 +134,13 @@ public struct TaskCounts: Sendable, Equatable {
     /// Tasks that may still run.
     public var open: Int { pending + leased }
 
+    /// The counts of several trials (or sweeps) added up, state by state.
+    public static func summed(_ counts: some Sequence<TaskCounts>) -> TaskCounts {
+        counts.reduce(into: TaskCounts()) { total, next in
+            for state in TaskState.allCases { total[state] += next[state] }
+        }
+    }
+
     mutating func move(from old: TaskState, to new: TaskState) {
         self[old] -= 1
         self[new] += 1
