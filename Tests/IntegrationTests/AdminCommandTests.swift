@@ -50,7 +50,7 @@ struct AdminCommandTests {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(Self.sweep(name: "grid", trials: 2, subsets: 6), to: "grid.yaml")
         let db = dir.path("grid.sqlite")
-        let port = Int.random(in: 30_000...60_000)
+        let port = try FreePort.pick()
         let coordinator = try MnemoProcess(
             ["coordinator", sweep, "--bind", "tcp://127.0.0.1:\(port)", "--db", db, "--serve"], in: dir, label: "coordinator")
         let worker = try MnemoProcess(
@@ -130,7 +130,7 @@ struct AdminCommandTests {
         #expect(worker.wait(timeout: 30) == 0)
 
         // A coordinator serving the database (the finished sweep is not served) retries it on request.
-        let port = Int.random(in: 30_000...60_000)
+        let port = try FreePort.pick()
         let serving = try MnemoProcess(
             ["coordinator", "--db", db, "--bind", "tcp://127.0.0.1:\(port)", "--serve"], in: dir, label: "serving")
         #expect(eventually(timeout: 30) { serving.standardError.contains("serving sweep") })

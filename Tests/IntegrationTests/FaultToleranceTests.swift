@@ -132,8 +132,3 @@ struct FaultToleranceTests {
         }
     }
 }
-
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

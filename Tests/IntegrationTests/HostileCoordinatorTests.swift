@@ -83,7 +83,7 @@ struct HostileCoordinatorTests {
         let dir = try TemporaryDirectory()
         let sweepFile = try dir.write(CommandBoundsTests.sweep.replacingOccurrences(of: "subsets: 2", with: "subsets: 4"), to: "bounds.yaml")
         let db = dir.path("bounds.sqlite")
-        let port = Int.random(in: 30_000...60_000)
+        let port = try FreePort.pick()
         let coordinator = try MnemoProcess(
             ["coordinator", sweepFile, "--db", db, "--bind", "tcp://127.0.0.1:\(port)", "--serve"], in: dir, label: "coordinator")
         #expect(eventually(timeout: 30) { coordinator.standardError.contains("serving sweep") })

@@ -29,8 +29,8 @@ import FoundationNetworking
     @Test func metricsFollowTheSweepAndLogsCanBeJSON() throws {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(CurveSecurityTests.sweep, to: "curve.yaml")
-        let workerPort = Int.random(in: 30_000...45_000)
-        let metricsPort = Int.random(in: 45_001...60_000)
+        let workerPort = try FreePort.pick()
+        let metricsPort = try FreePort.pick()
         let coordinator = try MnemoProcess(
             [
                 "coordinator", sweep, "--bind", "tcp://127.0.0.1:\(workerPort)", "--db", dir.path("curve.sqlite"), "--serve",

@@ -58,10 +58,9 @@ struct WorkerLifecycleTests {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(Self.sweep(subsets: 24), to: "faults.yaml")
         let db = dir.path("faults.sqlite")
-        let port = Int.random(in: 30_000...60_000)
+        let port = try FreePort.pick()
         let arguments = ["coordinator", sweep, "--bind", "tcp://127.0.0.1:\(port)", "--db", db]
-        let first = try MnemoProcess(arguments, in: dir, label: "first")
-        let endpoint = "tcp://127.0.0.1:\(port)"
+        let (first, endpoint) = try FaultToleranceTests.startCoordinator(arguments, in: dir)
         let workers = try (0..<2).map {
             try MnemoProcess(["worker", "--connect", endpoint, "--id", "steady-\($0)"], in: dir, label: "steady-\($0)")
         }
