@@ -40,7 +40,7 @@ public struct TrialAnalysis: Sendable {
         var epochs = 0.0
         var count = 0.0
         try store.forEachResult(sweepID: sweepRecord.id, trialIndex: trialIndex) { row in
-            let mask = SubsetMask(seed: sweep.seed, subset: row.subsetIndex, count: n, ratio: sweep.estimator.ratio)
+            let mask = sweep.mask(subset: row.subsetIndex, count: n)
             block.append(
                 RunOutcome(
                     mask: mask, trainCorrect: try BitVector(data: row.trainBits, count: n),

@@ -30,6 +30,29 @@ import Testing
         #expect(hits.allSatisfy { (150...250).contains($0) })
     }
 
+    @Test(arguments: [10, 11, 1000])
+    func balancedMasksComeInComplementaryPairs(count: Int) {
+        for pair in 0..<4 {
+            let even = SubsetMask(seed: 3, subset: 2 * pair, count: count, ratio: 0.5, scheme: .balanced)
+            let odd = SubsetMask(seed: 3, subset: 2 * pair + 1, count: count, ratio: 0.5, scheme: .balanced)
+            #expect(even.members.count == count / 2)
+            #expect(odd.members.count == count - count / 2)
+            #expect(zip(even.isMember, odd.isMember).allSatisfy { $0 != $1 }, "run \(2 * pair + 1) is the complement of run \(2 * pair)")
+            #expect(even == SubsetMask(seed: 3, subset: 2 * pair, count: count, ratio: 0.5, scheme: .balanced))
+        }
+        let first = SubsetMask(seed: 3, subset: 0, count: count, ratio: 0.5, scheme: .balanced)
+        #expect(first != SubsetMask(seed: 3, subset: 2, count: count, ratio: 0.5, scheme: .balanced), "pairs differ")
+        #expect(first != SubsetMask(seed: 4, subset: 0, count: count, ratio: 0.5, scheme: .balanced), "seeds differ")
+    }
+
+    @Test func everyExampleIsInExactlyHalfTheRunsOfABalancedStudy() {
+        var hits = [Int](repeating: 0, count: 101)
+        for subset in 0..<40 {
+            for i in SubsetMask(seed: 5, subset: subset, count: 101, ratio: 0.5, scheme: .balanced).members { hits[i] += 1 }
+        }
+        #expect(hits.allSatisfy { $0 == 20 })
+    }
+
     @Test func counterRNGIsReproducibleAndStreamsDiffer() {
         var a = CounterRNG(key: 1, stream: 2)
         var b = CounterRNG(key: 1, stream: 2)

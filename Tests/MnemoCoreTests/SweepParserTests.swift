@@ -82,6 +82,20 @@ import Testing
             label: "softmax with hidden layers",
             edit: { $0.replacingOccurrences(of: "kind: mlp", with: "kind: softmax") },
             message: "tiny.yaml:10:11: model.hidden: softmax regression has no hidden layers; use kind: mlp or drop hidden"),
+        BadFile(
+            label: "unknown mask scheme",
+            edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: 4\n  masks: paired") },
+            message: "tiny.yaml:17:10: estimator.masks: expected one of: random, balanced, found \"paired\""),
+        BadFile(
+            label: "balanced masks with another ratio",
+            edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: 4\n  masks: balanced\n  ratio: 0.7") },
+            message: "tiny.yaml:18:10: estimator.ratio: balanced masks need ratio: 0.5 (each run holds half the "
+                + "examples, its pair the other half), found 0.7"),
+        BadFile(
+            label: "balanced masks with an odd number of subsets",
+            edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: 5\n  masks: balanced") },
+            message: "tiny.yaml:16:12: estimator.subsets: balanced masks need an even number of subsets (runs come "
+                + "in complementary pairs), found 5"),
     ])
     func invalidFilesReadWell(_ bad: BadFile) {
         #expect {
@@ -89,6 +103,20 @@ import Testing
         } throws: { error in
             (error as? SweepFileError)?.description == bad.message
         }
+    }
+
+    @Test func balancedMasksDefaultToHalfAndRandomMasksKeepTheStoredForm() throws {
+        let balanced = try SweepParser.parse(
+            yaml: Self.valid.replacingOccurrences(of: "subsets: 4", with: "subsets: 4\n  masks: balanced"), file: "tiny.yaml")
+        #expect(balanced.estimator == EstimatorSpec(subsets: 4, ratio: 0.5, masks: .balanced))
+        let random = try SweepParser.parse(yaml: Self.valid, file: "tiny.yaml")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        // Sweeps and tasks stored before mask schemes existed keep their canonical JSON and ids.
+        #expect(String(decoding: try encoder.encode(random.estimator), as: UTF8.self) == #"{"ratio":0.7,"subsets":4}"#)
+        #expect(String(decoding: try encoder.encode(balanced.estimator), as: UTF8.self).contains(#""masks":"balanced""#))
+        let decoded = try JSONDecoder().decode(EstimatorSpec.self, from: Data(#"{"ratio":0.7,"subsets":4}"#.utf8))
+        #expect(decoded.masks == .random)
     }
 
     @Test func missingFileNamesThePath() {

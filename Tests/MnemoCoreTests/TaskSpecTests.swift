@@ -1,3 +1,4 @@
+import Foundation
 import MnemoCore
 import Testing
 
@@ -53,6 +54,23 @@ extension TaskSpecTests {
         #expect(spec.id != task().id)
         #expect(throws: SweepFileError.self) {
             try SweepParser.parse(yaml: SweepParserTests.valid + "\ntrainer: {kind: pytorch}", file: "bad.yaml")
+        }
+    }
+}
+
+extension TaskSpecTests {
+    @Test func aBalancedSweepsTasksCarryTheSchemeToTheWorkersMask() throws {
+        #expect(!String(decoding: task().canonicalJSON(), as: UTF8.self).contains("masks"), "random masks keep stored ids")
+        let balanced = try SweepParser.parse(
+            yaml: SweepParserTests.valid.replacingOccurrences(of: "subsets: 4", with: "subsets: 4\n  masks: balanced"),
+            file: "balanced.yaml")
+        for subset in 0..<4 {
+            let spec = TaskSpec(
+                sweep: balanced, trial: balanced.trials[0], subset: subset, datasetHash: "abc", trainCount: 100, engineVersion: "e1")
+            // The worker decodes the spec from the lease and draws the mask the readers draw.
+            let received = try JSONDecoder().decode(TaskSpec.self, from: spec.canonicalJSON())
+            #expect(received.mask == balanced.mask(subset: subset, count: 100))
+            #expect(received.mask.members.count == 50)
         }
     }
 }

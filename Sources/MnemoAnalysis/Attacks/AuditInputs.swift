@@ -58,8 +58,7 @@ public struct AuditInputs: Sendable {
         var position = 0
         try store.forEachResult(sweepID: stored.record.id, trialIndex: trialIndex, arrays: true) { row in
             defer { position += 1 }
-            let mask = SubsetMask(
-                seed: stored.sweep.seed, subset: row.subsetIndex, count: trainLabels.count, ratio: stored.sweep.estimator.ratio)
+            let mask = stored.sweep.mask(subset: row.subsetIndex, count: trainLabels.count)
             func split(_ name: String, bits: Data, labels: [Int]) throws -> StoredOutputs {
                 var arrays: [RunOutput: [Float]] = [:]
                 for output in outputs {

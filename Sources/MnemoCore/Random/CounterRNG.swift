@@ -74,4 +74,6 @@ public enum RandomStream {
     /// Membership-inference audits: the balanced subsample of a target's members and non-members
     /// (`membershipAuditBase`) and its attacker/evaluation splits (`membershipAuditBase + 1 + s`).
     public static let membershipAuditBase: UInt64 = 0x3000_0000
+    /// Balanced (complementary) masks use stream `balancedPairBase + k` for the pair of runs 2k, 2k + 1.
+    public static let balancedPairBase: UInt64 = 0x4000_0000
 }

@@ -148,10 +148,26 @@ public enum SweepParser {
     }
 
     private static func parseEstimator(_ reader: NodeReader) throws(SweepFileError) -> EstimatorSpec {
-        let map = try reader.mapping(allowed: ["subsets", "ratio"])
-        return EstimatorSpec(
-            subsets: try map.required("subsets").integer(in: 2...100_000, what: "an integer in 2...100000"),
-            ratio: try map.optional("ratio")?.number(in: 0.01...0.99, what: "a fraction in [0.01, 0.99]") ?? 0.7)
+        let map = try reader.mapping(allowed: ["subsets", "ratio", "masks"])
+        let schemes = MaskScheme.allCases.map(\.rawValue).joined(separator: ", ")
+        let masks = try map.optional("masks").map { reader throws(SweepFileError) in
+            MaskScheme(rawValue: try reader.string(matching: "one of: \(schemes)") { MaskScheme(rawValue: $0) != nil })!
+        } ?? .random
+        let subsetsReader = try map.required("subsets")
+        let subsets = try subsetsReader.integer(in: 2...100_000, what: "an integer in 2...100000")
+        let ratioReader = map.optional("ratio")
+        let ratio = try ratioReader?.number(in: 0.01...0.99, what: "a fraction in [0.01, 0.99]") ?? (masks == .balanced ? 0.5 : 0.7)
+        if masks == .balanced {
+            if let ratioReader, ratio != 0.5 {
+                throw ratioReader.error(
+                    "balanced masks need ratio: 0.5 (each run holds half the examples, its pair the other half), found \(ratio)")
+            }
+            if !subsets.isMultiple(of: 2) {
+                throw subsetsReader.error(
+                    "balanced masks need an even number of subsets (runs come in complementary pairs), found \(subsets)")
+            }
+        }
+        return EstimatorSpec(subsets: subsets, ratio: ratio, masks: masks)
     }
 
     /// `outputs: [correctness, margin, …]`: the further outputs, sorted, or nil for correctness only.

@@ -47,6 +47,13 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     }
 }
 
+extension SweepSpec {
+    /// The training subset of run `subset` over `count` examples, as every worker and reader draws it.
+    public func mask(subset: Int, count: Int) -> SubsetMask {
+        SubsetMask(seed: seed, subset: subset, count: count, ratio: estimator.ratio, scheme: estimator.masks)
+    }
+}
+
 /// The dataset section of a sweep.
 ///
 /// Paths are absolute once parsed: ``SweepParser`` resolves relative ones against the folder of the
@@ -183,14 +190,37 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
     ]
 }
 
-/// The Feldman–Zhang estimator section: M subsets per trial, each ⌊ratio·n⌋ examples.
+/// The Feldman–Zhang estimator section: M subsets per trial, each ⌊ratio·n⌋ examples, drawn by a
+/// ``MaskScheme``.
 public struct EstimatorSpec: Codable, Sendable, Equatable {
     public var subsets: Int
     public var ratio: Double
+    public var masks: MaskScheme
 
-    public init(subsets: Int, ratio: Double) {
+    public init(subsets: Int, ratio: Double, masks: MaskScheme = .random) {
         self.subsets = subsets
         self.ratio = ratio
+        self.masks = masks
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case subsets, ratio, masks
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        subsets = try container.decode(Int.self, forKey: .subsets)
+        ratio = try container.decode(Double.self, forKey: .ratio)
+        masks = try container.decodeIfPresent(MaskScheme.self, forKey: .masks) ?? .random
+    }
+
+    /// Random masks are left out of the encoding, so sweeps stored before schemes existed keep their
+    /// canonical form (and their tasks their ids).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(subsets, forKey: .subsets)
+        try container.encode(ratio, forKey: .ratio)
+        if masks != .random { try container.encode(masks, forKey: .masks) }
     }
 }
 

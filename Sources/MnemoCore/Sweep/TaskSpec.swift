@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Everything a worker needs to run one training task, and nothing it can derive (the mask is
-/// recomputed from `sweepSeed`, `subset`, `trainCount` and `ratio`).
+/// recomputed from `sweepSeed`, `subset`, `trainCount`, `ratio` and `masks`).
 ///
 /// Its ``id`` hashes the canonical JSON of the spec, which includes the dataset's content hash and
 /// the engine version: a resubmitted sweep finds its finished tasks, and a changed dataset or engine
@@ -20,6 +20,9 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// Number of training examples n the mask is drawn over.
     public var trainCount: Int
     public var ratio: Double
+    /// The mask scheme; nil for random masks (left out of the canonical JSON, so ids of tasks stored
+    /// before schemes existed do not change).
+    public var masks: MaskScheme?
     public var model: ModelSpec
     public var training: TrainingSpec
     public var engineVersion: String
@@ -42,6 +45,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.datasetHash = datasetHash
         self.trainCount = trainCount
         self.ratio = sweep.estimator.ratio
+        self.masks = sweep.estimator.masks == .random ? nil : sweep.estimator.masks
         self.model = trial.model
         self.training = trial.training
         self.engineVersion = engineVersion
@@ -101,7 +105,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
 
     /// The subset this task trains on.
     public var mask: SubsetMask {
-        SubsetMask(seed: sweepSeed, subset: subset, count: trainCount, ratio: ratio)
+        SubsetMask(seed: sweepSeed, subset: subset, count: trainCount, ratio: ratio, scheme: masks ?? .random)
     }
 
     /// Canonical JSON of what identifies the run: sorted keys, so equal specs give equal bytes. A

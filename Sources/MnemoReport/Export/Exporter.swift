@@ -137,7 +137,7 @@ public struct Exporter {
         try store.forEachResult(
             sweepID: analysis.trial.sweepID, trialIndex: analysis.trial.trialIndex, arrays: !outputs.isEmpty
         ) { row in
-            masks += SubsetMask(seed: analysis.sweep.seed, subset: row.subsetIndex, count: n, ratio: analysis.sweep.estimator.ratio).isMember
+            masks += analysis.sweep.mask(subset: row.subsetIndex, count: n).isMember
             trainCorrect += Array(try BitVector(data: row.trainBits, count: n))
             testCorrect += Array(try BitVector(data: row.testBits, count: t))
             subsets.append(Int64(row.subsetIndex))
