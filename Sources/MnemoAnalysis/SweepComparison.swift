@@ -24,6 +24,8 @@ public struct SweepComparison: Codable, Sendable {
         /// The trial's grid values, as JSON.
         public var params: [String: JSONValue]
         public var runs: Int
+        /// The trial's tasks: ``runs`` below it means the trial is partial and its figures will move.
+        public var runsTotal: Int
         /// Runs that reached `until_train_accuracy` on their subset; nil without a target.
         public var runsFit: Int?
         public var metrics: [String: Statistic]
@@ -33,6 +35,7 @@ public struct SweepComparison: Codable, Sendable {
         enum CodingKeys: String, CodingKey {
             case index, name, params, runs, metrics
             case runsFit = "runs_fit"
+            case runsTotal = "runs_total"
             case mislabeledAUC = "mislabeled_auc"
             case secondsPerRun = "seconds_per_run"
         }
@@ -47,6 +50,14 @@ public struct SweepComparison: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case sweep, best, trials
         case sortBy = "sort_by"
+    }
+
+    /// The one-line banner of the trials still running, or nil when every trial is complete.
+    public var partialBanner: String? {
+        let partial = trials.filter { $0.runs < $0.runsTotal }.sorted { $0.index < $1.index }
+        guard !partial.isEmpty else { return nil }
+        return "partial: " + partial.map { "trial \($0.index) \($0.runs) of \($0.runsTotal) runs" }.joined(separator: ", ")
+            + " (figures will move)"
     }
 
     /// The metrics every result has; others come from what trainers report (`loss`, …).
@@ -65,10 +76,11 @@ public struct SweepComparison: Codable, Sendable {
         let record = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
         let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specYAML.utf8))
         var rows: [Row] = []
+        let progress = try store.progress(sweepID: record.id)
         for trial in try store.trials(sweepID: record.id) {
             var values: [String: [Double]] = [:]
             var fit = 0
-            let target = trialTarget(spec: spec, trialName: trial.name)
+            let target = spec.fitTarget(ofTrialNamed: trial.name)
             try store.forEachResult(sweepID: record.id, trialIndex: trial.trialIndex) { result in
                 values["test_accuracy", default: []].append(result.testAccuracy)
                 values["train_subset_accuracy", default: []].append(result.subsetAccuracy)
@@ -89,7 +101,8 @@ public struct SweepComparison: Codable, Sendable {
                     params: Dictionary(
                         (spec.parameters(ofTrialNamed: trial.name) ?? []).map { ($0.key, JSONValue(parsing: $0.json)) },
                         uniquingKeysWith: { first, _ in first }),
-                    runs: runs, runsFit: target == nil ? nil : fit,
+                    runs: runs, runsTotal: progress.first { $0.trialIndex == trial.trialIndex }?.total ?? runs,
+                    runsFit: target == nil ? nil : fit,
                     metrics: values.mapValues(statistic), mislabeledAUC: auc.flatMap { $0.isNaN ? nil : $0 },
                     secondsPerRun: runs > 0 ? values["seconds"].map { Descriptive.mean($0) } : nil))
         }
@@ -129,12 +142,6 @@ public struct SweepComparison: Codable, Sendable {
         guard values.count > 1 else { return Statistic(mean: mean, se: 0) }
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
         return Statistic(mean: mean, se: (variance / Double(values.count)).squareRoot())
-    }
-
-    /// The fit target of the trial named `trialName` (the built-in engine's `until_train_accuracy`).
-    private static func trialTarget(spec: SweepSpec, trialName: String) -> Double? {
-        guard spec.trainer?.command == nil else { return nil }
-        return spec.trials.first { $0.name == trialName }?.training.untilTrainAccuracy
     }
 
     private static func decodeMetrics(_ json: String?) -> [String: Double] {

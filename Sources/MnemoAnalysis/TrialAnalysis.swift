@@ -16,6 +16,12 @@ public struct TrialAnalysis: Sendable {
     public let meanTestAccuracy: Double
     /// Mean epochs trained per run.
     public let meanEpochs: Double
+    /// The accuracy each run should have reached on its own subset (`until_train_accuracy`), if any.
+    public let fitTarget: Double?
+    /// Runs that ended below ``fitTarget`` (0 without a target).
+    public let runsBelowFitTarget: Int
+    /// The lowest accuracy a run reported on its own subset.
+    public let lowestSubsetAccuracy: Double
     /// Runs whose results were aggregated.
     public var runs: Int { accumulator.runs }
 
@@ -39,6 +45,9 @@ public struct TrialAnalysis: Sendable {
         var testAccuracy = 0.0
         var epochs = 0.0
         var count = 0.0
+        let fitTarget = sweep.fitTarget(ofTrialNamed: trial.name)
+        var belowTarget = 0
+        var lowest = Double.infinity
         try store.forEachResult(sweepID: sweepRecord.id, trialIndex: trialIndex) { row in
             let mask = sweep.mask(subset: row.subsetIndex, count: n)
             block.append(
@@ -46,6 +55,8 @@ public struct TrialAnalysis: Sendable {
                     mask: mask, trainCorrect: try BitVector(data: row.trainBits, count: n),
                     testCorrect: try BitVector(data: row.testBits, count: t)))
             subsetAccuracy += row.subsetAccuracy
+            lowest = min(lowest, row.subsetAccuracy)
+            if let fitTarget, row.subsetAccuracy < fitTarget { belowTarget += 1 }
             testAccuracy += row.testAccuracy
             epochs += Double(row.epochs)
             count += 1
@@ -59,7 +70,8 @@ public struct TrialAnalysis: Sendable {
         return TrialAnalysis(
             sweep: sweep, trial: trial, dataset: dataset, accumulator: accumulator,
             memorization: accumulator.memorization(), meanReportedSubsetAccuracy: subsetAccuracy / max(count, 1),
-            meanTestAccuracy: testAccuracy / max(count, 1), meanEpochs: epochs / max(count, 1))
+            meanTestAccuracy: testAccuracy / max(count, 1), meanEpochs: epochs / max(count, 1), fitTarget: fitTarget,
+            runsBelowFitTarget: belowTarget, lowestSubsetAccuracy: lowest)
     }
 
     /// The sweep a reader means: the one whose id is `name`, else the newest of that name; with no

@@ -25,18 +25,35 @@ public struct TrialScores: Sendable {
         thresholdedBuckets = thresholdedEntropy.buckets()
     }
 
-    /// The `count` train examples with the highest memorization, with their SE.
-    public func topMemorized(_ count: Int) -> [(index: Int, mem: Double, se: Double)] {
+    /// The standard error above which `scores` leaves an estimate out of its top lists: with few runs a
+    /// "most memorized" 1.000 ± 0.5 says nothing.
+    public static let defaultMaximumSE = 0.25
+
+    /// The `count` train examples with the highest memorization whose SE is at most `maximumSE`, and how
+    /// many examples that would rank among them were left out for a larger SE.
+    public func topMemorized(_ count: Int, maximumSE: Double = .infinity)
+        -> (entries: [(index: Int, mem: Double, se: Double)], leftOut: Int)
+    {
         let mem = analysis.memorization
-        return mem.values.indices.filter { !mem.values[$0].isNaN }
+        let ranked = mem.values.indices.filter { !mem.values[$0].isNaN }
             .sorted { mem.values[$0] > mem.values[$1] || (mem.values[$0] == mem.values[$1] && $0 < $1) }
-            .prefix(count)
-            .map { ($0, mem.values[$0], mem.standardErrors[$0]) }
+        var entries: [(index: Int, mem: Double, se: Double)] = []
+        var leftOut = 0
+        for i in ranked where entries.count < count {
+            if mem.standardErrors[i] <= maximumSE {
+                entries.append((i, mem.values[i], mem.standardErrors[i]))
+            } else {
+                leftOut += 1
+            }
+        }
+        return (entries, leftOut)
     }
 
-    /// The `count` largest same-class influence pairs.
-    public func topPairs(_ count: Int, significantOnly: Bool = false) -> [InfluencePair] {
-        InfluencePair.top(in: blocks, count: count, minimumZ: significantOnly ? Self.significanceZ : nil)
+    /// The `count` largest same-class influence pairs, optionally only significant ones (`infl > z·SE`)
+    /// or those whose SE is at most `maximumSE`.
+    public func topPairs(_ count: Int, significantOnly: Bool = false, maximumSE: Double? = nil) -> [InfluencePair] {
+        InfluencePair.top(
+            in: blocks, count: count, minimumZ: significantOnly ? Self.significanceZ : nil, maximumSE: maximumSE)
     }
 
     /// How many test examples fall in each raw-entropy bucket 1…5.

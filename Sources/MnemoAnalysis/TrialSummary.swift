@@ -34,6 +34,10 @@ public struct TrialSummary: Codable, Sendable {
     public var entropyBucketCounts: [Int]
     /// Test accuracy per raw influence-entropy bucket 1…5 (NaN-free: empty buckets are null).
     public var entropyBucketAccuracy: [Double?]
+    /// What limits the estimates (coverage, unfitted runs, runs to come).
+    public var quality: EstimateQuality
+    /// ``EstimateQuality/warnings``, one line each: what the headline prints under the figures.
+    public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
         case sweep, trial, runs, partial
@@ -56,6 +60,7 @@ public struct TrialSummary: Codable, Sendable {
         case topKFraction = "top_k_flip_fraction"
         case entropyBucketCounts = "entropy_bucket_counts"
         case entropyBucketAccuracy = "entropy_bucket_test_accuracy"
+        case quality, warnings
     }
 
     public init(scores: TrialScores, tasksTotal: Int, tasksDone: Int) {
@@ -84,6 +89,8 @@ public struct TrialSummary: Codable, Sendable {
         topKFraction = detection?.topKFraction
         entropyBucketCounts = scores.bucketCounts
         entropyBucketAccuracy = scores.bucketAccuracy.map { $0.isNaN ? nil : $0 }
+        quality = EstimateQuality(analysis: analysis, tasksDone: tasksDone, tasksTotal: tasksTotal)
+        warnings = quality.warnings
     }
 
     /// The end-of-run headline, a few lines of plain text.
@@ -103,6 +110,7 @@ public struct TrialSummary: Codable, Sendable {
         lines.append(
             "  influence-entropy buckets 1–5: " + entropyBucketCounts.map(String.init).joined(separator: " / ")
                 + String(format: " · mean SE of mem %.3f", meanMemStandardError))
+        lines += warnings.map { "  ! " + $0 }
         return lines.joined(separator: "\n")
     }
 }

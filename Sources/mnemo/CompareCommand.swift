@@ -33,6 +33,9 @@ extension Mnemo {
 
         func run() throws {
             let comparison = try SweepComparison.load(store: database.openStore(), sweepName: database.sweep, sortBy: sort)
+            if json || csv, let banner = comparison.partialBanner {
+                FileHandle.standardError.write(Data("compare: \(banner)\n".utf8))
+            }
             if json {
                 print(try ComparisonReport.json(comparison), terminator: "")
             } else if csv {

@@ -43,14 +43,14 @@ extension Mnemo {
         func run() throws {
             let directory = URL(fileURLWithPath: out)
             let files: [URL]
+            let tell = { (line: String) in FileHandle.standardError.write(Data("export: \(line)\n".utf8)) }
             if allTrials {
                 files = try ExportReport.writeAllTrials(
-                    store: database.openStore(), sweepName: database.sweep, to: directory, topPairs: pairs,
-                    progress: { FileHandle.standardError.write(Data("export: \($0)\n".utf8)) })
+                    store: database.openStore(), sweepName: database.sweep, to: directory, topPairs: pairs, progress: tell)
             } else {
                 files = try ExportReport.write(
                     store: database.openStore(), sweepName: database.sweep, trialIndex: trial ?? 0, to: directory,
-                    topPairs: pairs)
+                    topPairs: pairs, warn: tell)
             }
             for file in files { print(file.path) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MnemoAnalysis
 import MnemoReport
 
 extension Mnemo {
@@ -17,12 +18,18 @@ extension Mnemo {
         @Option(help: "How many rows of each table.")
         var top: Int = 10
 
+        @Option(help: "Leave estimates whose standard error is larger out of the top lists.")
+        var maxSe: Double = TrialScores.defaultMaximumSE
+
         func validate() throws {
             guard (1...100_000).contains(top) else { throw ValidationError("--top must be in 1...100000, got \(top)") }
+            guard maxSe > 0, maxSe <= 1 else { throw ValidationError("--max-se must be in (0, 1], got \(maxSe)") }
         }
 
         func run() throws {
-            print(try ScoresReport.text(store: database.openStore(), sweepName: database.sweep, trialIndex: trial, top: top))
+            print(
+                try ScoresReport.text(
+                    store: database.openStore(), sweepName: database.sweep, trialIndex: trial, top: top, maximumSE: maxSe))
         }
     }
 }

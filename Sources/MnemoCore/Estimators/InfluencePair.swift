@@ -29,13 +29,16 @@ public struct InfluencePair: Sendable, Equatable, CustomStringConvertible {
     ///   - blocks: influence matrices, typically the same-class blocks of a trial.
     ///   - count: how many pairs to return at most.
     ///   - minimumZ: when set, keep only significant pairs, `influence > minimumZ · standardError`.
+    ///   - maximumSE: when set, keep only pairs whose standard error is at most this.
     /// NaN estimates are skipped.
-    public static func top(in blocks: [InfluenceMatrix], count: Int, minimumZ: Double? = nil) -> [InfluencePair] {
+    public static func top(
+        in blocks: [InfluenceMatrix], count: Int, minimumZ: Double? = nil, maximumSE: Double? = nil
+    ) -> [InfluencePair] {
         var selection = TopSelection(
             capacity: count, candidates: blocks.reduce(0) { $0 + $1.trainIndices.count * $1.testIndices.count })
         for block in blocks {
             for column in 0..<block.testIndices.count {
-                select(in: block, column: column, minimumZ: minimumZ, into: &selection)
+                select(in: block, column: column, minimumZ: minimumZ, maximumSE: maximumSE, into: &selection)
             }
         }
         return selection.sorted()
@@ -55,7 +58,8 @@ public struct InfluencePair: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func select(
-        in block: InfluenceMatrix, column: Int, minimumZ: Double?, into selection: inout TopSelection
+        in block: InfluenceMatrix, column: Int, minimumZ: Double?, maximumSE: Double? = nil,
+        into selection: inout TopSelection
     ) {
         for row in 0..<block.trainIndices.count {
             let value = block.values[row, column]
@@ -65,6 +69,7 @@ public struct InfluencePair: Sendable, Equatable, CustomStringConvertible {
             guard selection.admits(influence: value, train: train, test: test) else { continue }
             let error = block.standardError(row: row, column: column)
             if let z = minimumZ, !(value > z * error) { continue }
+            if let maximumSE, !(error <= maximumSE) { continue }
             selection.insert(InfluencePair(train: train, test: test, influence: value, standardError: error))
         }
     }

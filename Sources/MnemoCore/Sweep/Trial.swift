@@ -51,6 +51,13 @@ extension SweepSpec {
             })
     }
 
+    /// The accuracy a run of the trial named `name` must reach on its own subset (the built-in engine's
+    /// `until_train_accuracy`); nil for command trainers, without a target, or for an unknown trial.
+    public func fitTarget(ofTrialNamed name: String) -> Double? {
+        guard trainer?.command == nil else { return nil }
+        return trials.first { $0.name == name }?.training.untilTrainAccuracy
+    }
+
     /// The grid settings of the trial named `name` (as stored), or nil when this spec has no such trial.
     public func parameters(ofTrialNamed name: String) -> [TrialParameter]? {
         trialParameters.first { Trial.name(of: $0) == name }

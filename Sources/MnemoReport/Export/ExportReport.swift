@@ -7,20 +7,25 @@ import MnemoStore
 public enum ExportReport {
     /// Writes one trial's files into `directory`.
     ///
+    /// - Parameter warn: told each limit of the estimates (``EstimateQuality/warnings``), e.g. a partial trial.
     /// - Returns: the files written.
     /// - Throws: ``AnalysisError`` when the sweep or trial is missing or the trial has no finished run.
     public static func write(
-        store: Store, sweepName: String?, trialIndex: Int, to directory: URL, topPairs: Int
+        store: Store, sweepName: String?, trialIndex: Int, to directory: URL, topPairs: Int,
+        warn: (String) -> Void = { _ in }
     ) throws -> [URL] {
         let sweep = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
-        return try write(store: store, sweepID: sweep.id, trialIndex: trialIndex, to: directory, topPairs: topPairs, at: Date()).files
+        let written = try write(store: store, sweepID: sweep.id, trialIndex: trialIndex, to: directory, topPairs: topPairs, at: Date())
+        written.summary.warnings.forEach(warn)
+        return written.files
     }
 
     /// Writes every trial of the sweep: `directory/trials.csv` (see ``TrialsTable``) and, for each trial
     /// with a finished run, the files of a one-trial export in `directory/trial-INDEX/`. A trial
     /// without runs gets no folder.
     ///
-    /// - Parameter progress: told a line per trial, as each is written or skipped.
+    /// - Parameter progress: told a line per trial, as each is written or skipped, then a line for each
+    ///   limit of its estimates (``EstimateQuality/warnings``).
     /// - Returns: the files written.
     /// - Throws: ``AnalysisError`` when the sweep is missing.
     public static func writeAllTrials(
@@ -43,6 +48,7 @@ public enum ExportReport {
                 files += written.files
                 summary = written.summary
                 progress("\(label): \(written.summary.runs) runs → \(folder.path)")
+                for warning in written.summary.warnings { progress("trial \(trial.trialIndex): \(warning)") }
             } else {
                 progress("\(label): no finished run, no folder")
             }

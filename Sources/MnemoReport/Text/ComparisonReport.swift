@@ -22,22 +22,23 @@ public enum ComparisonReport {
                 let cell: String = row.metrics[name].map { format($0.mean) + " ± " + format($0.se) } ?? "-"
                 cells.append(cell)
             }
-            cells.append("\(row.runs)")
+            cells.append(row.runs < row.runsTotal ? "\(row.runs) of \(row.runsTotal)" : "\(row.runs)")
             cells.append(row.runsFit.map(String.init) ?? "-")
             cells.append(row.mislabeledAUC.map { String(format: "%.3f", $0) } ?? "-")
             cells.append(row.secondsPerRun.map { String(format: "%.2f", $0) } ?? "-")
             return cells
         }
         let order = SweepComparison.higherIsBetter(comparison.sortBy) ? "higher first" : "lower first"
-        return "sweep \(comparison.sweep): \(comparison.trials.count) trials by \(comparison.sortBy) (\(order)); * best\n"
+        return (comparison.partialBanner.map { $0 + "\n" } ?? "")
+            + "sweep \(comparison.sweep): \(comparison.trials.count) trials by \(comparison.sortBy) (\(order)); * best\n"
             + Table.render(header: header, rows: rows)
     }
 
-    /// CSV: `index,name,runs,runs_fit,<metric>_mean,<metric>_se…,mislabeled_auc,seconds_per_run,best`.
+    /// CSV: `index,name,runs,runs_fit,<metric>_mean,<metric>_se…,mislabeled_auc,seconds_per_run,best,runs_total`.
     public static func csv(_ comparison: SweepComparison) -> String {
         let metrics = columns(comparison)
         let header = ["index", "name", "runs", "runs_fit"] + metrics.flatMap { ["\($0)_mean", "\($0)_se"] }
-            + ["mislabeled_auc", "seconds_per_run", "best"]
+            + ["mislabeled_auc", "seconds_per_run", "best", "runs_total"]
         let lines = comparison.trials.map { row -> String in
             var cells: [String] = ["\(row.index)", quoted(row.name), "\(row.runs)", row.runsFit.map(String.init) ?? ""]
             for name in metrics {
@@ -47,6 +48,7 @@ public enum ComparisonReport {
             cells.append(row.mislabeledAUC.map(exact) ?? "")
             cells.append(row.secondsPerRun.map(exact) ?? "")
             cells.append(row.index == comparison.best ? "1" : "0")
+            cells.append("\(row.runsTotal)")
             return cells.joined(separator: ",")
         }
         return ([header.joined(separator: ",")] + lines).joined(separator: "\n") + "\n"

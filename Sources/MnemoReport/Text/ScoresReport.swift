@@ -6,17 +6,22 @@ import MnemoStore
 /// `mnemo scores`: the headline, the most memorized train examples, the top same-class influence
 /// pairs, and the influence-entropy bucket counts of one trial.
 public enum ScoresReport {
-    public static func text(store: Store, sweepName: String?, trialIndex: Int, top: Int) throws -> String {
+    /// - Parameter maximumSE: estimates with a larger standard error are left out of the top lists.
+    public static func text(
+        store: Store, sweepName: String?, trialIndex: Int, top: Int, maximumSE: Double = TrialScores.defaultMaximumSE
+    ) throws -> String {
         let (scores, summary) = try TrialSummary.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
         let dataset = scores.analysis.dataset
         let flipped = Set(dataset.flippedIndices)
-        var lines = [summary.headline, "", "most memorized training examples:"]
-        if summary.tasksDone < summary.tasksTotal {
-            lines.insert("partial: \(summary.tasksDone) of \(summary.tasksTotal) runs (estimates will move)", at: 0)
-        }
+        let memorized = scores.topMemorized(top, maximumSE: maximumSE)
+        let threshold = "SE ≤ \(maximumSE)"
+        var lines = [
+            summary.headline, "",
+            "most memorized training examples (\(threshold)" + leftOutNote(memorized) + "):",
+        ]
         lines.append(Table.render(
             header: ["index", "label", "flipped", "mem", "se"],
-            rows: scores.topMemorized(top).map { entry in
+            rows: memorized.entries.map { entry in
                 [
                     "\(entry.index)",
                     flipped.contains(entry.index)
@@ -26,10 +31,10 @@ public enum ScoresReport {
                     String(format: "%.3f", entry.mem), String(format: "%.3f", entry.se),
                 ]
             }))
-        lines += ["", "top influence pairs (same class):"]
+        lines += ["", "top influence pairs (same class, \(threshold)):"]
         lines.append(Table.render(
             header: ["train", "test", "class", "infl", "se"],
-            rows: scores.topPairs(top).map { pair in
+            rows: scores.topPairs(top, maximumSE: maximumSE).map { pair in
                 [
                     "\(pair.train)", "\(pair.test)", "\(dataset.testLabels[pair.test])",
                     String(format: "%.3f", pair.influence), String(format: "%.3f", pair.standardError),
@@ -42,5 +47,12 @@ public enum ScoresReport {
                 ["\(bucket + 1)", "\(entry.0)", entry.1.isNaN ? "—" : String(format: "%.3f", entry.1)]
             }))
         return lines.joined(separator: "\n")
+    }
+
+    /// How many examples a larger SE kept out of the top list, and what to do when none is left.
+    private static func leftOutNote(_ memorized: (entries: [(index: Int, mem: Double, se: Double)], leftOut: Int)) -> String {
+        guard memorized.leftOut > 0 else { return "" }
+        guard memorized.entries.isEmpty else { return "; \(memorized.leftOut) ranked higher with a larger SE, left out" }
+        return "; none of \(memorized.leftOut) estimates qualifies yet: more runs shrink the SEs, --max-se loosens the bound"
     }
 }
