@@ -11,14 +11,31 @@ extension Mnemo {
             discussion: """
                 Sorted best first by --sort (default test_accuracy): accuracies and AUCs higher first, \
                 losses, seconds_per_run and other metrics lower first.
-                Example:
+                With --paired A B: the differences B − A over the runs the two trials share (same subsets, same \
+                training seeds), with 95% paired intervals: test accuracy, accuracy per influence-entropy bucket \
+                (both schemes, buckets from the reference trial) and per-example memorization changes; --out DIR \
+                writes paired_train.csv and paired_test.csv. A and B are trial indices, or SWEEP:TRIAL for a \
+                trial of another sweep with the same seed, masks and data.
+                Examples:
                   mnemo compare sweeps/optimizers.sqlite --sort loss --json
+                  mnemo compare sweeps/optimizers.sqlite --paired 0 1 --out out/sam-vs-sgd
                 """)
 
         @OptionGroup var database: DatabaseOptions
 
         @Option(help: "The metric to sort by: test_accuracy, train_subset_accuracy, loss, seconds_per_run, or any metric the runs report.")
         var sort: String = "test_accuracy"
+
+        @Option(
+            parsing: .upToNextOption,
+            help: ArgumentHelp("Compare two trials run by run: B − A.", valueName: "A B"))
+        var paired: [String] = []
+
+        @Option(help: "With --paired: the trial whose influence-entropy buckets are used (default: analysis.reference_trial, else 0).")
+        var reference: Int?
+
+        @Option(help: "With --paired: write the per-example differences (paired_train.csv, paired_test.csv) into this folder.")
+        var out: String?
 
         @Flag(help: "Print only JSON on standard output.")
         var json = false
@@ -28,10 +45,21 @@ extension Mnemo {
 
         func validate() throws {
             if json && csv { throw ValidationError("--json and --csv are exclusive: pick one") }
+            if !paired.isEmpty {
+                guard paired.count == 2, paired.allSatisfy({ TrialSelector(parsing: $0) != nil }) else {
+                    throw ValidationError(
+                        "--paired takes two trials, each an index or SWEEP:INDEX (e.g. --paired 0 1), got: \(paired.joined(separator: " "))")
+                }
+                if csv { throw ValidationError("--paired prints text or --json; --out DIR writes its CSV files") }
+            } else if reference != nil || out != nil {
+                throw ValidationError("--reference and --out belong to --paired A B")
+            }
+            if let reference, reference < 0 { throw ValidationError("--reference must be a trial index (0 or more), got \(reference)") }
             guard !sort.isEmpty, sort.count <= 64 else { throw ValidationError("--sort takes a metric name of 1 to 64 characters") }
         }
 
         func run() throws {
+            if paired.count == 2 { return try runPaired() }
             let comparison = try SweepComparison.load(store: database.openStore(), sweepName: database.sweep, sortBy: sort)
             if json || csv, let banner = comparison.partialBanner {
                 FileHandle.standardError.write(Data("compare: \(banner)\n".utf8))
@@ -43,6 +71,18 @@ extension Mnemo {
             } else {
                 print(ComparisonReport.text(comparison))
             }
+        }
+
+        private func runPaired() throws {
+            let comparison = try PairedComparison.load(
+                store: database.openStore(), sweepName: database.sweep, a: TrialSelector(parsing: paired[0])!,
+                b: TrialSelector(parsing: paired[1])!, reference: reference)
+            if let out {
+                for file in try PairedReport.writeExamples(comparison, to: URL(fileURLWithPath: out)) {
+                    FileHandle.standardError.write(Data("compare: wrote \(file.path)\n".utf8))
+                }
+            }
+            print(json ? try PairedReport.json(comparison) : PairedReport.text(comparison), terminator: json ? "" : "\n")
         }
     }
 }

@@ -83,6 +83,14 @@ import Testing
             edit: { $0.replacingOccurrences(of: "kind: mlp", with: "kind: softmax") },
             message: "tiny.yaml:10:11: model.hidden: softmax regression has no hidden layers; use kind: mlp or drop hidden"),
         BadFile(
+            label: "reference trial outside the grid",
+            edit: { $0 + "\nanalysis: {reference_trial: 4}" },
+            message: "tiny.yaml:20:29: analysis.reference_trial: expected a trial index in 0...3 (the grid makes 4 trials), found \"4\""),
+        BadFile(
+            label: "unknown analysis key",
+            edit: { $0 + "\nanalysis: {reference: 1}" },
+            message: "tiny.yaml:20:12: analysis.reference: unknown key 'reference'; allowed here: reference_trial"),
+        BadFile(
             label: "unknown mask scheme",
             edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: 4\n  masks: paired") },
             message: "tiny.yaml:17:10: estimator.masks: expected one of: random, balanced, found \"paired\""),

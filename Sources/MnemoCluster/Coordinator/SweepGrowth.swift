@@ -28,6 +28,9 @@ enum SweepGrowth {
         if let command = currentRest.trainer?.command { currentRest.trainer = .command(command.identity) }
         storedRest.estimator.subsets = 0
         currentRest.estimator.subsets = 0
+        // How readers analyse the runs is not part of them.
+        storedRest.analysis = nil
+        currentRest.analysis = nil
         changes += differences(json(storedRest), json(currentRest), path: "")
         return changes
     }

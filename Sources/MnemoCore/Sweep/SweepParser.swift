@@ -54,7 +54,9 @@ public enum SweepParser {
             throw SweepFileError(file: file, line: nil, column: nil, path: "", expected: "the file is empty")
         }
         let top = try NodeReader(node: root, path: "", file: file).mapping(
-            allowed: ["name", "seed", "dataset", "model", "training", "estimator", "grid", "trainer", "params", "outputs"])
+            allowed: [
+                "name", "seed", "dataset", "model", "training", "estimator", "grid", "trainer", "params", "outputs", "analysis",
+            ])
         let name = try top.required("name").string(
             matching: "a name of letters, digits, '-', '_' or '.'", maxLength: 100
         ) {
@@ -101,7 +103,17 @@ public enum SweepParser {
                 at: "grid",
                 "a sweep of at most \(maximumRuns) runs (trials × subsets), this one makes \(String(format: "%.0f", runs))")
         }
+        spec.analysis = try top.optional("analysis").map { reader throws(SweepFileError) in
+            try parseAnalysis(reader, trials: axisSizes.reduce(1, *))
+        }
         return spec
+    }
+
+    private static func parseAnalysis(_ reader: NodeReader, trials: Int) throws(SweepFileError) -> AnalysisSpec {
+        let map = try reader.mapping(allowed: ["reference_trial"])
+        let reference = try map.optional("reference_trial")?.integer(
+            in: 0...(trials - 1), what: "a trial index in 0...\(trials - 1) (the grid makes \(trials) trials)") ?? 0
+        return AnalysisSpec(referenceTrial: reference)
     }
 
     private static func parseModel(_ reader: NodeReader) throws(SweepFileError) -> (ModelSpec, NodeReader?) {

@@ -29,6 +29,9 @@ public struct SweepSpec: Codable, Sendable, Equatable {
     /// The per-example outputs each run reports beyond correctness, sorted; nil when the sweep asks
     /// for correctness only (left out of the encoding then, so older specs and ids hold).
     public var outputs: [RunOutput]?
+    /// How readers analyse the runs (`analysis:`); nil for the defaults. Not part of any run's identity:
+    /// changing it never refuses a stored sweep.
+    public var analysis: AnalysisSpec?
 
     /// Every output a run reports: correctness, then ``outputs``.
     public var runOutputs: [RunOutput] { [.correctness] + (outputs ?? []) }
@@ -221,6 +224,21 @@ public struct EstimatorSpec: Codable, Sendable, Equatable {
         try container.encode(subsets, forKey: .subsets)
         try container.encode(ratio, forKey: .ratio)
         if masks != .random { try container.encode(masks, forKey: .masks) }
+    }
+}
+
+/// The `analysis:` section: settings of the readers (`scores`, `compare`, `export`), never of the runs.
+public struct AnalysisSpec: Codable, Sendable, Equatable {
+    /// The trial whose estimates define the influence-entropy buckets every trial is scored by (the SAM
+    /// paper computed them from its SGD models).
+    public var referenceTrial: Int
+
+    enum CodingKeys: String, CodingKey {
+        case referenceTrial = "reference_trial"
+    }
+
+    public init(referenceTrial: Int = 0) {
+        self.referenceTrial = referenceTrial
     }
 }
 
