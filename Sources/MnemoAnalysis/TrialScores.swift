@@ -12,6 +12,8 @@ public struct TrialScores: Sendable {
     /// Per test example: entropy of significance-thresholded influence and its quantile bucket.
     public let thresholdedEntropy: ThresholdedInfluenceEntropy
     public let thresholdedBuckets: [Int]
+    /// Benjamini–Hochberg q-values of the same-class influence estimates.
+    public let significance: InfluenceSignificance
 
     /// z of the significance threshold used for the thresholded entropy and for "significant" pairs.
     public static let significanceZ = 2.0
@@ -23,6 +25,27 @@ public struct TrialScores: Sendable {
         rawBuckets = rawEntropy.buckets()
         thresholdedEntropy = ThresholdedInfluenceEntropy(analysis.accumulator, z: Self.significanceZ)
         thresholdedBuckets = thresholdedEntropy.buckets()
+        significance = InfluenceSignificance(blocks: blocks)
+    }
+
+    /// The false-discovery rate at which influence pairs are reported as discoveries.
+    public static let falseDiscoveryRate = 0.05
+
+    /// The BH q-value of a pair.
+    public func qValue(_ pair: InfluencePair) -> Double {
+        significance.qValue(influence: pair.influence, standardError: pair.standardError)
+    }
+
+    /// The `count` training examples of its class with the largest influence on each test example, largest
+    /// first (NaN estimates skipped).
+    public func topInfluencers(_ count: Int) -> [[InfluencePair]] {
+        var result = [[InfluencePair]](repeating: [], count: analysis.dataset.testLabels.count)
+        for block in blocks {
+            for test in block.testIndices {
+                result[test] = InfluencePair.top(in: block, test: test, count: count)
+            }
+        }
+        return result
     }
 
     /// The standard error above which `scores` leaves an estimate out of its top lists: with few runs a

@@ -8,8 +8,8 @@ extension Mnemo {
             commandName: "export",
             abstract: "Write a trial's (or every trial's) scores as CSV, JSON and NumPy .npz files.",
             discussion: """
-                Writes memorization.csv, influence_top.csv, entropy.csv, summary.json, fz_estimates.npz (the
-                Feldman–Zhang release layout) and runs.npz. With --all-trials, writes trials.csv and these
+                Writes memorization.csv, influence_top.csv, influencers.csv, entropy.csv, summary.json,
+                fz_estimates.npz (the Feldman–Zhang release layout) and runs.npz. With --all-trials, writes trials.csv and these
                 files for each trial with runs into OUT/trial-INDEX/. Examples:
                   mnemo export sweeps/quickstart.sqlite --out out/quickstart
                   mnemo export sweeps/grid.sqlite --out out/grid --all-trials
@@ -29,9 +29,15 @@ extension Mnemo {
         @Option(help: "How many influence pairs influence_top.csv lists.")
         var pairs: Int = 1000
 
+        @Option(help: "How many training examples influencers.csv lists for each test example.")
+        var influencers: Int = 5
+
         func validate() throws {
             guard (0...10_000_000).contains(pairs) else {
                 throw ValidationError("--pairs must be in 0...10000000, got \(pairs)")
+            }
+            guard (0...1000).contains(influencers) else {
+                throw ValidationError("--influencers must be in 0...1000, got \(influencers)")
             }
             if allTrials, let trial {
                 throw ValidationError(
@@ -43,14 +49,15 @@ extension Mnemo {
         func run() throws {
             let directory = URL(fileURLWithPath: out)
             let files: [URL]
+            let sizes = ExportSizes(topPairs: pairs, influencers: influencers)
             let tell = { (line: String) in FileHandle.standardError.write(Data("export: \(line)\n".utf8)) }
             if allTrials {
                 files = try ExportReport.writeAllTrials(
-                    store: database.openStore(), sweepName: database.sweep, to: directory, topPairs: pairs, progress: tell)
+                    store: database.openStore(), sweepName: database.sweep, to: directory, sizes: sizes, progress: tell)
             } else {
                 files = try ExportReport.write(
                     store: database.openStore(), sweepName: database.sweep, trialIndex: trial ?? 0, to: directory,
-                    topPairs: pairs, warn: tell)
+                    sizes: sizes, warn: tell)
             }
             for file in files { print(file.path) }
         }

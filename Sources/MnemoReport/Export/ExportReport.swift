@@ -11,11 +11,11 @@ public enum ExportReport {
     /// - Returns: the files written.
     /// - Throws: ``AnalysisError`` when the sweep or trial is missing or the trial has no finished run.
     public static func write(
-        store: Store, sweepName: String?, trialIndex: Int, to directory: URL, topPairs: Int,
+        store: Store, sweepName: String?, trialIndex: Int, to directory: URL, sizes: ExportSizes,
         warn: (String) -> Void = { _ in }
     ) throws -> [URL] {
         let sweep = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
-        let written = try write(store: store, sweepID: sweep.id, trialIndex: trialIndex, to: directory, topPairs: topPairs, at: Date())
+        let written = try write(store: store, sweepID: sweep.id, trialIndex: trialIndex, to: directory, sizes: sizes, at: Date())
         written.summary.warnings.forEach(warn)
         return written.files
     }
@@ -29,7 +29,7 @@ public enum ExportReport {
     /// - Returns: the files written.
     /// - Throws: ``AnalysisError`` when the sweep is missing.
     public static func writeAllTrials(
-        store: Store, sweepName: String?, to directory: URL, topPairs: Int, progress: (String) -> Void = { _ in }
+        store: Store, sweepName: String?, to directory: URL, sizes: ExportSizes, progress: (String) -> Void = { _ in }
     ) throws -> [URL] {
         let sweep = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
         let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(sweep.specYAML.utf8))
@@ -43,7 +43,7 @@ public enum ExportReport {
             if trial.done > 0 {
                 let folder = directory.appendingPathComponent("trial-\(trial.trialIndex)")
                 let written = try write(
-                    store: store, sweepID: sweep.id, trialIndex: trial.trialIndex, to: folder, topPairs: topPairs,
+                    store: store, sweepID: sweep.id, trialIndex: trial.trialIndex, to: folder, sizes: sizes,
                     at: exportedAt)
                 files += written.files
                 summary = written.summary
@@ -65,11 +65,11 @@ public enum ExportReport {
 
     /// Writes one trial of the sweep `sweepID`, saying `exportedAt` in its `summary.json`.
     private static func write(
-        store: Store, sweepID: String, trialIndex: Int, to directory: URL, topPairs: Int, at exportedAt: Date
+        store: Store, sweepID: String, trialIndex: Int, to directory: URL, sizes: ExportSizes, at exportedAt: Date
     ) throws -> (files: [URL], summary: TrialSummary) {
         let (scores, summary) = try TrialSummary.load(store: store, sweepName: sweepID, trialIndex: trialIndex)
         let description = try TrialDescription(analysis: scores.analysis, store: store, exportedAt: exportedAt)
         let exporter = Exporter(store: store, scores: scores, summary: summary, description: description)
-        return (try exporter.write(to: directory, topPairs: topPairs), summary)
+        return (try exporter.write(to: directory, sizes: sizes), summary)
     }
 }

@@ -5,8 +5,8 @@ import MnemoData
 import MnemoLinalg
 import MnemoStore
 
-/// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `entropy.csv`,
-/// `summary.json`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
+/// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `influencers.csv`,
+/// `entropy.csv`, `summary.json`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
 /// run: `trainset_mask`, `trainset_correctness`, `testset_correctness`).
 ///
 /// Every file but `summary.json` depends only on the sweep's spec and its stored results (not on the
@@ -29,9 +29,10 @@ public struct Exporter {
 
     /// Writes every file into `directory` (created if needed) and returns their URLs.
     ///
-    /// - Parameter topPairs: how many influence pairs `influence_top.csv` lists.
+    /// - Parameter sizes: how many pairs `influence_top.csv` lists and how many influencers of each test
+    ///   example `influencers.csv` does.
     @discardableResult
-    public func write(to directory: URL, topPairs: Int = 1000) throws -> [URL] {
+    public func write(to directory: URL, sizes: ExportSizes = ExportSizes()) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let files = [
             directory.appendingPathComponent("memorization.csv"),
@@ -40,9 +41,10 @@ public struct Exporter {
             directory.appendingPathComponent("summary.json"),
             directory.appendingPathComponent("fz_estimates.npz"),
             directory.appendingPathComponent("runs.npz"),
+            directory.appendingPathComponent("influencers.csv"),
         ]
         try write(memorizationCSV(), to: files[0])
-        try write(influenceCSV(count: topPairs), to: files[1])
+        try write(influenceCSV(count: sizes.topPairs), to: files[1])
         try write(entropyCSV(), to: files[2])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -51,6 +53,7 @@ public struct Exporter {
         try encoder.encode(SummaryFile(summary: summary, description: description)).write(to: files[3], options: .atomic)
         try writeEstimates(to: files[4])
         try writeRuns(to: files[5])
+        try write(influencersCSV(count: sizes.influencers), to: files[6])
         return files
     }
 
@@ -72,12 +75,28 @@ public struct Exporter {
     }
 
     func influenceCSV(count: Int) -> String {
-        var text = "train_index,test_index,class,influence,influence_se,significant,train_source_index,test_source_index\n"
+        var text = "train_index,test_index,class,influence,influence_se,significant,train_source_index,test_source_index,"
+            + "p_value,q_value\n"
         for pair in scores.topPairs(count) {
             let significant = pair.influence > TrialScores.significanceZ * pair.standardError
+            let p = InfluenceSignificance.pValue(influence: pair.influence, standardError: pair.standardError)
             text += "\(pair.train),\(pair.test),\(dataset.testLabels[pair.test]),"
             text += "\(Self.number(pair.influence)),\(Self.number(pair.standardError)),\(significant ? 1 : 0),"
-            text += "\(dataset.trainSourceIndices[pair.train]),\(dataset.testSourceIndices[pair.test])\n"
+            text += "\(dataset.trainSourceIndices[pair.train]),\(dataset.testSourceIndices[pair.test]),"
+            text += "\(Self.number(p)),\(Self.number(scores.significance.qValue(pValue: p)))\n"
+        }
+        return text
+    }
+
+    /// `influencers.csv`: each test example's `count` most influential training examples of its class.
+    func influencersCSV(count: Int) -> String {
+        var text = "test_index,rank,train_index,influence,influence_se,q_value,train_source_index,test_source_index\n"
+        for (test, pairs) in scores.topInfluencers(count).enumerated() {
+            for (rank, pair) in pairs.enumerated() {
+                text += "\(test),\(rank + 1),\(pair.train),\(Self.number(pair.influence)),\(Self.number(pair.standardError)),"
+                text += "\(Self.number(scores.qValue(pair))),\(dataset.trainSourceIndices[pair.train]),"
+                text += "\(dataset.testSourceIndices[test])\n"
+            }
         }
         return text
     }

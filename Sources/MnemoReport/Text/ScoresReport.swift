@@ -31,13 +31,19 @@ public enum ScoresReport {
                     String(format: "%.3f", entry.mem), String(format: "%.3f", entry.se),
                 ]
             }))
-        lines += ["", "top influence pairs (same class, \(threshold)):"]
+        let rate = TrialScores.falseDiscoveryRate
+        lines += [
+            "",
+            "top influence pairs (same class, \(threshold); q: Benjamini–Hochberg, \(scores.significance.discoveries(at: rate)) "
+                + "of \(scores.significance.pairCount) pairs have q ≤ \(rate)):",
+        ]
         lines.append(Table.render(
-            header: ["train", "test", "class", "infl", "se"],
+            header: ["train", "test", "class", "infl", "se", "q"],
             rows: scores.topPairs(top, maximumSE: maximumSE).map { pair in
                 [
                     "\(pair.train)", "\(pair.test)", "\(dataset.testLabels[pair.test])",
                     String(format: "%.3f", pair.influence), String(format: "%.3f", pair.standardError),
+                    String(format: "%.2g", scores.qValue(pair)),
                 ]
             }))
         lines += ["", "influence-entropy buckets (1 = most memorization-dependent … 5 = no influence):"]
