@@ -141,3 +141,25 @@ import Testing
         #expect(try JSONDecoder().decode(SyntheticSpec.self, from: JSONEncoder().encode(spec)) == spec)
     }
 }
+
+extension SyntheticDatasetTests {
+    @Test func groundTruthFollowsASelectionOfTheExamples() throws {
+        let data = try SyntheticDataset.generate(
+            SyntheticSpec(classCount: 3, commonModeSize: 5, rareModesPerClass: 1, rareModeSize: 1, duplicates: 4), seed: 9)
+        let trainCount = data.splits.train.count
+        let testCount = data.splits.test.count
+        // Keep every other training example (in reverse order) and every test example but the first.
+        let trainSelection = Array(stride(from: trainCount - 1, through: 0, by: -2))
+        let testSelection = Array(1..<testCount)
+        let truth = data.groundTruth(trainSourceIndices: trainSelection, testSourceIndices: testSelection)
+        #expect(truth.trainModes == trainSelection.map { data.trainModes[$0] })
+        #expect(truth.testModes == testSelection.map { data.testModes[$0] })
+        #expect(truth.isRare(mode: truth.modesPerClass - 1) && !truth.isRare(mode: 0))
+        let kept = data.duplicatePairs.filter { trainSelection.contains($0.train) && testSelection.contains($0.test) }
+        #expect(truth.duplicates.count == kept.count && !kept.isEmpty)
+        for duplicate in truth.duplicates {
+            #expect(trainSelection[duplicate.train] == kept.first { $0.test == testSelection[duplicate.test] }?.train)
+            #expect(truth.trainModes[duplicate.train] == truth.testModes[duplicate.test], "a copy carries its test example's mode")
+        }
+    }
+}

@@ -78,11 +78,16 @@ public struct SweepRegistration: Sendable {
         if let dataWarning {
             logger.warning("dataset \(spec.dataset.name): \(dataWarning)")
         }
-        let summary = DatasetSummary(
+        var summary = DatasetSummary(
             contentHash: data.contentHash, classCount: data.train.classCount, trainLabels: data.train.labels,
             originalTrainLabels: data.originalTrainLabels, testLabels: data.test.labels,
             flippedIndices: data.flippedIndices, trainSourceIndices: data.trainSourceIndices,
             testSourceIndices: data.testSourceIndices)
+        if case .synthetic(let generator) = try DatasetSource(spec.dataset) {
+            // Generating again is cheap and deterministic: the examples are those just prepared.
+            summary.groundTruth = try SyntheticDataset.generate(generator, seed: spec.seed).groundTruth(
+                trainSourceIndices: data.trainSourceIndices, testSourceIndices: data.testSourceIndices)
+        }
         return SweepRegistration(spec: spec, dataset: summary, dataWarning: dataWarning)
     }
 

@@ -17,6 +17,9 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     public var trainSourceIndices: [Int]
     /// For each test example, its index in the dataset's full test split.
     public var testSourceIndices: [Int]
+    /// What generated data planted (modes, rare modes, duplicate pairs); nil for other datasets (and
+    /// left out of the encoding then).
+    public var groundTruth: SyntheticGroundTruth?
 
     /// - Parameters:
     ///   - trainSourceIndices: each training example's index in the full training split; nil when
@@ -43,7 +46,7 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
 extension DatasetSummary {
     enum CodingKeys: String, CodingKey {
         case contentHash, classCount, trainLabels, originalTrainLabels, testLabels, flippedIndices
-        case trainSourceIndices, testSourceIndices
+        case trainSourceIndices, testSourceIndices, groundTruth
     }
 
     /// Decodes a stored summary. One stored before source indices were recorded gets `0..<n`, which is
@@ -60,6 +63,7 @@ extension DatasetSummary {
             flippedIndices: try container.decode([Int].self, forKey: .flippedIndices),
             trainSourceIndices: try container.decodeIfPresent([Int].self, forKey: .trainSourceIndices),
             testSourceIndices: try container.decodeIfPresent([Int].self, forKey: .testSourceIndices))
+        groundTruth = try container.decodeIfPresent(SyntheticGroundTruth.self, forKey: .groundTruth)
         for (key, indices, count) in [
             (CodingKeys.trainSourceIndices, trainSourceIndices, trainLabels.count),
             (.testSourceIndices, testSourceIndices, testLabels.count),

@@ -6,7 +6,7 @@ import MnemoLinalg
 import MnemoStore
 
 /// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `influencers.csv`,
-/// `entropy.csv`, `summary.json`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
+/// `entropy.csv`, `summary.json`, for generated data `ground_truth.npz`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
 /// run: `trainset_mask`, `trainset_correctness`, `testset_correctness`).
 ///
 /// Every file but `summary.json` depends only on the sweep's spec and its stored results (not on the
@@ -54,7 +54,10 @@ public struct Exporter {
         try writeEstimates(to: files[4])
         try writeRuns(to: files[5])
         try write(influencersCSV(count: sizes.influencers), to: files[6])
-        return files
+        guard let truth = dataset.groundTruth else { return files }
+        let groundTruth = directory.appendingPathComponent("ground_truth.npz")
+        try writeGroundTruth(truth, to: groundTruth)
+        return files + [groundTruth]
     }
 
     private func write(_ text: String, to url: URL) throws {
@@ -138,6 +141,23 @@ public struct Exporter {
                     values: block.values.storage.map(Float.init)))
         }
         try writer.finish()
+    }
+
+    /// `ground_truth.npz`, for generated data: `tr_mode`, `tr_rare`, `tt_mode`, `tt_rare` per example and
+    /// the planted pairs `dup_train_idx`, `dup_test_idx`, `dup_label`, `dup_original_label`.
+    private func writeGroundTruth(_ truth: SyntheticGroundTruth, to url: URL) throws {
+        let pairs = truth.duplicates
+        try NpzWriter.write(
+            [
+                try NpyArray(name: "tr_mode", shape: [truth.trainModes.count], values: truth.trainModes.map(Int64.init)),
+                try NpyArray(name: "tr_rare", shape: [truth.trainModes.count], values: truth.trainModes.map(truth.isRare)),
+                try NpyArray(name: "tt_mode", shape: [truth.testModes.count], values: truth.testModes.map(Int64.init)),
+                try NpyArray(name: "tt_rare", shape: [truth.testModes.count], values: truth.testModes.map(truth.isRare)),
+                try NpyArray(name: "dup_train_idx", shape: [pairs.count], values: pairs.map { Int64($0.train) }),
+                try NpyArray(name: "dup_test_idx", shape: [pairs.count], values: pairs.map { Int64($0.test) }),
+                try NpyArray(name: "dup_label", shape: [pairs.count], values: pairs.map { Int64($0.label) }),
+                try NpyArray(name: "dup_original_label", shape: [pairs.count], values: pairs.map { Int64($0.originalLabel) }),
+            ], to: url)
     }
 
     /// The per-run archive: runs × examples boolean matrices, in subset order, plus `subset_idx`.

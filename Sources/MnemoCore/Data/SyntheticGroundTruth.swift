@@ -1,0 +1,50 @@
+/// What generated (synthetic) data planted, numbered as the sweep trains and tests on its examples, so
+/// planted effects can be checked from a sweep's exports alone: the subpopulation ("mode") of every
+/// example, which modes are rare, and the planted memorization pairs.
+public struct SyntheticGroundTruth: Codable, Sendable, Equatable {
+    /// A planted memorization pair: the training copy of a test example, both given the same atypical
+    /// label.
+    public struct Duplicate: Codable, Sendable, Equatable {
+        /// The training copy's index.
+        public var train: Int
+        /// The test example's index.
+        public var test: Int
+        /// The label both copies carry.
+        public var label: Int32
+        /// The test example's label before planting.
+        public var originalLabel: Int32
+
+        public init(train: Int, test: Int, label: Int32, originalLabel: Int32) {
+            self.train = train
+            self.test = test
+            self.label = label
+            self.originalLabel = originalLabel
+        }
+    }
+
+    /// The mode of each training example (a duplicate carries its test example's mode). Mode m belongs
+    /// to class `m / modesPerClass`.
+    public var trainModes: [Int]
+    /// The mode of each test example.
+    public var testModes: [Int]
+    /// Modes per class: the first `commonModesPerClass` of each class are common, the others rare.
+    public var modesPerClass: Int
+    public var commonModesPerClass: Int
+    /// The planted pairs whose copy and test example were both selected, by test index.
+    public var duplicates: [Duplicate]
+
+    public init(
+        trainModes: [Int], testModes: [Int], modesPerClass: Int, commonModesPerClass: Int, duplicates: [Duplicate]
+    ) {
+        self.trainModes = trainModes
+        self.testModes = testModes
+        self.modesPerClass = modesPerClass
+        self.commonModesPerClass = commonModesPerClass
+        self.duplicates = duplicates
+    }
+
+    /// Whether `mode` is one of the rare subpopulations (Feldman's long tail).
+    public func isRare(mode: Int) -> Bool {
+        mode % modesPerClass >= commonModesPerClass
+    }
+}
