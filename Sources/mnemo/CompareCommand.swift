@@ -31,7 +31,10 @@ extension Mnemo {
             help: ArgumentHelp("Compare two trials run by run: B − A.", valueName: "A B"))
         var paired: [String] = []
 
-        @Option(help: "With --paired: the trial whose influence-entropy buckets are used (default: analysis.reference_trial, else 0).")
+        @Flag(help: "Every trial's test accuracy per influence-entropy bucket, with 95% intervals (the SAM paper's main figure).")
+        var buckets = false
+
+        @Option(help: "With --paired or --buckets: the trial whose influence-entropy buckets are used (default: analysis.reference_trial, else 0).")
         var reference: Int?
 
         @Option(help: "With --paired: write the per-example differences (paired_train.csv, paired_test.csv) into this folder.")
@@ -51,15 +54,24 @@ extension Mnemo {
                         "--paired takes two trials, each an index or SWEEP:INDEX (e.g. --paired 0 1), got: \(paired.joined(separator: " "))")
                 }
                 if csv { throw ValidationError("--paired prints text or --json; --out DIR writes its CSV files") }
-            } else if reference != nil || out != nil {
-                throw ValidationError("--reference and --out belong to --paired A B")
+                if buckets { throw ValidationError("--paired and --buckets are separate views: pick one") }
+            } else if out != nil {
+                throw ValidationError("--out belongs to --paired A B")
+            } else if reference != nil, !buckets {
+                throw ValidationError("--reference belongs to --paired A B or --buckets")
             }
+            if buckets, csv { throw ValidationError("--buckets prints text or --json") }
             if let reference, reference < 0 { throw ValidationError("--reference must be a trial index (0 or more), got \(reference)") }
             guard !sort.isEmpty, sort.count <= 64 else { throw ValidationError("--sort takes a metric name of 1 to 64 characters") }
         }
 
         func run() throws {
             if paired.count == 2 { return try runPaired() }
+            if buckets {
+                let table = try BucketAccuracyTable.load(store: database.openStore(), sweepName: database.sweep, reference: reference)
+                print(json ? try BucketAccuracyReport.json(table) : BucketAccuracyReport.text(table), terminator: json ? "" : "\n")
+                return
+            }
             let comparison = try SweepComparison.load(store: database.openStore(), sweepName: database.sweep, sortBy: sort)
             if json || csv, let banner = comparison.partialBanner {
                 FileHandle.standardError.write(Data("compare: \(banner)\n".utf8))

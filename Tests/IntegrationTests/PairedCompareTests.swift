@@ -55,5 +55,26 @@ struct PairedCompareTests {
         let overridden = try compare(["--paired", "0", "1", "--reference", "0"])
         #expect(overridden.stdout.contains("from trial 0:"), "\(overridden.stdout)")
         #expect(overridden.stdout.contains("B − A"), "\(overridden.stdout)")
+
+        // --buckets: every trial's accuracy per bucket of the reference trial, the same means the pairing shows.
+        let table = try compare(["--buckets", "--json"])
+        #expect(table.status == 0, "\(table.stderr)")
+        let tableDocument = try #require(try JSONSerialization.jsonObject(with: Data(table.stdout.utf8)) as? [String: Any])
+        #expect(tableDocument["reference_trial"] as? Int == 1)
+        let schemes = try #require(tableDocument["buckets"] as? [String: [String: Any]])
+        let pairedBuckets = try #require(fromFileDocument["buckets"] as? [String: [[String: Any]]])
+        for scheme in ["raw", "thresholded"] {
+            let examples = try #require(schemes[scheme]?["examples"] as? [Int])
+            #expect(examples.reduce(0, +) == 80, "every test example in one bucket")
+            let rows = try #require(schemes[scheme]?["trials"] as? [[String: Any]])
+            #expect(rows.map { $0["index"] as? Int } == [0, 1])
+            for (bucket, entry) in (pairedBuckets[scheme] ?? []).enumerated() {
+                let fromTable = ((rows[1]["accuracy"] as? [[String: Any]])?[bucket])?["mean"] as? Double
+                let fromPairing = (entry["b"] as? [String: Any])?["mean"] as? Double
+                #expect(fromTable == fromPairing, "\(scheme) bucket \(bucket + 1)")
+            }
+        }
+        let text = try compare(["--buckets", "--reference", "0"])
+        #expect(text.stdout.contains("buckets from trial 0") && text.stdout.contains("thresholded-entropy buckets"), "\(text.stdout)")
     }
 }
