@@ -20,6 +20,9 @@ public struct EstimateQuality: Codable, Sendable, Equatable {
     public var runsBelowFitTarget: Int
     /// The runs aggregated.
     public var runs: Int
+    /// Why the trial's remaining tasks were cancelled when its stop rule (`estimator.stop_when`) was
+    /// met; nil when it was not stopped.
+    public var stopReason: String?
 
     enum CodingKeys: String, CodingKey {
         case runs
@@ -30,15 +33,18 @@ public struct EstimateQuality: Codable, Sendable, Equatable {
         case subsetsToCover = "subsets_to_cover"
         case fitTarget = "fit_target"
         case runsBelowFitTarget = "runs_below_fit_target"
+        case stopReason = "stopped"
     }
 
-    /// Some of the trial's runs are not done yet: the estimates will move.
-    public var partial: Bool { tasksDone < tasksTotal }
+    /// Some of the trial's runs are not done yet and will be: the estimates will move.
+    public var partial: Bool { tasksDone < tasksTotal && stopReason == nil }
 
-    /// The quality of `analysis`, a trial with `tasksDone` of `tasksTotal` runs finished.
-    public init(analysis: TrialAnalysis, tasksDone: Int, tasksTotal: Int) {
+    /// The quality of `analysis`, a trial with `tasksDone` of `tasksTotal` runs finished, stopped early
+    /// for `stopReason` (nil when it was not).
+    public init(analysis: TrialAnalysis, tasksDone: Int, tasksTotal: Int, stopReason: String? = nil) {
         self.tasksDone = tasksDone
         self.tasksTotal = tasksTotal
+        self.stopReason = stopReason
         let runs = analysis.runs
         self.runs = runs
         let inCounts = analysis.accumulator.trainInCounts
@@ -73,6 +79,9 @@ public struct EstimateQuality: Codable, Sendable, Equatable {
         if partial {
             lines.append("partial: \(tasksDone) of \(tasksTotal) runs (estimates will move)")
         }
+        if let stopReason {
+            lines.append("\(stopReason); \(tasksDone) of \(tasksTotal) runs done, the others were not needed")
+        }
         let undefined = neverLeftOut + neverTrainedOn
         if undefined > 0 {
             var line = "undefined mem (NaN) for \(undefined) training examples: \(neverLeftOut) in every run's subset, "
@@ -89,5 +98,12 @@ public struct EstimateQuality: Codable, Sendable, Equatable {
                     + "or the learning rate")
         }
         return lines
+    }
+}
+
+extension EstimateQuality {
+    /// The stop-rule reason recorded on trial `trialIndex`'s cancelled tasks, if its rule stopped it.
+    static func stopReason(in reasons: [Int: [String]], trialIndex: Int) -> String? {
+        reasons[trialIndex]?.first { $0.hasPrefix(StopRule.reasonPrefix) }
     }
 }

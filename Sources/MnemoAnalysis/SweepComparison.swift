@@ -24,8 +24,11 @@ public struct SweepComparison: Codable, Sendable {
         /// The trial's grid values, as JSON.
         public var params: [String: JSONValue]
         public var runs: Int
-        /// The trial's tasks: ``runs`` below it means the trial is partial and its figures will move.
+        /// The trial's tasks: ``runs`` below it means the trial is partial and its figures will move,
+        /// unless its stop rule stopped it.
         public var runsTotal: Int
+        /// Why the trial stopped before ``runsTotal`` runs (its stop rule was met), or nil.
+        public var stopped: String?
         /// Runs that reached `until_train_accuracy` on their subset; nil without a target.
         public var runsFit: Int?
         public var metrics: [String: Statistic]
@@ -36,6 +39,7 @@ public struct SweepComparison: Codable, Sendable {
             case index, name, params, runs, metrics
             case runsFit = "runs_fit"
             case runsTotal = "runs_total"
+            case stopped
             case mislabeledAUC = "mislabeled_auc"
             case secondsPerRun = "seconds_per_run"
         }
@@ -54,7 +58,7 @@ public struct SweepComparison: Codable, Sendable {
 
     /// The one-line banner of the trials still running, or nil when every trial is complete.
     public var partialBanner: String? {
-        let partial = trials.filter { $0.runs < $0.runsTotal }.sorted { $0.index < $1.index }
+        let partial = trials.filter { $0.runs < $0.runsTotal && $0.stopped == nil }.sorted { $0.index < $1.index }
         guard !partial.isEmpty else { return nil }
         return "partial: " + partial.map { "trial \($0.index) \($0.runs) of \($0.runsTotal) runs" }.joined(separator: ", ")
             + " (figures will move)"
@@ -77,6 +81,7 @@ public struct SweepComparison: Codable, Sendable {
         let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specYAML.utf8))
         var rows: [Row] = []
         let progress = try store.progress(sweepID: record.id)
+        let cancellations = try store.cancellationReasons(sweepID: record.id)
         for trial in try store.trials(sweepID: record.id) {
             var values: [String: [Double]] = [:]
             var fit = 0
@@ -102,6 +107,7 @@ public struct SweepComparison: Codable, Sendable {
                         (spec.parameters(ofTrialNamed: trial.name) ?? []).map { ($0.key, JSONValue(parsing: $0.json)) },
                         uniquingKeysWith: { first, _ in first }),
                     runs: runs, runsTotal: progress.first { $0.trialIndex == trial.trialIndex }?.total ?? runs,
+                    stopped: EstimateQuality.stopReason(in: cancellations, trialIndex: trial.trialIndex),
                     runsFit: target == nil ? nil : fit,
                     metrics: values.mapValues(statistic), mislabeledAUC: auc.flatMap { $0.isNaN ? nil : $0 },
                     secondsPerRun: runs > 0 ? values["seconds"].map { Descriptive.mean($0) } : nil))

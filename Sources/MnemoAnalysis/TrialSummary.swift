@@ -11,7 +11,7 @@ public struct TrialSummary: Codable, Sendable {
     public var trialIndex: Int
     public var tasksTotal: Int
     public var tasksDone: Int
-    /// Some of the trial's runs are not done yet: the estimates will move.
+    /// Some of the trial's runs are not done yet and will be: the estimates will move.
     public var partial: Bool
     public var runs: Int
     public var trainExamples: Int
@@ -63,7 +63,7 @@ public struct TrialSummary: Codable, Sendable {
         case quality, warnings
     }
 
-    public init(scores: TrialScores, tasksTotal: Int, tasksDone: Int) {
+    public init(scores: TrialScores, tasksTotal: Int, tasksDone: Int, stopReason: String? = nil) {
         let analysis = scores.analysis
         let detection = analysis.mislabeledDetection
         sweep = analysis.sweep.name
@@ -72,7 +72,6 @@ public struct TrialSummary: Codable, Sendable {
         trialIndex = analysis.trial.trialIndex
         self.tasksTotal = tasksTotal
         self.tasksDone = tasksDone
-        partial = tasksDone < tasksTotal
         runs = analysis.runs
         trainExamples = analysis.dataset.trainLabels.count
         testExamples = analysis.dataset.testLabels.count
@@ -89,7 +88,8 @@ public struct TrialSummary: Codable, Sendable {
         topKFraction = detection?.topKFraction
         entropyBucketCounts = scores.bucketCounts
         entropyBucketAccuracy = scores.bucketAccuracy.map { $0.isNaN ? nil : $0 }
-        quality = EstimateQuality(analysis: analysis, tasksDone: tasksDone, tasksTotal: tasksTotal)
+        quality = EstimateQuality(analysis: analysis, tasksDone: tasksDone, tasksTotal: tasksTotal, stopReason: stopReason)
+        partial = quality.partial
         warnings = quality.warnings
     }
 
@@ -121,6 +121,12 @@ extension TrialSummary {
         let analysis = try TrialAnalysis.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
         let scores = TrialScores(analysis)
         let progress = try store.progress(sweepID: analysis.trial.sweepID).first { $0.trialIndex == trialIndex }
-        return (scores, TrialSummary(scores: scores, tasksTotal: progress?.total ?? 0, tasksDone: progress?.done ?? 0))
+        let stopReason = EstimateQuality.stopReason(
+            in: try store.cancellationReasons(sweepID: analysis.trial.sweepID), trialIndex: trialIndex)
+        return (
+            scores,
+            TrialSummary(
+                scores: scores, tasksTotal: progress?.total ?? 0, tasksDone: progress?.done ?? 0, stopReason: stopReason)
+        )
     }
 }

@@ -133,3 +133,25 @@ import Testing
         }
     }
 }
+
+extension SweepParserTests {
+    @Test func aStopRuleParsesAndIsMetOnlyWhenEverySelectedEstimateIsPrecise() throws {
+        let spec = try SweepParser.parse(
+            yaml: Self.valid.replacingOccurrences(
+                of: "subsets: 4", with: "subsets: 4\n  stop_when: {mem_se_below: 0.05, examples: [1, 3]}"),
+            file: "tiny.yaml")
+        let rule = try #require(spec.estimator.stopWhen)
+        #expect(rule == StopRule(memSEBelow: 0.05, examples: .indices([1, 3])))
+        let estimates = MemorizationEstimates(values: [0.1, 0.9, .nan, 0.2], standardErrors: [0.2, 0.04, .nan, 0.049])
+        #expect(rule.isMet(by: estimates, flipped: []))
+        #expect(!StopRule(memSEBelow: 0.05).isMet(by: estimates, flipped: []), "all: example 0 is imprecise, 2 undefined")
+        #expect(!StopRule(memSEBelow: 0.05, examples: .flipped).isMet(by: estimates, flipped: []), "nothing selected")
+        #expect(StopRule(memSEBelow: 0.05, examples: .flipped).isMet(by: estimates, flipped: [1]))
+        #expect(!StopRule(memSEBelow: 0.05, examples: .flipped).isMet(by: estimates, flipped: [1, 2]))
+        // Round trip through the stored JSON.
+        let stored = try JSONDecoder().decode(EstimatorSpec.self, from: JSONEncoder().encode(spec.estimator))
+        #expect(stored.stopWhen == rule)
+        let all = try JSONDecoder().decode(StopRule.self, from: Data(#"{"mem_se_below":0.1,"examples":"flipped"}"#.utf8))
+        #expect(all.examples == .flipped)
+    }
+}

@@ -18,6 +18,8 @@ final class CommitPipeline: @unchecked Sendable {
         var sends: [(worker: String, message: OutboundMessage)] = []
         /// When the turn's first result arrived (for the ingest latency), if it has results.
         var firstResultAt: Date?
+        /// Which run each result the scheduler accepted in this turn belongs to.
+        var accepted: [ResultLocation] = []
 
         var isEmpty: Bool { writes.isEmpty && sends.isEmpty }
     }

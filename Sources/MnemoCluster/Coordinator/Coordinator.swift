@@ -54,6 +54,8 @@ public final class Coordinator {
     /// The database writer, and the turn staged for it while another is committed.
     private let pipeline: CommitPipeline
     private var staged = CommitPipeline.Turn()
+    /// The trials whose stop rule is watched.
+    private var stopRules = StopRuleMonitor()
     /// Messages handled per turn before the writes are committed and the replies sent.
     static let drainBatch = 512
 
@@ -160,6 +162,15 @@ public final class Coordinator {
             open: try store.openTasks(sweepID: plan.sweepID), retries: plan.spec.trainer?.command?.retries ?? 0,
             gpus: plan.spec.trainer?.command?.gpus ?? 0)
         try perform(scheduler.handle(.submit(submission), at: Date()))
+        for (trial, reason) in try stopRules.watch(plan, store: store) {
+            try perform(stopTrial(sweep: plan.sweepID, trial: trial, reason: reason))
+        }
+    }
+
+    /// Cancels the remaining tasks of a trial whose stop rule is met, recording why.
+    private func stopTrial(sweep: String, trial: Int, reason: String) -> [SchedulerEffect] {
+        logger.info("sweep \(sweep) trial \(trial): \(reason); its remaining tasks are not needed")
+        return scheduler.handle(.cancel(sweep: sweep, trial: trial, reason: reason), at: Date())
     }
 
     /// The sweeps this run must finish, in id order.
@@ -480,6 +491,7 @@ public final class Coordinator {
             case .send(let worker, let message): staged.sends.append((worker, message))
             case .log(let line): log(line)
             case .count(let event, let amount): metrics.count(event, amount)
+            case .accepted(let location): staged.accepted.append(location)
             }
         }
         if staged.firstResultAt == nil {
@@ -527,12 +539,30 @@ public final class Coordinator {
         for (worker, message) in committed.turn.sends {
             try send(message, to: worker)
         }
+        watchStopRules(committed.turn, outcomes: outcomes)
         // A worker that cannot be reached holds leases it will never receive: they go back (next commit).
         let gone = unreachable
         unreachable.removeAll()
         for worker in gone.sorted() where scheduler.connectedWorkers[worker] != nil {
             logger.warning("worker \(worker) cannot be reached; its leases go back to pending")
             stage(scheduler.handle(.bye(worker: worker, released: []), at: Date()))
+        }
+    }
+
+    /// Feeds the committed results of watched trials to their stop rules and stops the trials that meet
+    /// theirs (next turn).
+    private func watchStopRules(_ turn: CommitPipeline.Turn, outcomes: [CommitOutcome]) {
+        guard !turn.accepted.isEmpty else { return }
+        var committed: [String: ResultRecord] = [:]
+        var verdicts = outcomes.makeIterator()
+        for case .result(let record) in turn.writes where verdicts.next() == .accepted {
+            committed[record.taskID] = record
+        }
+        for location in turn.accepted {
+            guard let record = committed[location.taskID],
+                let reason = stopRules.record(location, trainBits: record.trainBits)
+            else { continue }
+            stage(stopTrial(sweep: location.sweep, trial: location.trial, reason: reason))
         }
     }
 

@@ -1,8 +1,9 @@
+import MnemoCore
 import MnemoStore
 
 /// What `mnemo run` and `mnemo coordinator` say last and how they exit, from how serving ended:
-/// 0 when every task is done, 3 when any was quarantined or cancelled (after "N of M tasks
-/// quarantined: reason …" or "N of M tasks cancelled"),
+/// 0 when every task is done (or was cancelled by a met stop rule), 3 when any was quarantined or
+/// cancelled (after "N of M tasks quarantined: reason …" or "N of M tasks cancelled"),
 /// 1 when no worker may take the remaining tasks, 130 when interrupted before every task was done
 /// (0 when a `--serve` coordinator is stopped after its sweeps are done). A failed sweep never exits 0.
 public struct SweepConclusion: Sendable, Equatable {
@@ -21,6 +22,16 @@ public struct SweepConclusion: Sendable, Equatable {
         let done = progress.reduce(0) { $0 + $1.done }
         switch exit {
         case .finished(let quarantined, let cancelled) where quarantined + cancelled > 0:
+            // Tasks a met stop rule cancelled were not needed: the sweep succeeded without them.
+            var stopped = 0
+            var stops: [String] = []
+            for id in sweepIDs {
+                for (reason, count) in try store.reasons(sweepID: id, state: .cancelled)
+                where reason.hasPrefix(StopRule.reasonPrefix) {
+                    stopped += count
+                    stops.append("  \(count) × \(reason)\(sweepIDs.count > 1 ? " (sweep \(id))" : "")")
+                }
+            }
             if quarantined > 0 {
                 lines.append("\(quarantined) of \(total) tasks quarantined:")
                 for id in sweepIDs {
@@ -30,10 +41,14 @@ public struct SweepConclusion: Sendable, Equatable {
                 }
                 lines.append("fix the cause, then `mnemo retry` (or run the same command again after retrying)")
             }
-            if cancelled > 0 {
-                lines.append("\(cancelled) of \(total) tasks cancelled (`mnemo retry` brings them back)")
+            if cancelled > stopped {
+                lines.append("\(cancelled - stopped) of \(total) tasks cancelled (`mnemo retry` brings them back)")
             }
-            code = 3
+            if stopped > 0 {
+                lines.append("\(stopped) of \(total) tasks not needed: their trials met estimator.stop_when")
+                lines += stops
+            }
+            code = quarantined + cancelled > stopped ? 3 : 0
         case .finished:
             code = 0
         case .stopped where done == total:

@@ -28,9 +28,11 @@ enum SweepGrowth {
         if let command = currentRest.trainer?.command { currentRest.trainer = .command(command.identity) }
         storedRest.estimator.subsets = 0
         currentRest.estimator.subsets = 0
-        // How readers analyse the runs is not part of them.
+        // How readers analyse the runs, and when a trial may stop early, are not part of the runs.
         storedRest.analysis = nil
         currentRest.analysis = nil
+        storedRest.estimator.stopWhen = nil
+        currentRest.estimator.stopWhen = nil
         changes += differences(json(storedRest), json(currentRest), path: "")
         return changes
     }

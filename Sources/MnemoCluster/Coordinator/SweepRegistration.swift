@@ -74,6 +74,20 @@ public struct SweepRegistration: Sendable {
                     + "\(resultBytes >> 20) MiB for \(data.train.count) + \(data.test.count) examples of \(classes) classes "
                     + "(drop probability or logits, or study fewer examples)")
         }
+        if let rule = spec.estimator.stopWhen {
+            switch rule.examples {
+            case .flipped where data.flippedIndices.isEmpty:
+                throw SweepFilePosition.error(
+                    in: sweepFile, path: "estimator.stop_when.examples",
+                    expected: "examples: flipped needs planted flips (dataset.label_noise above 0); use all or a list of indices")
+            case .indices(let indices) where indices.contains { $0 >= data.train.count }:
+                throw SweepFilePosition.error(
+                    in: sweepFile, path: "estimator.stop_when.examples",
+                    expected: "training example indices below \(data.train.count) (the examples studied), found "
+                        + "\(indices.filter { $0 >= data.train.count }.prefix(5).map(String.init).joined(separator: ", "))")
+            default: break
+            }
+        }
         let dataWarning = FeatureScale(data.train).warning
         if let dataWarning {
             logger.warning("dataset \(spec.dataset.name): \(dataWarning)")

@@ -26,6 +26,7 @@ extension Scheduler {
                 workers[id]?.done += 1
                 move(task.id, to: .done)
                 effects.append(.persist(.result(record)))
+                effects.append(.accepted(ResultLocation(taskID: task.id, sweep: task.sweep, trial: task.trial, subset: task.subset)))
             case .failure(_, let attempt, let kind, let reason):
                 guard attempt == task.attempt, task.state == .leased else { continue }
                 workers[id]?.leased.remove(task.id)

@@ -58,7 +58,7 @@ extension Scheduler {
         updateStarvation(now: now)
     }
 
-    mutating func cancel(sweep: String, trial: Int?, now: Date, into effects: inout [SchedulerEffect]) {
+    mutating func cancel(sweep: String, trial: Int?, reason: String?, now: Date, into effects: inout [SchedulerEffect]) {
         let selected = tasks.values.filter {
             $0.sweep == sweep && (trial == nil || $0.trial == trial) && ($0.state == .pending || $0.state == .leased)
         }.sorted { ($0.trial, $0.subset) < ($1.trial, $1.subset) }
@@ -71,15 +71,18 @@ extension Scheduler {
             reserved[task.holder ?? ""]?.remove(task.id)
             move(task.id, to: .cancelled)
             tasks[task.id]?.deadline = nil
+            tasks[task.id]?.lastError = reason
         }
-        effects.append(.persist(.cancel(taskIDs: selected.map(\.id), at: now)))
+        effects.append(.persist(.cancel(taskIDs: selected.map(\.id), at: now, reason: reason)))
         for (worker, ids) in revoked.sorted(by: { $0.key < $1.key }) {
             effects.append(.send(worker: worker, .heartbeat(revoked: ids)))
         }
         effects.append(
             .log(
                 SchedulerLog(
-                    .info, "cancelled \(selected.count) tasks\(trial.map { " of trial \($0)" } ?? "")", sweep: sweep)))
+                    .info,
+                    "cancelled \(selected.count) tasks\(trial.map { " of trial \($0)" } ?? "")\(reason.map { " (\($0))" } ?? "")",
+                    sweep: sweep)))
     }
 
     mutating func retry(sweep: String?, trial: Int?, reason: String?, now: Date, into effects: inout [SchedulerEffect]) {

@@ -61,8 +61,8 @@ public struct Scheduler: Sendable {
             died(worker, reason: reason, now: now, into: &effects)
         case .tick:
             tick(now: now, into: &effects)
-        case .cancel(let sweep, let trial):
-            cancel(sweep: sweep, trial: trial, now: now, into: &effects)
+        case .cancel(let sweep, let trial, let reason):
+            cancel(sweep: sweep, trial: trial, reason: reason, now: now, into: &effects)
         case .retry(let sweep, let trial, let reason):
             retry(sweep: sweep, trial: trial, reason: reason, now: now, into: &effects)
         case .drain(let worker):

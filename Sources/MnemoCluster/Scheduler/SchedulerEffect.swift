@@ -12,6 +12,17 @@ public enum SchedulerEffect: Sendable, Equatable {
     case log(SchedulerLog)
     /// Count an event for the metrics (`mnemo_…_total`).
     case count(SchedulerCount, Int)
+    /// A result was accepted (its `.persist(.result)` is in the same batch): which run it is, for what
+    /// watches results as they are committed (stop rules).
+    case accepted(ResultLocation)
+}
+
+/// Which run a result belongs to.
+public struct ResultLocation: Sendable, Equatable, Hashable {
+    public var taskID: String
+    public var sweep: String
+    public var trial: Int
+    public var subset: Int
 }
 
 /// Events the scheduler counts for the metrics.

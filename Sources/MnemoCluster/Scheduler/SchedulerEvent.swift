@@ -20,8 +20,9 @@ public enum SchedulerEvent: Sendable {
     case died(worker: String, reason: String)
     /// Time passed: expire silent workers and leases, lease what is pending.
     case tick
-    /// Withdraw a sweep's (or one trial's) unfinished tasks.
-    case cancel(sweep: String, trial: Int?)
+    /// Withdraw a sweep's (or one trial's) unfinished tasks; `reason` is recorded on them (nil for an
+    /// admin's cancel).
+    case cancel(sweep: String, trial: Int?, reason: String? = nil)
     /// Make quarantined and cancelled tasks pending again with a fresh budget.
     case retry(sweep: String?, trial: Int?, reason: String?)
     /// Take no more leases to this worker; it finishes what it holds and leaves.

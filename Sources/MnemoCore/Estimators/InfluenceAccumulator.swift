@@ -26,14 +26,16 @@ public struct InfluenceAccumulator: Sendable, Equatable {
     public let partition: ClassPartition
     /// Whether the full n × t influence sums are kept, rather than only the same-class blocks.
     public let fullInfluence: Bool
+    /// The per-example counts of the training examples (memorization).
+    public private(set) var tally: MemorizationTally
     /// The number of runs added.
-    public private(set) var runs = 0
+    public var runs: Int { tally.runs }
     /// `trainInCounts[i]`: runs whose subset contained training example i (n_in).
-    public private(set) var trainInCounts: [Int]
+    public var trainInCounts: [Int] { tally.inCounts }
     /// `trainInCorrect[i]`: runs that contained training example i and classified it correctly.
-    public private(set) var trainInCorrect: [Int]
+    public var trainInCorrect: [Int] { tally.inCorrect }
     /// `trainCorrect[i]`: runs that classified training example i correctly, in or out of their subset.
-    public private(set) var trainCorrect: [Int]
+    public var trainCorrect: [Int] { tally.correct }
     /// `testCorrect[j]`: runs that classified test example j correctly.
     public private(set) var testCorrect: [Int]
     /// The lowest accuracy of a run on its own training subset, nil before any run with a non-empty subset.
@@ -70,9 +72,7 @@ public struct InfluenceAccumulator: Sendable, Equatable {
         self.fullInfluence = fullInfluence
         let n = partition.trainCount
         let t = partition.testCount
-        trainInCounts = [Int](repeating: 0, count: n)
-        trainInCorrect = [Int](repeating: 0, count: n)
-        trainCorrect = [Int](repeating: 0, count: n)
+        tally = MemorizationTally(count: n)
         testCorrect = [Int](repeating: 0, count: t)
         var offsets = [Int]()
         var total = 0
@@ -117,12 +117,7 @@ public struct InfluenceAccumulator: Sendable, Equatable {
     public mutating func merge(_ other: InfluenceAccumulator) throws(EstimatorError) {
         guard partition == other.partition else { throw .incompatibleMerge(field: "class partition") }
         guard fullInfluence == other.fullInfluence else { throw .incompatibleMerge(field: "fullInfluence") }
-        runs += other.runs
-        for i in trainInCounts.indices {
-            trainInCounts[i] += other.trainInCounts[i]
-            trainInCorrect[i] += other.trainInCorrect[i]
-            trainCorrect[i] += other.trainCorrect[i]
-        }
+        tally.merge(other.tally)
         for j in testCorrect.indices {
             testCorrect[j] += other.testCorrect[j]
         }
@@ -147,23 +142,7 @@ public struct InfluenceAccumulator: Sendable, Equatable {
 
     /// `mem[i]` and its standard error for every training example; NaN where i was in every run or in none.
     public func memorization() -> MemorizationEstimates {
-        var values = [Double]()
-        var errors = [Double]()
-        values.reserveCapacity(trainInCounts.count)
-        errors.reserveCapacity(trainInCounts.count)
-        for i in trainInCounts.indices {
-            let inCount = Double(trainInCounts[i])
-            let inCorrect = Double(trainInCorrect[i])
-            let outCount = Double(runs - trainInCounts[i])
-            let outCorrect = Double(trainCorrect[i] - trainInCorrect[i])
-            values.append(
-                FeldmanZhang.estimate(
-                    inCorrect: inCorrect, inCount: inCount, outCorrect: outCorrect, outCount: outCount))
-            errors.append(
-                FeldmanZhang.standardError(
-                    inCorrect: inCorrect, inCount: inCount, outCorrect: outCorrect, outCount: outCount))
-        }
-        return MemorizationEstimates(values: values, standardErrors: errors)
+        tally.memorization()
     }
 
     /// The influence of class c's training examples on class c's test examples (N_c × T_c).
@@ -234,34 +213,17 @@ public struct InfluenceAccumulator: Sendable, Equatable {
         var membershipRows = [Double](repeating: 0, count: b * n)
         var correctRows = [Double](repeating: 0, count: b * t)
         for (r, run) in chunk.enumerated() {
-            var subsetSize = 0
-            var subsetCorrect = 0
-            for (p, i) in partition.trainOrder.enumerated() {
-                let member = run.membership[i]
-                let correct = run.trainCorrect[i]
-                if member {
-                    membershipRows[r * n + p] = 1
-                    trainInCounts[i] += 1
-                    subsetSize += 1
-                }
-                if correct {
-                    trainCorrect[i] += 1
-                    if member {
-                        trainInCorrect[i] += 1
-                        subsetCorrect += 1
-                    }
-                }
+            for (p, i) in partition.trainOrder.enumerated() where run.membership[i] {
+                membershipRows[r * n + p] = 1
             }
             for (q, j) in partition.testOrder.enumerated() where run.testCorrect[j] {
                 correctRows[r * t + q] = 1
                 testCorrect[j] += 1
             }
-            if subsetSize > 0 {
-                let accuracy = Double(subsetCorrect) / Double(subsetSize)
+            if let accuracy = tally.add(membership: run.membership, correct: run.trainCorrect) {
                 minimumSubsetAccuracy = min(minimumSubsetAccuracy ?? accuracy, accuracy)
             }
         }
-        runs += b
         guard n > 0, t > 0 else { return }
         membershipRows.withUnsafeBufferPointer { membership in
             correctRows.withUnsafeBufferPointer { correct in

@@ -160,7 +160,7 @@ public enum SweepParser {
     }
 
     private static func parseEstimator(_ reader: NodeReader) throws(SweepFileError) -> EstimatorSpec {
-        let map = try reader.mapping(allowed: ["subsets", "ratio", "masks"])
+        let map = try reader.mapping(allowed: ["subsets", "ratio", "masks", "stop_when"])
         let schemes = MaskScheme.allCases.map(\.rawValue).joined(separator: ", ")
         let masks = try map.optional("masks").map { reader throws(SweepFileError) in
             MaskScheme(rawValue: try reader.string(matching: "one of: \(schemes)") { MaskScheme(rawValue: $0) != nil })!
@@ -179,7 +179,26 @@ public enum SweepParser {
                     "balanced masks need an even number of subsets (runs come in complementary pairs), found \(subsets)")
             }
         }
-        return EstimatorSpec(subsets: subsets, ratio: ratio, masks: masks)
+        let stopWhen = try map.optional("stop_when").map { reader throws(SweepFileError) in try parseStopRule(reader) }
+        return EstimatorSpec(subsets: subsets, ratio: ratio, masks: masks, stopWhen: stopWhen)
+    }
+
+    /// `stop_when: {mem_se_below: 0.05, examples: all | flipped | [indices]}`.
+    private static func parseStopRule(_ reader: NodeReader) throws(SweepFileError) -> StopRule {
+        let map = try reader.mapping(allowed: ["mem_se_below", "examples"])
+        let bound = try map.required("mem_se_below").number(in: 1e-6...1, what: "a standard error in (0, 1], e.g. 0.05")
+        guard let examplesReader = map.optional("examples") else { return StopRule(memSEBelow: bound) }
+        if case .sequence = examplesReader.node {
+            let items = try examplesReader.sequence(what: "a list of training example indices")
+            if items.isEmpty { throw examplesReader.error("at least one training example index") }
+            var indices: [Int] = []
+            for item in items { indices.append(try item.integer(in: 0...Int(Int32.max), what: "a training example index")) }
+            return StopRule(memSEBelow: bound, examples: .indices(indices))
+        }
+        let name = try examplesReader.string(matching: "all, flipped, or a list of training example indices") {
+            ["all", "flipped"].contains($0)
+        }
+        return StopRule(memSEBelow: bound, examples: name == "all" ? .all : .flipped)
     }
 
     /// `outputs: [correctness, margin, …]`: the further outputs, sorted, or nil for correctness only.

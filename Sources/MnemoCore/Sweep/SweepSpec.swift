@@ -199,15 +199,20 @@ public struct EstimatorSpec: Codable, Sendable, Equatable {
     public var subsets: Int
     public var ratio: Double
     public var masks: MaskScheme
+    /// When the coordinator may end a trial early; nil runs every subset. Not part of any run's
+    /// identity: adding or changing it never refuses a stored sweep.
+    public var stopWhen: StopRule?
 
-    public init(subsets: Int, ratio: Double, masks: MaskScheme = .random) {
+    public init(subsets: Int, ratio: Double, masks: MaskScheme = .random, stopWhen: StopRule? = nil) {
         self.subsets = subsets
         self.ratio = ratio
         self.masks = masks
+        self.stopWhen = stopWhen
     }
 
     enum CodingKeys: String, CodingKey {
         case subsets, ratio, masks
+        case stopWhen = "stop_when"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -215,6 +220,7 @@ public struct EstimatorSpec: Codable, Sendable, Equatable {
         subsets = try container.decode(Int.self, forKey: .subsets)
         ratio = try container.decode(Double.self, forKey: .ratio)
         masks = try container.decodeIfPresent(MaskScheme.self, forKey: .masks) ?? .random
+        stopWhen = try container.decodeIfPresent(StopRule.self, forKey: .stopWhen)
     }
 
     /// Random masks are left out of the encoding, so sweeps stored before schemes existed keep their
@@ -224,6 +230,7 @@ public struct EstimatorSpec: Codable, Sendable, Equatable {
         try container.encode(subsets, forKey: .subsets)
         try container.encode(ratio, forKey: .ratio)
         if masks != .random { try container.encode(masks, forKey: .masks) }
+        try container.encodeIfPresent(stopWhen, forKey: .stopWhen)
     }
 }
 

@@ -22,7 +22,8 @@ public enum ComparisonReport {
                 let cell: String = row.metrics[name].map { format($0.mean) + " ± " + format($0.se) } ?? "-"
                 cells.append(cell)
             }
-            cells.append(row.runs < row.runsTotal ? "\(row.runs) of \(row.runsTotal)" : "\(row.runs)")
+            cells.append(
+                row.runs < row.runsTotal ? "\(row.runs) of \(row.runsTotal)\(row.stopped == nil ? "" : " (stopped)")" : "\(row.runs)")
             cells.append(row.runsFit.map(String.init) ?? "-")
             cells.append(row.mislabeledAUC.map { String(format: "%.3f", $0) } ?? "-")
             cells.append(row.secondsPerRun.map { String(format: "%.2f", $0) } ?? "-")

@@ -47,11 +47,14 @@ extension Store {
                             WHERE id = ?
                             """,
                         arguments: [state, crashed.joined(separator: ","), reason, at, taskID])
-                case .cancel(let taskIDs, let at):
+                case .cancel(let taskIDs, let at, let reason):
                     for id in taskIDs {
                         try db.execute(
-                            sql: "UPDATE task SET state = 'cancelled', leaseDeadline = NULL, updatedAt = ? WHERE id = ? AND state IN ('pending', 'leased')",
-                            arguments: [at, id])
+                            sql: """
+                                UPDATE task SET state = 'cancelled', leaseDeadline = NULL, lastError = ?, updatedAt = ?
+                                WHERE id = ? AND state IN ('pending', 'leased')
+                                """,
+                            arguments: [reason, at, id])
                     }
                 case .retry(let taskIDs, let at):
                     for id in taskIDs {

@@ -102,15 +102,41 @@ extension Store {
     ///
     /// - Throws: ``StoreError``.
     public func quarantineReasons(sweepID: String) throws -> [(reason: String, count: Int)] {
-        try read("reading quarantine reasons of sweep \(sweepID)") { db in
+        try reasons(sweepID: sweepID, state: .quarantined)
+    }
+
+    /// Why the sweep's tasks in `state` are there (their last error or cancellation reason; "no reason
+    /// recorded" for an admin's cancel), with how many tasks each, most frequent first.
+    public func reasons(sweepID: String, state: TaskState) throws -> [(reason: String, count: Int)] {
+        try read("reading \(state.rawValue) reasons of sweep \(sweepID)") { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT COALESCE(lastError, 'no reason recorded') AS reason, COUNT(*) AS count FROM task
-                    WHERE sweepID = ? AND state = 'quarantined' GROUP BY reason ORDER BY count DESC, reason
+                    WHERE sweepID = ? AND state = ? GROUP BY reason ORDER BY count DESC, reason
                     """,
-                arguments: [sweepID]
+                arguments: [sweepID, state]
             ).map { (reason: $0["reason"], count: $0["count"]) }
+        }
+    }
+
+    /// The recorded reasons of a sweep's cancelled tasks, per trial (admin cancels record none).
+    ///
+    /// - Throws: ``StoreError``.
+    public func cancellationReasons(sweepID: String) throws -> [Int: [String]] {
+        try read("reading cancellation reasons of sweep \(sweepID)") { db in
+            var reasons: [Int: [String]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT trialIndex, lastError FROM task
+                    WHERE sweepID = ? AND state = 'cancelled' AND lastError IS NOT NULL ORDER BY trialIndex, lastError
+                    """,
+                arguments: [sweepID])
+            {
+                reasons[row["trialIndex"], default: []].append(row["lastError"])
+            }
+            return reasons
         }
     }
 }

@@ -15,8 +15,8 @@ public enum StoreWrite: Sendable, Equatable {
     /// A worker died holding the task: `crashedWorkers` is the new list; the task is pending again or
     /// quarantined with `reason`.
     case crash(taskID: String, state: TaskState, crashedWorkers: [String], reason: String?, at: Date)
-    /// The tasks are cancelled (an admin command).
-    case cancel(taskIDs: [String], at: Date)
+    /// The tasks are cancelled (an admin command, or a stop rule met: `reason` then says which).
+    case cancel(taskIDs: [String], at: Date, reason: String? = nil)
     /// The tasks are pending again with a fresh budget (`mnemo retry`).
     case retry(taskIDs: [String], at: Date)
     /// A worker that was leased something: recorded (or its host, pid and last sight updated).

@@ -192,6 +192,21 @@ import Testing
         #expect(h.counts(trial: 0).pending == 2 && h.counts(trial: 0).cancelled == 0)
     }
 
+    @Test func acceptedResultsSayWhichRunTheyAreAndAStopRuleCancelsWithItsReason() {
+        var h = SchedulerHarness()
+        h.handle(.submit(SchedulerHarness.submission(trials: 2, subsets: 2)))
+        let grants = h.join("w1", capacity: 1)
+        let finished = h.handle(.results(worker: "w1", outcomes: [h.result(grants[0], worker: "w1")]))
+        #expect(finished.contains(.accepted(ResultLocation(taskID: "a-t0-s0", sweep: "a", trial: 0, subset: 0))))
+        let stopped = h.handle(.cancel(sweep: "a", trial: 0, reason: "stopped by estimator.stop_when: test"))
+        let ids = ["a-t0-s1"]
+        #expect(SchedulerHarness.writes(stopped).contains(.cancel(taskIDs: ids, at: h.now, reason: "stopped by estimator.stop_when: test")))
+        #expect(h.counts(trial: 0).cancelled == 1 && h.counts(trial: 1).cancelled == 0)
+        // A forged or stale result is acknowledged but never reported as accepted.
+        let stale = h.handle(.results(worker: "w1", outcomes: [h.result(grants[0], worker: "w1")]))
+        #expect(!stale.contains { if case .accepted = $0 { true } else { false } })
+    }
+
     @Test func higherPriorityFirstThenSubmissionOrder() {
         var h = SchedulerHarness()
         h.handle(.submit(SchedulerHarness.submission("low", subsets: 2, priority: 0)))

@@ -1,0 +1,75 @@
+/// The per-example counts behind the Feldman–Zhang memorization estimates: O(n) memory and O(n) work per
+/// run, so a coordinator can keep them for every trial it watches (a stop rule) without the influence
+/// sums. ``InfluenceAccumulator`` keeps one too.
+public struct MemorizationTally: Sendable, Equatable {
+    /// The number of runs added.
+    public private(set) var runs = 0
+    /// `inCounts[i]`: runs whose subset contained training example i (n_in).
+    public private(set) var inCounts: [Int]
+    /// `inCorrect[i]`: runs that contained training example i and classified it correctly.
+    public private(set) var inCorrect: [Int]
+    /// `correct[i]`: runs that classified training example i correctly, in or out of their subset.
+    public private(set) var correct: [Int]
+
+    /// An empty tally over `count` training examples.
+    public init(count: Int) {
+        inCounts = [Int](repeating: 0, count: count)
+        inCorrect = inCounts
+        correct = inCounts
+    }
+
+    /// Counts one run: which examples it trained on and which it then classified correctly (both of
+    /// this tally's length), and returns its accuracy on its own subset (nil for an empty subset).
+    @discardableResult
+    public mutating func add(membership: BitVector, correct runCorrect: BitVector) -> Double? {
+        precondition(membership.count == inCounts.count && runCorrect.count == inCounts.count, "one bit per example")
+        var subsetSize = 0
+        var subsetCorrect = 0
+        for i in inCounts.indices {
+            let member = membership[i]
+            let right = runCorrect[i]
+            if member {
+                inCounts[i] += 1
+                subsetSize += 1
+            }
+            if right {
+                correct[i] += 1
+                if member {
+                    inCorrect[i] += 1
+                    subsetCorrect += 1
+                }
+            }
+        }
+        runs += 1
+        return subsetSize > 0 ? Double(subsetCorrect) / Double(subsetSize) : nil
+    }
+
+    /// Adds the runs of `other`, over as many examples.
+    public mutating func merge(_ other: MemorizationTally) {
+        precondition(other.inCounts.count == inCounts.count, "tallies over different examples")
+        runs += other.runs
+        for i in inCounts.indices {
+            inCounts[i] += other.inCounts[i]
+            inCorrect[i] += other.inCorrect[i]
+            correct[i] += other.correct[i]
+        }
+    }
+
+    /// `mem[i]` and its standard error for every training example; NaN where i was in every run or in none.
+    public func memorization() -> MemorizationEstimates {
+        var values = [Double]()
+        var errors = [Double]()
+        values.reserveCapacity(inCounts.count)
+        errors.reserveCapacity(inCounts.count)
+        for i in inCounts.indices {
+            let inCount = Double(inCounts[i])
+            let inRight = Double(inCorrect[i])
+            let outCount = Double(runs - inCounts[i])
+            let outRight = Double(correct[i] - inCorrect[i])
+            values.append(FeldmanZhang.estimate(inCorrect: inRight, inCount: inCount, outCorrect: outRight, outCount: outCount))
+            errors.append(
+                FeldmanZhang.standardError(inCorrect: inRight, inCount: inCount, outCorrect: outRight, outCount: outCount))
+        }
+        return MemorizationEstimates(values: values, standardErrors: errors)
+    }
+}
