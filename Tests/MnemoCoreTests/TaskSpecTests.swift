@@ -74,3 +74,22 @@ extension TaskSpecTests {
         }
     }
 }
+
+extension TaskSpecTests {
+    @Test func leaveOneOutRunsOfASeedShareItsTrainingSeedAndLeaveOneExampleOut() throws {
+        let loo = try SweepParser.parse(
+            yaml: SweepParserTests.valid.replacingOccurrences(of: "subsets: 4", with: "kind: loo\n  seeds: 3"), file: "loo.yaml")
+        #expect(loo.estimator.masks == .leaveOneOut && loo.estimator.runs(trainCount: 100) == 303)
+        func spec(_ subset: Int) -> TaskSpec {
+            TaskSpec(sweep: loo, trial: loo.trials[0], subset: subset, datasetHash: "abc", trainCount: 100, engineVersion: "e1")
+        }
+        #expect(spec(0).mask.members.count == 100, "run 0 of a seed trains on every example")
+        #expect(spec(5).mask.members.count == 99 && !spec(5).mask.isMember[4], "run p leaves example p − 1 out")
+        #expect(spec(101 + 5).mask.isMember == spec(5).mask.isMember, "every seed leaves out the same examples")
+        #expect(Set((0...100).map { spec($0).trainingSeed }).count == 1, "one training seed per seed")
+        #expect(spec(0).trainingSeed != spec(101).trainingSeed)
+        #expect(spec(0).forSubset(150) == spec(150))
+        let forms = spec(0).canonicalForms(subsets: 0..<303)
+        #expect(forms[150].json == spec(150).canonicalJSON())
+    }
+}

@@ -161,7 +161,7 @@ public struct SweepPlan: Sendable {
             })
         try store.putArtifact(sweepID: sweepID, name: DatasetSummary.artifactName, data: try JSONEncoder().encode(dataset))
         let now = Date()
-        let subsets = 0..<spec.estimator.subsets
+        let subsets = 0..<spec.estimator.runs(trainCount: dataset.trainLabels.count)
         return try store.insertTasksIfAbsent(
             trials.flatMap { trial -> [TaskRecord] in
                 guard let template = taskSpec(trial: trial.index, subset: 0) else { return [] }
@@ -169,7 +169,7 @@ public struct SweepPlan: Sendable {
                     TaskRecord(
                         id: TaskSpec.taskID(specID: form.id, sweepID: sweepID, sweepName: spec.name), sweepID: sweepID,
                         trialIndex: trial.index, subsetIndex: subset,
-                        seed: TaskSpec.trainingSeed(sweepSeed: spec.seed, subset: subset),
+                        seed: template.trainingSeed(ofSubset: subset),
                         specJSON: String(decoding: form.json, as: UTF8.self), createdAt: now)
                 }
             })

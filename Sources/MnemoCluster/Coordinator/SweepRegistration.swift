@@ -74,6 +74,16 @@ public struct SweepRegistration: Sendable {
                     + "\(resultBytes >> 20) MiB for \(data.train.count) + \(data.test.count) examples of \(classes) classes "
                     + "(drop probability or logits, or study fewer examples)")
         }
+        if spec.estimator.masks == .leaveOneOut {
+            let runs = spec.estimator.runs(trainCount: data.train.count) * max(1, spec.trials.count)
+            guard data.train.count <= Self.leaveOneOutLimit, runs <= SweepParser.maximumRuns else {
+                throw SweepFilePosition.error(
+                    in: sweepFile, path: "estimator.kind",
+                    expected: "leave-one-out trains n + 1 runs per seed and trial: \(data.train.count) training examples make "
+                        + "\(runs) runs; it is meant for at most \(Self.leaveOneOutLimit) examples "
+                        + "(set dataset.train_limit) and \(SweepParser.maximumRuns) runs")
+            }
+        }
         if let rule = spec.estimator.stopWhen {
             switch rule.examples {
             case .flipped where data.flippedIndices.isEmpty:
@@ -104,6 +114,9 @@ public struct SweepRegistration: Sendable {
         }
         return SweepRegistration(spec: spec, dataset: summary, dataWarning: dataWarning)
     }
+
+    /// The most training examples a leave-one-out sweep may study.
+    static let leaveOneOutLimit = 2000
 
     /// Registers the sweep in `store`, whose lock the caller holds.
     ///

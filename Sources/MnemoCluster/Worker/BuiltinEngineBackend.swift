@@ -57,7 +57,8 @@ extension BuiltinEngineBackend {
     /// does not fit (a coordinator of another sweep, a hostile one) fails the task instead of reaching
     /// the engine's preconditions or a command's inputs.
     static func specMismatch(_ spec: TaskSpec, data: PreparedDataset) -> String? {
-        guard spec.trainCount == data.train.count, spec.ratio >= 0.01, spec.ratio <= 0.99, spec.subset >= 0 else {
+        let ratioFits = spec.masks == .leaveOneOut || (0.01...0.99).contains(spec.ratio)
+        guard spec.trainCount == data.train.count, ratioFits, spec.subset >= 0 else {
             return "the lease's spec does not fit this worker's data: train_count \(spec.trainCount) "
                 + "(the data has \(data.train.count)), ratio \(spec.ratio), subset \(spec.subset)"
         }

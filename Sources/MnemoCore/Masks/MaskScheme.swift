@@ -7,4 +7,8 @@ public enum MaskScheme: String, Codable, Sendable, CaseIterable {
     /// and an even number of subsets; masks still depend only on the seed and the run, so a study grows
     /// by whole pairs.
     case balanced
+    /// Exact leave-one-out (`estimator: {kind: loo, seeds: S}`): per seed, n + 1 runs sharing one training
+    /// seed — run 0 of the seed trains on every example, run p on all but example p − 1. Run r belongs to
+    /// seed r / (n + 1). Meant for small validation sets.
+    case leaveOneOut = "leave_one_out"
 }

@@ -30,6 +30,9 @@ public struct SubsetMask: Sendable, Equatable {
             let permutation = rng.permutation(of: count)
             let half = count / 2
             chosen = (subset.isMultiple(of: 2) ? permutation[..<half] : permutation[half...]).sorted()
+        case .leaveOneOut:
+            let left = subset % (count + 1) - 1
+            chosen = (0..<count).filter { $0 != left }
         }
         var isMember = [Bool](repeating: false, count: count)
         for i in chosen { isMember[i] = true }

@@ -160,10 +160,27 @@ public enum SweepParser {
     }
 
     private static func parseEstimator(_ reader: NodeReader) throws(SweepFileError) -> EstimatorSpec {
-        let map = try reader.mapping(allowed: ["subsets", "ratio", "masks", "stop_when"])
-        let schemes = MaskScheme.allCases.map(\.rawValue).joined(separator: ", ")
+        let map = try reader.mapping(allowed: ["kind", "subsets", "ratio", "masks", "stop_when", "seeds"])
+        let kind = try map.optional("kind")?.string(matching: "fz (subsets, the default) or loo (exact leave-one-out)") {
+            ["fz", "loo"].contains($0)
+        } ?? "fz"
+        if kind == "loo" {
+            for key in ["subsets", "ratio", "masks", "stop_when"] where map.optional(key) != nil {
+                throw map.error(
+                    at: key, "leave-one-out trains n + 1 runs per seed: it takes seeds: N (default 8), not \(key)")
+            }
+            let seeds = try map.optional("seeds")?.integer(in: 1...1000, what: "a number of seeds in 1...1000") ?? 8
+            return EstimatorSpec(subsets: seeds, ratio: 1, masks: .leaveOneOut)
+        }
+        if map.optional("seeds") != nil {
+            throw map.error(at: "seeds", "seeds: belongs to kind: loo; subset estimates take subsets: N")
+        }
+        let schemes: [MaskScheme] = [.random, .balanced]
         let masks = try map.optional("masks").map { reader throws(SweepFileError) in
-            MaskScheme(rawValue: try reader.string(matching: "one of: \(schemes)") { MaskScheme(rawValue: $0) != nil })!
+            MaskScheme(
+                rawValue: try reader.string(matching: "one of: \(schemes.map(\.rawValue).joined(separator: ", "))") {
+                    schemes.map(\.rawValue).contains($0)
+                })!
         } ?? .random
         let subsetsReader = try map.required("subsets")
         let subsets = try subsetsReader.integer(in: 2...100_000, what: "an integer in 2...100000")

@@ -193,8 +193,8 @@ public struct TrainingSpec: Codable, Sendable, Equatable {
     ]
 }
 
-/// The Feldman–Zhang estimator section: M subsets per trial, each ⌊ratio·n⌋ examples, drawn by a
-/// ``MaskScheme``.
+/// The estimator section: M subsets per trial, each ⌊ratio·n⌋ examples, drawn by a ``MaskScheme``
+/// (Feldman–Zhang); or, with ``MaskScheme/leaveOneOut``, `subsets` seeds of n + 1 runs each.
 public struct EstimatorSpec: Codable, Sendable, Equatable {
     public var subsets: Int
     public var ratio: Double
@@ -213,6 +213,12 @@ public struct EstimatorSpec: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case subsets, ratio, masks
         case stopWhen = "stop_when"
+    }
+
+    /// The runs of a trial over `trainCount` training examples: ``subsets``, or for leave-one-out
+    /// (where ``subsets`` counts seeds) `subsets · (trainCount + 1)`.
+    public func runs(trainCount: Int) -> Int {
+        masks == .leaveOneOut ? subsets * (trainCount + 1) : subsets
     }
 
     public init(from decoder: any Decoder) throws {

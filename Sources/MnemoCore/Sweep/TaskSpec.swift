@@ -40,7 +40,8 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.sweepSeed = sweep.seed
         self.trialIndex = trial.index
         self.subset = subset
-        self.trainingSeed = Self.trainingSeed(sweepSeed: sweep.seed, subset: subset)
+        self.trainingSeed = Self.trainingSeed(
+            sweepSeed: sweep.seed, subset: Self.seedIndex(subset: subset, masks: sweep.estimator.masks, trainCount: trainCount))
         self.dataset = sweep.dataset
         self.datasetHash = datasetHash
         self.trainCount = trainCount
@@ -54,16 +55,28 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         self.outputs = sweep.outputs
     }
 
-    /// The training seed of subset `subset`: shared by every trial, so runs are paired.
+    /// The training seed of seed index `subset` (see ``seedIndex(subset:masks:trainCount:)``): shared by
+    /// every trial, so runs are paired.
     public static func trainingSeed(sweepSeed: UInt64, subset: Int) -> UInt64 {
         CounterRNG.value(key: sweepSeed, stream: RandomStream.trainingBase, counter: UInt64(subset))
+    }
+
+    /// Which training seed run `subset` uses: its own for subset masks; for leave-one-out the seed
+    /// shared by its n + 1 runs, so they differ only in the example left out.
+    public static func seedIndex(subset: Int, masks: MaskScheme?, trainCount: Int) -> Int {
+        masks == .leaveOneOut ? subset / (trainCount + 1) : subset
+    }
+
+    /// The training seed of this spec's run `subset`.
+    public func trainingSeed(ofSubset subset: Int) -> UInt64 {
+        Self.trainingSeed(sweepSeed: sweepSeed, subset: Self.seedIndex(subset: subset, masks: masks, trainCount: trainCount))
     }
 
     /// This spec for another subset of the same trial (the subset and its training seed change).
     public func forSubset(_ subset: Int) -> TaskSpec {
         var spec = self
         spec.subset = subset
-        spec.trainingSeed = Self.trainingSeed(sweepSeed: sweepSeed, subset: subset)
+        spec.trainingSeed = trainingSeed(ofSubset: subset)
         return spec
     }
 
@@ -88,7 +101,7 @@ public struct TaskSpec: Codable, Sendable, Equatable {
         let tail = pieces.count == 2 ? pieces[1].components(separatedBy: "\"trainingSeed\":\(seedSentinel)") : []
         guard tail.count == 2 else { return subsets.map { forSubset($0).canonicalJSONAndID() } }
         return subsets.map { subset in
-            let seed = Self.trainingSeed(sweepSeed: sweepSeed, subset: subset)
+            let seed = trainingSeed(ofSubset: subset)
             let json = Data(
                 (pieces[0] + "\"subset\":\(subset)" + tail[0] + "\"trainingSeed\":\(seed)" + tail[1]).utf8)
             return (json, Hex.sha256(json))

@@ -6,7 +6,7 @@ import MnemoLinalg
 import MnemoStore
 
 /// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `influencers.csv`,
-/// `entropy.csv`, `summary.json`, for generated data `ground_truth.npz`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
+/// `entropy.csv`, `summary.json`, for generated data `ground_truth.npz`, for leave-one-out sweeps `loo.csv`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
 /// run: `trainset_mask`, `trainset_correctness`, `testset_correctness`).
 ///
 /// Every file but `summary.json` depends only on the sweep's spec and its stored results (not on the
@@ -54,10 +54,16 @@ public struct Exporter {
         try writeEstimates(to: files[4])
         try writeRuns(to: files[5])
         try write(influencersCSV(count: sizes.influencers), to: files[6])
-        guard let truth = dataset.groundTruth else { return files }
-        let groundTruth = directory.appendingPathComponent("ground_truth.npz")
-        try writeGroundTruth(truth, to: groundTruth)
-        return files + [groundTruth]
+        var further: [URL] = []
+        if let truth = dataset.groundTruth {
+            further.append(directory.appendingPathComponent("ground_truth.npz"))
+            try writeGroundTruth(truth, to: further.last!)
+        }
+        if scores.analysis.sweep.estimator.masks == .leaveOneOut {
+            further.append(directory.appendingPathComponent("loo.csv"))
+            try write(try leaveOneOutCSV(), to: further.last!)
+        }
+        return files + further
     }
 
     private func write(_ text: String, to url: URL) throws {
@@ -87,6 +93,22 @@ public struct Exporter {
             text += "\(Self.number(pair.influence)),\(Self.number(pair.standardError)),\(significant ? 1 : 0),"
             text += "\(dataset.trainSourceIndices[pair.train]),\(dataset.testSourceIndices[pair.test]),"
             text += "\(Self.number(p)),\(Self.number(scores.significance.qValue(pValue: p)))\n"
+        }
+        return text
+    }
+
+    /// `loo.csv`, for a leave-one-out sweep: per training example the exact leave-one-out effects on its
+    /// correctness and (with margin outputs) its margin, mean over seeds with SE.
+    func leaveOneOutCSV() throws -> String {
+        let analysis = scores.analysis
+        let estimates = try LeaveOneOutEstimates.load(
+            store: store, sweepName: analysis.trial.sweepID, trialIndex: analysis.trial.trialIndex)
+        var text = "index,label,mem_loo,mem_loo_se,margin_loo,margin_loo_se,seeds,source_index\n"
+        for i in estimates.correctness.indices {
+            let margin = estimates.margin?[i]
+            text += "\(i),\(dataset.trainLabels[i]),\(Self.number(estimates.correctness[i].mean)),"
+            text += "\(Self.number(estimates.correctness[i].standardError)),\(Self.number(margin?.mean ?? .nan)),"
+            text += "\(Self.number(margin?.standardError ?? .nan)),\(estimates.correctness[i].count),\(dataset.trainSourceIndices[i])\n"
         }
         return text
     }
