@@ -19,7 +19,7 @@ struct ExportTests {
         """
 
     static let exportFiles = [
-        "entropy.csv", "fz_estimates.npz", "ground_truth.npz", "influence_top.csv", "influencers.csv", "memorization.csv",
+        "convergence.csv", "entropy.csv", "fz_estimates.npz", "ground_truth.npz", "influence_top.csv", "influencers.csv", "memorization.csv",
         "runs.npz", "summary.json",
     ]
 
@@ -119,7 +119,7 @@ struct ExportTests {
         let files = try #require(FileManager.default.subpaths(atPath: dir.path("one"))).sorted()
         #expect(files == (try FileManager.default.subpaths(atPath: dir.path("two")))?.sorted())
         let compared = files.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".npz") }
-        #expect(compared.count == 1 + 4 * 7, "\(files)")
+        #expect(compared.count == 1 + 4 * 8, "\(files)")
         for file in compared {
             let one = try Data(contentsOf: URL(fileURLWithPath: dir.path("one/\(file)")))
             let two = try Data(contentsOf: URL(fileURLWithPath: dir.path("two/\(file)")))

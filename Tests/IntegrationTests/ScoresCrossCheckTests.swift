@@ -136,6 +136,22 @@ struct ScoresCrossCheckTests {
         assert (column(entropies, "thresholded_bucket") == thr_buckets).all(), "thresholded buckets differ"
         assert len(set(thr_buckets)) >= 3, f"too few thresholded buckets to test: {sorted(set(thr_buckets))}"
 
+        # Convergence: the first k runs in subset order, at the checkpoints the export lists.
+        previous = None
+        for row in table(f"{out}/trial-0/convergence.csv"):
+            k = int(row["runs"])
+            kin = (m[:k] * mc[:k]).sum(0); nin = m[:k].sum(0); kout = ((1 - m[:k]) * mc[:k]).sum(0); nout = k - nin
+            known = (nin > 0) & (nout > 0)
+            se = np.where(known, smoothed_se(kin, nin, kout, nout), np.nan)
+            value = np.where(known, kin / nin - kout / nout, np.nan)
+            same(f"convergence mean SE at {k}", [float(row["mean_mem_se"])], [np.nanmean(se)])
+            assert int(row["undefined"]) == int((~known).sum()), f"convergence undefined at {k}"
+            significant = value > 2 * se
+            assert int(row["significant"]) == int(significant.sum()), f"convergence significant at {k}"
+            assert int(row["changed"]) == (0 if previous is None else int((previous != significant).sum())), f"changed at {k}"
+            previous = significant
+        assert int(row["runs"]) == R
+
         # Paired differences, trial 1 − trial 0, over the shared runs.
         s1, m1, mc1, c1 = runs(1)
         shared = np.intersect1d(s0, s1)

@@ -6,7 +6,7 @@ import MnemoLinalg
 import MnemoStore
 
 /// Writes a trial's scores to files: `memorization.csv`, `influence_top.csv`, `influencers.csv`,
-/// `entropy.csv`, `summary.json`, for generated data `ground_truth.npz`, for leave-one-out sweeps `loo.csv`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
+/// `entropy.csv`, `summary.json`, `convergence.csv`, for generated data `ground_truth.npz`, for leave-one-out sweeps `loo.csv`, `fz_estimates.npz` (the Feldman–Zhang release layout) and `runs.npz` (one row per
 /// run: `trainset_mask`, `trainset_correctness`, `testset_correctness`).
 ///
 /// Every file but `summary.json` depends only on the sweep's spec and its stored results (not on the
@@ -59,6 +59,8 @@ public struct Exporter {
             further.append(directory.appendingPathComponent("ground_truth.npz"))
             try writeGroundTruth(truth, to: further.last!)
         }
+        further.append(directory.appendingPathComponent("convergence.csv"))
+        try write(try convergenceCSV(), to: further.last!)
         if scores.analysis.sweep.estimator.masks == .leaveOneOut {
             further.append(directory.appendingPathComponent("loo.csv"))
             try write(try leaveOneOutCSV(), to: further.last!)
@@ -93,6 +95,18 @@ public struct Exporter {
             text += "\(Self.number(pair.influence)),\(Self.number(pair.standardError)),\(significant ? 1 : 0),"
             text += "\(dataset.trainSourceIndices[pair.train]),\(dataset.testSourceIndices[pair.test]),"
             text += "\(Self.number(p)),\(Self.number(scores.significance.qValue(pValue: p)))\n"
+        }
+        return text
+    }
+
+    /// `convergence.csv`: the memorization estimates at up to eight checkpoints over the runs
+    /// (``TrialConvergence``).
+    func convergenceCSV() throws -> String {
+        let convergence = try TrialConvergence.load(
+            store: store, sweepName: scores.analysis.trial.sweepID, trialIndex: scores.analysis.trial.trialIndex)
+        var text = "runs,mean_mem_se,undefined,significant,changed\n"
+        for point in convergence.checkpoints {
+            text += "\(point.runs),\(Self.number(point.meanMemSE)),\(point.undefined),\(point.significant),\(point.changed)\n"
         }
         return text
     }

@@ -46,6 +46,16 @@ public enum ScoresReport {
                     String(format: "%.2g", scores.qValue(pair)),
                 ]
             }))
+        let convergence = try TrialConvergence.load(store: store, sweepName: summary.sweepID, trialIndex: trialIndex)
+        lines += ["", "convergence (mem over the first runs, in subset order; significant: mem > 2·SE):"]
+        lines.append(Table.render(
+            header: ["runs", "mean SE", "undefined", "significant", "changed"],
+            rows: convergence.checkpoints.map { point in
+                [
+                    "\(point.runs)", point.meanMemSE.isNaN ? "—" : String(format: "%.3f", point.meanMemSE),
+                    "\(point.undefined)", "\(point.significant)", "\(point.changed)",
+                ]
+            }))
         lines += ["", "influence-entropy buckets (1 = most memorization-dependent … 5 = no influence):"]
         lines.append(Table.render(
             header: ["bucket", "count", "test acc"],
