@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MnemoCluster
 import MnemoStore
 import MnemoWire
@@ -16,6 +17,68 @@ struct AdminDatabase: ParsableArguments {
     }
 }
 
+/// An admin's CURVE keys, for a coordinator's TCP admin endpoint (`--admin-bind`).
+struct AdminKeyOptions: ParsableArguments {
+    @Option(help: "With a tcp:// coordinator: your admin secret key file (its public key must be in the coordinator's --allow-admin).")
+    var key: String?
+
+    @Option(help: "With a tcp:// coordinator: the coordinator's public key file.")
+    var serverKey: String?
+
+    /// Checks the keys against the target: required for a `tcp://` endpoint, refused otherwise.
+    func validate(target: String) throws {
+        if target.hasPrefix("tcp://") {
+            guard key != nil, serverKey != nil else {
+                throw ValidationError(
+                    "a coordinator's TCP admin endpoint (\(target)) takes CURVE: give --key (your admin secret key) and "
+                        + "--server-key (the coordinator's public key)")
+            }
+        } else if key != nil || serverKey != nil {
+            throw ValidationError("--key and --server-key are for a coordinator's tcp:// admin endpoint, not a database file")
+        }
+    }
+
+    /// Carries out `request` on `target`: a coordinator's TCP admin endpoint, or a database (its running
+    /// coordinator, else the file itself).
+    func perform(_ request: AdminRequest, target: String, logger: Logger) throws -> String {
+        guard target.hasPrefix("tcp://") else {
+            return try AdminCommand.perform(request, databasePath: target, logger: logger)
+        }
+        return try remoteReply(request, endpoint: target).message
+    }
+
+    /// The reply of the coordinator's TCP admin endpoint `endpoint` to `request`.
+    ///
+    /// - Throws: ``AdminError`` when it refuses the key, does not answer, or cannot do what is asked.
+    func remoteReply(_ request: AdminRequest, endpoint: String) throws -> AdminReply {
+        let credentials = AdminClient.Credentials(
+            keyPair: try CurveKeyFiles.loadSecret(key ?? ""), serverKey: try CurveKeyFiles.loadPublic(serverKey ?? ""))
+        let timeout: Duration = request.command == .submit ? .seconds(600) : .seconds(15)
+        let reply = try AdminClient.send(request, endpoint: endpoint, credentials: credentials, timeout: timeout)
+        guard reply.ok else { throw AdminError(message: reply.message) }
+        return reply
+    }
+}
+
+/// The target of `cancel`, `retry` and `drain`: a database, or a coordinator's TCP admin endpoint.
+struct AdminTarget: ParsableArguments {
+    @Argument(help: "The sweep database (its running coordinator is reached through the socket beside it), or a coordinator's TCP admin endpoint tcp://HOST:PORT (with --key and --server-key).")
+    var database: String
+
+    @OptionGroup var keys: AdminKeyOptions
+
+    func validate() throws {
+        try keys.validate(target: database)
+        guard database.hasPrefix("tcp://") || FileManager.default.fileExists(atPath: database) else {
+            throw ValidationError("no Mnemo database at \(database)")
+        }
+    }
+
+    func perform(_ request: AdminRequest, logger: Logger) throws -> String {
+        try keys.perform(request, target: database, logger: logger)
+    }
+}
+
 extension Mnemo {
     struct SubmitCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,8 +92,10 @@ extension Mnemo {
         @Argument(help: "The sweep file (YAML).")
         var sweepFile: String
 
-        @Option(help: "The database (default: beside the sweep file, named after it).")
+        @Option(help: "The database (default: beside the sweep file, named after it), or a coordinator's TCP admin endpoint tcp://HOST:PORT (with --key and --server-key; the sweep file path is then read on the coordinator's host).")
         var db: String?
+
+        @OptionGroup var keys: AdminKeyOptions
 
         @Option(help: "Higher first: the coordinator leases the highest-priority sweep's tasks first (default: 0 for a new sweep, unchanged for a stored one).")
         var priority: Int?
@@ -44,14 +109,15 @@ extension Mnemo {
             if let priority, !(-1_000_000...1_000_000).contains(priority) {
                 throw ValidationError("--priority must be in -1000000...1000000, got \(priority)")
             }
+            try keys.validate(target: db ?? "")
         }
 
         func run() throws {
-            let path = db ?? SweepSession.defaultDatabasePath(for: sweepFile)
-            let request = AdminRequest(
-                command: .submit, sweepFile: URL(fileURLWithPath: sweepFile).standardizedFileURL.path, priority: priority,
-                newSweep: newSweep)
-            print(try AdminCommand.perform(request, databasePath: path, logger: logging.makeLogger("mnemo.submit")))
+            let target = db ?? SweepSession.defaultDatabasePath(for: sweepFile)
+            // A remote coordinator reads the path on its own host: it is sent as given (absolute or not).
+            let path = target.hasPrefix("tcp://") ? sweepFile : URL(fileURLWithPath: sweepFile).standardizedFileURL.path
+            let request = AdminRequest(command: .submit, sweepFile: path, priority: priority, newSweep: newSweep)
+            print(try keys.perform(request, target: target, logger: logging.makeLogger("mnemo.submit")))
         }
     }
 
@@ -61,7 +127,7 @@ extension Mnemo {
             abstract: "Cancel a sweep's (or one trial's) unfinished tasks; running ones are stopped.",
             discussion: "Example:\n  mnemo cancel lab.sqlite grid --trial 3")
 
-        @OptionGroup var database: AdminDatabase
+        @OptionGroup var database: AdminTarget
 
         @Argument(help: "The sweep (id or name).")
         var sweep: String
@@ -73,7 +139,7 @@ extension Mnemo {
 
         func run() throws {
             let request = AdminRequest(command: .cancel, sweep: sweep, trial: trial)
-            print(try AdminCommand.perform(request, databasePath: database.database, logger: logging.makeLogger("mnemo.cancel")))
+            print(try database.perform(request, logger: logging.makeLogger("mnemo.cancel")))
         }
     }
 
@@ -83,7 +149,7 @@ extension Mnemo {
             abstract: "Make quarantined and cancelled tasks pending again with a fresh budget.",
             discussion: "Example (after rescaling the data):\n  mnemo retry lab.sqlite --sweep grid --reason diverged")
 
-        @OptionGroup var database: AdminDatabase
+        @OptionGroup var database: AdminTarget
 
         @Option(help: "Only this sweep (id or name).")
         var sweep: String?
@@ -98,7 +164,7 @@ extension Mnemo {
 
         func run() throws {
             let request = AdminRequest(command: .retry, sweep: sweep, trial: trial, reason: reason)
-            print(try AdminCommand.perform(request, databasePath: database.database, logger: logging.makeLogger("mnemo.retry")))
+            print(try database.perform(request, logger: logging.makeLogger("mnemo.retry")))
         }
     }
 
@@ -108,7 +174,7 @@ extension Mnemo {
             abstract: "Tell a worker to finish what it runs, take nothing more, and exit 0.",
             discussion: "Example:\n  mnemo drain lab.sqlite node7-4121")
 
-        @OptionGroup var database: AdminDatabase
+        @OptionGroup var database: AdminTarget
 
         @Argument(help: "The worker id (see `mnemo status`).")
         var worker: String
@@ -117,7 +183,7 @@ extension Mnemo {
 
         func run() throws {
             let request = AdminRequest(command: .drain, worker: worker)
-            print(try AdminCommand.perform(request, databasePath: database.database, logger: logging.makeLogger("mnemo.drain")))
+            print(try database.perform(request, logger: logging.makeLogger("mnemo.drain")))
         }
     }
 

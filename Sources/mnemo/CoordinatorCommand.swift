@@ -17,7 +17,7 @@ extension Mnemo {
                 Serves the sweep file (if given) and every unfinished sweep of the database, by priority.
                 Workers join and leave at any time with `mnemo worker --connect tcp://HOST:PORT`; admin
                 commands (`submit`, `cancel`, `drain`, `retry`, `status`) reach it through a socket beside
-                the database. It binds loopback unless told otherwise; binding an address other machines
+                the database, and from other machines through --admin-bind (CURVE, admin keys only). It binds loopback unless told otherwise; binding an address other machines
                 can reach needs CURVE (--key and --allow; `mnemo keys generate` makes the keys) or an
                 explicit --insecure. Exit status: 0 when every task is done, 3 when some were quarantined,
                 130 when interrupted; with --serve it keeps running for sweeps submitted later. Example:
@@ -38,6 +38,12 @@ extension Mnemo {
 
         @Flag(help: "Bind an address other machines can reach without CURVE: anyone who reaches it can take tasks and send results.")
         var insecure = false
+
+        @Option(help: "Also take admin commands (status, submit, cancel, drain, retry) on this TCP endpoint, e.g. tcp://*:5556: CURVE, admin keys (--allow-admin) only.")
+        var adminBind: Endpoint?
+
+        @Option(help: "Admins' CURVE public keys, for --admin-bind: a .pub file, a file of keys one per line, or a folder of .pub files (read again on SIGHUP).")
+        var allowAdmin: String?
 
         @Option(help: "Serve Prometheus metrics on http://HOST:PORT/metrics (off by default), e.g. 127.0.0.1:9464.")
         var metrics: String?
@@ -66,6 +72,16 @@ extension Mnemo {
             guard (key == nil) == (allow == nil) else {
                 throw ValidationError("--key and --allow go together: the coordinator's secret key and the workers' public keys")
             }
+            if let adminBind {
+                guard adminBind.description.hasPrefix("tcp://"), key != nil, allowAdmin != nil else {
+                    throw ValidationError(
+                        "--admin-bind takes a tcp:// endpoint and needs CURVE: --key (the coordinator's secret key), --allow "
+                            + "(workers' public keys) and --allow-admin (admins' public keys); local admin commands need none of "
+                            + "it (they use the socket beside the database)")
+                }
+            } else if allowAdmin != nil {
+                throw ValidationError("--allow-admin lists the keys of --admin-bind: give both, or neither")
+            }
             if key == nil, !insecure, let open = bind.first(where: { !$0.isLocal }) {
                 throw ValidationError(
                     "binding \(open) without CURVE would let anyone who reaches it take tasks and send results: give --key "
@@ -80,7 +96,8 @@ extension Mnemo {
             let curve = try key.map { keyPath in
                 CurveServerSettings(
                     keyPair: try CurveKeyFiles.loadSecret(keyPath), allowedWorkers: try CurveKeyFiles.loadAllowlist(allow ?? ""),
-                    allowlistPath: allow)
+                    allowlistPath: allow, allowedAdmins: try allowAdmin.map(CurveKeyFiles.loadAllowlist) ?? [],
+                    adminAllowlistPath: allowAdmin)
             }
             let session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
             let opened = try session == nil ? SweepSession.openDatabase(db ?? "") : nil
@@ -90,6 +107,7 @@ extension Mnemo {
             configured.serveForever = serve
             configured.keepLeasesOnStop = true
             configured.curve = curve
+            configured.remoteAdminEndpoint = adminBind?.description
             let options = configured
             let showProgress = !noProgress
             // SIGHUP reads the allowlist again.
@@ -102,6 +120,9 @@ extension Mnemo {
                 try coordinator.serveUnfinishedSweeps()
                 let sweeps = coordinator.givenSweeps
                 logger.info("serving sweep '\(sweeps.joined(separator: "', '"))' on \(coordinator.boundEndpoint)")
+                if let remote = options.remoteAdminEndpoint {
+                    logger.info("admin commands from admin keys on \(remote)")
+                }
                 for sweep in sweeps {
                     let progress = try store.progress(sweepID: sweep)
                     logger.info(

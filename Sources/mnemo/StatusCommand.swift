@@ -24,7 +24,14 @@ extension Mnemo {
         @Flag(help: "List every failed or quarantined task with its reason.")
         var failures = false
 
+        @OptionGroup var keys: AdminKeyOptions
+
+        func validate() throws {
+            try keys.validate(target: database.database)
+        }
+
         func run() throws {
+            if database.database.hasPrefix("tcp://") { return try runRemote() }
             let reply = try AdminClient.send(AdminRequest(command: .status), databasePath: database.database)
             let store = try database.openStore()
             if json {
@@ -46,6 +53,27 @@ extension Mnemo {
                 print("\nno coordinator serves this database")
                 return
             }
+            printLive(document)
+        }
+
+        /// Asks a coordinator's TCP admin endpoint; prints what it says (no database here to read).
+        private func runRemote() throws {
+            let reply = try keys.remoteReply(AdminRequest(command: .status), endpoint: database.database)
+            guard let live = reply.statusDocument else { throw AdminError(message: "the coordinator sent no status") }
+            if json { return print(live) }
+            let document = try JSONDecoder().decode(StatusDocument.self, from: Data(live.utf8))
+            print(
+                Table.render(
+                    header: ["sweep", "name", "done", "pending", "leased", "quarantined", "cancelled", "total"],
+                    rows: document.sweeps.map { sweep in
+                        let tasks = sweep.tasks
+                        return [sweep.id, sweep.name] + [tasks.done, tasks.pending, tasks.leased, tasks.quarantined, tasks.cancelled, tasks.total].map(String.init)
+                    }))
+            printLive(document)
+        }
+
+        /// The coordinator, its exclusions and its workers.
+        private func printLive(_ document: StatusDocument) {
             print("\ncoordinator: host \(document.coordinator.host ?? "?"), pid \(document.coordinator.pid ?? 0)")
             for sweep in document.sweeps {
                 for exclusion in sweep.exclusions ?? [] {

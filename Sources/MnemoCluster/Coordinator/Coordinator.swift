@@ -20,6 +20,8 @@ public final class Coordinator {
     private let socket: ZMQSocket
     /// The admin endpoint's socket (CLI commands), polled with the worker socket.
     private let adminSocket: ZMQSocket?
+    /// The TCP admin socket (`--admin-bind`), CURVE with admin keys only.
+    private let remoteAdminSocket: ZMQSocket?
     /// With CURVE, the context's ZAP handler (polled with the sockets) and, for each worker id, the
     /// public key that first used it: a message under that id from another key is refused.
     private let zap: ZAPHandler?
@@ -30,6 +32,8 @@ public final class Coordinator {
     private var refusalLog = LogBudget(limit: 20)
     /// The workers' public keys let in now (the allowlist, read again on SIGHUP).
     private var allowedWorkers: Set<String>
+    /// The admins' public keys let in on the TCP admin socket now (read again on SIGHUP).
+    private var allowedAdmins: Set<String>
     /// SIGHUP requests to read the allowlist again; set by the command that runs the coordinator.
     public var hangup: HangupSignal?
     let logger: Logger
@@ -72,6 +76,7 @@ public final class Coordinator {
         schedulerOptions.noEligibleWorkerTimeout = options.noEligibleWorkerTimeout
         scheduler = Scheduler(options: schedulerOptions)
         allowedWorkers = options.curve?.allowedWorkers ?? []
+        allowedAdmins = options.curve?.allowedAdmins ?? []
         pipeline = try CommitPipeline(store: store, context: context)
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
@@ -86,7 +91,7 @@ public final class Coordinator {
         if let curve = options.curve {
             try socket.set(.curveServer(true))
             try socket.set(.curveSecretKey(curve.keyPair.secretKey))
-            try socket.set(.zapDomain("mnemo"))
+            try socket.set(.zapDomain(ZAPHandler.workerDomain))
             zap = try ZAPHandler(context: context)
             monitor = try ZMQMonitor(watching: socket, context: context)
         } else {
@@ -108,6 +113,21 @@ public final class Coordinator {
             adminSocket = admin
         } else {
             adminSocket = nil
+        }
+        if let endpoint = options.remoteAdminEndpoint {
+            guard let curve = options.curve else {
+                throw AdminError(message: "a TCP admin endpoint needs CURVE: give the coordinator --key and --allow-admin")
+            }
+            let remote = try ZMQSocket(context: context, kind: .router)
+            try remote.set(.linger(.zero))
+            try remote.set(.maxMessageSize(FrameLimits.default.maxHeaderBytes))
+            try remote.set(.curveServer(true))
+            try remote.set(.curveSecretKey(curve.keyPair.secretKey))
+            try remote.set(.zapDomain(ZAPHandler.adminDomain))
+            try remote.bind(endpoint)
+            remoteAdminSocket = remote
+        } else {
+            remoteAdminSocket = nil
         }
     }
 
@@ -193,12 +213,12 @@ public final class Coordinator {
     {
         try bindIfNeeded()
         var nextTick = Date()
-        let optional = [adminSocket, zap?.socket, monitor?.socket]
+        let optional = [adminSocket, zap?.socket, monitor?.socket, remoteAdminSocket]
         let polled = [socket, pipeline.wakeSocket] + optional.compactMap { $0 }
         func index(_ slot: Int) -> Int? {
             optional[slot] == nil ? nil : 2 + optional[..<slot].compactMap { $0 }.count
         }
-        let (adminIndex, zapIndex, monitorIndex) = (index(0), index(1), index(2))
+        let (adminIndex, zapIndex, monitorIndex, remoteAdminIndex) = (index(0), index(1), index(2), index(3))
         let poller = ZMQPoller(polled)
         while !stop.isRaised {
             let wait = max(0, min(0.1, nextTick.timeIntervalSinceNow))
@@ -223,12 +243,13 @@ public final class Coordinator {
                     logRefusal("a connection failed its handshake: \(failure)")
                 }
             }
-            if let adminIndex, ready.contains(adminIndex), let adminSocket {
+            for (slot, admin) in [(adminIndex, adminSocket), (remoteAdminIndex, remoteAdminSocket)] {
+                guard let slot, ready.contains(slot), let admin else { continue }
                 // Admin commands act on the scheduler's state as of the messages above: commit those first.
                 try perform(effects)
                 effects = []
-                while let frames = try adminSocket.receive(timeout: .zero) {
-                    try answerAdmin(frames, on: adminSocket)
+                while let frames = try admin.receive(timeout: .zero) {
+                    try answerAdmin(frames, on: admin)
                 }
             }
             let now = Date()
@@ -412,22 +433,34 @@ public final class Coordinator {
     /// key it no longer holds are turned away at their next message. A list that cannot be read
     /// leaves the current one in force.
     private func reloadAllowlist() {
-        guard let path = options.curve?.allowlistPath else { return }
+        if let path = options.curve?.allowlistPath, let keys = reload(path, what: "allowlist", current: allowedWorkers) {
+            allowedWorkers = keys
+        }
+        if let path = options.curve?.adminAllowlistPath, let keys = reload(path, what: "admin allowlist", current: allowedAdmins) {
+            allowedAdmins = keys
+        }
+    }
+
+    /// The keys of the list at `path`, or nil (logged) when it cannot be read.
+    private func reload(_ path: String, what: String, current: Set<String>) -> Set<String>? {
         do {
             let keys = try CurveKeyFiles.loadAllowlist(path)
             logger.info(
-                "reloaded the allowlist \(path): \(keys.count) keys (\(keys.subtracting(allowedWorkers).count) added, \(allowedWorkers.subtracting(keys).count) removed)")
-            allowedWorkers = keys
+                "reloaded the \(what) \(path): \(keys.count) keys (\(keys.subtracting(current).count) added, \(current.subtracting(keys).count) removed)")
+            return keys
         } catch {
-            logger.error("kept the previous allowlist: \(error)")
+            logger.error("kept the previous \(what): \(error)")
+            return nil
         }
     }
 
     /// Answers the ZAP handler's pending requests against the allowlist, logging refusals.
     private func answerAuthentication(_ zap: ZAPHandler) {
-        let allowed = allowedWorkers
+        let (workers, admins) = (allowedWorkers, allowedAdmins)
         do {
-            for decision in try zap.answerPending(allows: { allowed.contains($0) }) where !decision.accepted {
+            for decision in try zap.answerPending(allows: { domain, key in
+                domain == ZAPHandler.adminDomain ? admins.contains(key) : workers.contains(key)
+            }) where !decision.accepted {
                 metrics.refusedConnections.increment()
                 logRefusal("refused a connection from \(decision.address): \(decision.reason)\(decision.publicKey.map { " (\($0))" } ?? "")")
             }

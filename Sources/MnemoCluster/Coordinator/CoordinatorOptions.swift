@@ -22,6 +22,9 @@ public struct CoordinatorOptions: Sendable {
     public var noEligibleWorkerTimeout: Duration = .seconds(30)
     /// Where to listen for admin commands (see ``AdminEndpoint``), or nil for none.
     public var adminEndpoint: String?
+    /// A TCP endpoint for admin commands from other machines (`--admin-bind`): CURVE with the keys of
+    /// ``CurveServerSettings/allowedAdmins`` only; nil for none.
+    public var remoteAdminEndpoint: String?
     /// On SIGTERM/SIGINT, leave the workers running with their leases (a cluster coordinator: the
     /// next one restores them) rather than telling them to leave and requeueing (local mode, whose
     /// workers stop with it).
@@ -48,10 +51,20 @@ public struct CurveServerSettings: Sendable {
     public var allowedWorkers: Set<String>
     /// Where the allowlist was read from: read again on SIGHUP.
     public var allowlistPath: String?
+    /// Admins' public keys (`--allow-admin`), Z85: the only keys the TCP admin socket lets in. A worker
+    /// key is not an admin key unless it is listed here too.
+    public var allowedAdmins: Set<String>
+    /// Where the admin allowlist was read from: read again on SIGHUP.
+    public var adminAllowlistPath: String?
 
-    public init(keyPair: CurveKeyPair, allowedWorkers: Set<String>, allowlistPath: String? = nil) {
+    public init(
+        keyPair: CurveKeyPair, allowedWorkers: Set<String>, allowlistPath: String? = nil, allowedAdmins: Set<String> = [],
+        adminAllowlistPath: String? = nil
+    ) {
         self.keyPair = keyPair
         self.allowedWorkers = allowedWorkers
         self.allowlistPath = allowlistPath
+        self.allowedAdmins = allowedAdmins
+        self.adminAllowlistPath = adminAllowlistPath
     }
 }
