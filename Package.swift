@@ -78,6 +78,10 @@ let package = Package(
         .executableTarget(
             name: "mnemo-bench", dependencies: ["MnemoLearn", "MnemoLinalg", "MnemoCore"],
             path: "Benchmarks/Sources/mnemo-bench"),
+        .executableTarget(
+            name: "mnemo-aggregate-bench",
+            dependencies: ["MnemoAnalysis", "MnemoCore", "MnemoLearn", "MnemoLinalg", "MnemoStore"],
+            path: "Benchmarks/Sources/mnemo-aggregate-bench"),
 
         .target(name: "MnemoTestSupport", dependencies: ["MnemoCore"], path: "Tests/MnemoTestSupport"),
         .testTarget(name: "MnemoLinalgTests", dependencies: ["MnemoLinalg"]),

@@ -57,7 +57,7 @@ public struct TrialConvergence: Codable, Sendable {
         var previous: [Bool]?
         try store.forEachResult(sweepID: stored.record.id, trialIndex: trialIndex) { row in
             tally.add(
-                membership: BitVector(stored.sweep.mask(subset: row.subsetIndex, count: n).isMember),
+                membership: stored.sweep.membership(subset: row.subsetIndex, count: n),
                 correct: try BitVector(data: row.trainBits, count: n))
             guard counts.contains(tally.runs) else { return }
             let estimates = tally.memorization()

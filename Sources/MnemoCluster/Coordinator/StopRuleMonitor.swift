@@ -29,7 +29,7 @@ struct StopRuleMonitor {
             var tally = MemorizationTally(count: n)
             try store.forEachResult(sweepID: plan.sweepID, trialIndex: trial.trialIndex) { row in
                 tally.add(
-                    membership: BitVector(plan.spec.mask(subset: row.subsetIndex, count: n).isMember),
+                    membership: plan.spec.membership(subset: row.subsetIndex, count: n),
                     correct: try BitVector(data: row.trainBits, count: n))
             }
             if rule.isMet(by: tally.memorization(), flipped: plan.dataset.flippedIndices) {
@@ -50,7 +50,7 @@ struct StopRuleMonitor {
         guard let watched = sweeps[location.sweep], var tally = watched.tallies[location.trial] else { return nil }
         let n = watched.plan.dataset.trainLabels.count
         guard let correct = try? BitVector(data: trainBits, count: n) else { return nil }
-        tally.add(membership: BitVector(watched.plan.spec.mask(subset: location.subset, count: n).isMember), correct: correct)
+        tally.add(membership: watched.plan.spec.membership(subset: location.subset, count: n), correct: correct)
         guard watched.rule.isMet(by: tally.memorization(), flipped: watched.plan.dataset.flippedIndices) else {
             sweeps[location.sweep]?.tallies[location.trial] = tally
             return nil

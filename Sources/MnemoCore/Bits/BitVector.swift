@@ -86,6 +86,56 @@ public struct BitVector: Sendable, Hashable, RandomAccessCollection, CustomStrin
         }
     }
 
+    /// Writes `target[k]` = bit `indices[k]` (0 or 1) for every k: how 0/1 rows for a GEMM are unpacked
+    /// from a subset of the bits (branch-free: random bits would defeat a branch predictor).
+    ///
+    /// - Precondition: every index lies in `0..<count`.
+    public func unpack(at indices: [Int], into target: UnsafeMutablePointer<Float>) {
+        bytes.withUnsafeBufferPointer { packed in
+            indices.withUnsafeBufferPointer { positions in
+                for k in 0..<positions.count {
+                    let index = positions[k]
+                    target[k] = Float((packed[index >> 3] >> UInt8(index & 7)) & 1)
+                }
+            }
+        }
+    }
+
+    /// Adds bit i (0 or 1) to `counts[i]` for every i < `count`: per-example counting over runs, eight
+    /// bits at a time.
+    public func addBits(into counts: UnsafeMutablePointer<Int>) {
+        Self.addBits(of: bytes, count: count, into: counts)
+    }
+
+    /// The bitwise AND of two vectors of the same length.
+    public static func & (left: BitVector, right: BitVector) -> BitVector {
+        precondition(left.count == right.count, "AND of bit vectors of lengths \(left.count) and \(right.count)")
+        var result = left
+        for i in result.bytes.indices { result.bytes[i] &= right.bytes[i] }
+        return result
+    }
+
+    /// The eight 0/1 lanes of every byte value, bit 0 first.
+    private static let lanes: [SIMD8<Int>] = (0..<256).map { byte in
+        SIMD8<Int>((0..<8).map { (byte >> $0) & 1 })
+    }
+
+    private static func addBits(of bytes: [UInt8], count: Int, into counts: UnsafeMutablePointer<Int>) {
+        let whole = count >> 3
+        bytes.withUnsafeBufferPointer { packed in
+            lanes.withUnsafeBufferPointer { lanes in
+                for byte in 0..<whole {
+                    let target = UnsafeMutableRawPointer(counts + (byte << 3))
+                    let sum = target.loadUnaligned(as: SIMD8<Int>.self) &+ lanes[Int(packed[byte])]
+                    target.storeBytes(of: sum, as: SIMD8<Int>.self)
+                }
+                for i in (whole << 3)..<count {
+                    counts[i] &+= Int((packed[i >> 3] >> UInt8(i & 7)) & 1)
+                }
+            }
+        }
+    }
+
     /// The bits as a string of `0` and `1` in example order.
     public var description: String {
         String(map { $0 ? "1" : "0" })

@@ -5,6 +5,7 @@ public struct EstimatorError: Error, Sendable, Equatable, CustomStringConvertibl
         case labelOutOfRange(field: String, index: Int, label: Int, classCount: Int)
         case lengthMismatch(field: String, run: Int, expected: Int, actual: Int)
         case incompatibleMerge(field: String)
+        case tooManyRuns(Int)
     }
 
     private let kind: Kind
@@ -31,6 +32,11 @@ public struct EstimatorError: Error, Sendable, Equatable, CustomStringConvertibl
         Self(.incompatibleMerge(field: field))
     }
 
+    /// More runs than the float32 sums count exactly.
+    static func tooManyRuns(_ limit: Int) -> Self {
+        Self(.tooManyRuns(limit))
+    }
+
     public var description: String {
         switch kind {
         case .invalidClassCount(let count):
@@ -41,6 +47,8 @@ public struct EstimatorError: Error, Sendable, Equatable, CustomStringConvertibl
             "estimator: run \(run) of the block has \(actual) \(field) bits, expected \(expected)"
         case .incompatibleMerge(let field):
             "estimator: cannot merge accumulators with different \(field)"
+        case .tooManyRuns(let limit):
+            "estimator: a trial of more than \(limit) runs cannot be counted exactly in float32; split it into trials"
         }
     }
 }

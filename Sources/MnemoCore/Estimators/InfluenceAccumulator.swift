@@ -1,3 +1,4 @@
+import Dispatch
 import MnemoLinalg
 
 /// Streaming Feldman–Zhang aggregation for one trial: per-example counts and the influence sums `Mᵀ·C`,
@@ -9,8 +10,10 @@ import MnemoLinalg
 /// With `fullInfluence` it keeps the whole n × t matrix instead (one GEMM per block of runs), from which the
 /// class blocks are cut.
 ///
-/// Sums are products of 0/1 values accumulated by `BLAS.dgemm`: every partial sum is an integer below
-/// 2^53, so they are exact, and the results do not depend on how runs were split into blocks or merged.
+/// Sums are products of 0/1 values accumulated in float32 by `BLAS.sgemm` (twice `dgemm`'s rate): every
+/// partial sum is an integer of at most 2^24 (``maximumRuns``), so they are exact, and the results do
+/// not depend on how runs were split into blocks or merged. Same-class blocks are unpacked class by
+/// class from the packed bits, so a block of many runs costs small buffers and one large GEMM per class.
 ///
 /// The state is additive: it is rebuilt on start by adding the stored results (in any order, in any block
 /// sizes) and then updated as results arrive; two accumulators over disjoint runs can be merged.
@@ -44,11 +47,14 @@ public struct InfluenceAccumulator: Sendable, Equatable {
 
     /// `Σ_k M_k[i]·C_k[j]`: class blocks one after the other (block c at `blockOffsets[c]`, N_c × T_c,
     /// row-major), or with `fullInfluence` one n × t matrix whose rows and columns are in class order.
-    private var inSums: [Double]
+    private var inSums: [Float]
     private let blockOffsets: [Int]
 
-    /// Runs per GEMM: enough for GEMM efficiency, few enough that the unpacked rows stay near 32 MB.
+    /// Runs per GEMM with full sums: enough for GEMM efficiency, few enough that the unpacked rows stay
+    /// near 16 MB.
     private static let unpackedElementBudget = 1 << 22
+    /// The most runs an accumulator takes: float32 holds every count up to 2^24 exactly.
+    public static let maximumRuns = 1 << 24
 
     /// An empty accumulator.
     ///
@@ -81,7 +87,7 @@ public struct InfluenceAccumulator: Sendable, Equatable {
             total += partition.trainIndices[c].count * partition.testIndices[c].count
         }
         blockOffsets = offsets
-        inSums = [Double](repeating: 0, count: fullInfluence ? n * t : total)
+        inSums = [Float](repeating: 0, count: fullInfluence ? n * t : total)
     }
 
     /// Adds one run.
@@ -102,7 +108,8 @@ public struct InfluenceAccumulator: Sendable, Equatable {
             try Self.check(run.trainCorrect, field: "trainCorrect", run: r, expected: n)
             try Self.check(run.testCorrect, field: "testCorrect", run: r, expected: t)
         }
-        let chunkSize = max(1, min(1024, Self.unpackedElementBudget / max(1, n + t)))
+        guard runs + block.count <= Self.maximumRuns else { throw .tooManyRuns(Self.maximumRuns) }
+        let chunkSize = fullInfluence ? max(1, min(1024, Self.unpackedElementBudget / max(1, n + t))) : 4096
         var start = 0
         while start < block.count {
             let end = min(block.count, start + chunkSize)
@@ -117,6 +124,7 @@ public struct InfluenceAccumulator: Sendable, Equatable {
     public mutating func merge(_ other: InfluenceAccumulator) throws(EstimatorError) {
         guard partition == other.partition else { throw .incompatibleMerge(field: "class partition") }
         guard fullInfluence == other.fullInfluence else { throw .incompatibleMerge(field: "fullInfluence") }
+        guard runs + other.runs <= Self.maximumRuns else { throw .tooManyRuns(Self.maximumRuns) }
         tally.merge(other.tally)
         for j in testCorrect.indices {
             testCorrect[j] += other.testCorrect[j]
@@ -159,11 +167,11 @@ public struct InfluenceAccumulator: Sendable, Equatable {
                 let source = (rowOffset + p) * t + columnOffset
                 sums.storage.replaceSubrange(
                     p * columns.count..<(p + 1) * columns.count,
-                    with: inSums[source..<source + columns.count])
+                    with: inSums[source..<source + columns.count].map(Double.init))
             }
         } else {
             let offset = blockOffsets[c]
-            sums.storage = Array(inSums[offset..<offset + rows.count * columns.count])
+            sums.storage = inSums[offset..<offset + rows.count * columns.count].map(Double.init)
         }
         return influenceMatrix(classIndex: c, trainIndices: rows, testIndices: columns, inSums: sums)
     }
@@ -183,7 +191,7 @@ public struct InfluenceAccumulator: Sendable, Equatable {
         sums.storage.withUnsafeMutableBufferPointer { target in
             for (p, i) in partition.trainOrder.enumerated() {
                 for (q, j) in partition.testOrder.enumerated() {
-                    target[i * t + j] = inSums[p * t + q]
+                    target[i * t + j] = Double(inSums[p * t + q])
                 }
             }
         }
@@ -205,47 +213,94 @@ public struct InfluenceAccumulator: Sendable, Equatable {
         }
     }
 
-    /// Unpacks the runs into 0/1 rows in class order (updating the counts on the way), then adds `Mᵀ·C`.
+    /// Counts the runs, then adds `Mᵀ·C`: per class from rows unpacked for that class alone, or for the
+    /// full sums from rows in class order.
     private mutating func addChunk(_ chunk: ArraySlice<RunOutcome>) {
+        // The per-example counts are taken on another core while this one runs the GEMMs.
+        let counts = ChunkCounts(trainCount: partition.trainCount, testCount: partition.testCount)
+        let counting = DispatchGroup()
+        counting.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            counts.count(chunk)
+            counting.leave()
+        }
+        defer {
+            counting.wait()
+            tally.merge(counts.tally)
+            for j in testCorrect.indices { testCorrect[j] &+= counts.testCorrect[j] }
+            if let lowest = counts.lowestSubsetAccuracy {
+                minimumSubsetAccuracy = min(minimumSubsetAccuracy ?? lowest, lowest)
+            }
+        }
+        guard partition.trainCount > 0, partition.testCount > 0 else { return }
+        if fullInfluence {
+            addFull(chunk)
+            return
+        }
+        let b = chunk.count
+        for cls in 0..<partition.classCount {
+            let rows = partition.trainIndices[cls]
+            let columns = partition.testIndices[cls]
+            guard !rows.isEmpty, !columns.isEmpty else { continue }
+            var membership = [Float](unsafeUninitializedCapacity: b * rows.count) { $1 = $0.count }
+            var correct = [Float](unsafeUninitializedCapacity: b * columns.count) { $1 = $0.count }
+            membership.withUnsafeMutableBufferPointer { m in
+                correct.withUnsafeMutableBufferPointer { c in
+                    for (r, run) in chunk.enumerated() {
+                        run.membership.unpack(at: rows, into: m.baseAddress! + r * rows.count)
+                        run.testCorrect.unpack(at: columns, into: c.baseAddress! + r * columns.count)
+                    }
+                    inSums.withUnsafeMutableBufferPointer { sums in
+                        BLAS.sgemm(
+                            .transposed, .none, m: rows.count, n: columns.count, k: b,
+                            a: m.baseAddress!, lda: rows.count, b: c.baseAddress!, ldb: columns.count,
+                            beta: 1, c: sums.baseAddress! + blockOffsets[cls], ldc: columns.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the full `Mᵀ·C` of a chunk: its rows unpacked in class order, one GEMM.
+    private mutating func addFull(_ chunk: ArraySlice<RunOutcome>) {
         let n = partition.trainCount
         let t = partition.testCount
         let b = chunk.count
-        var membershipRows = [Double](repeating: 0, count: b * n)
-        var correctRows = [Double](repeating: 0, count: b * t)
-        for (r, run) in chunk.enumerated() {
-            for (p, i) in partition.trainOrder.enumerated() where run.membership[i] {
-                membershipRows[r * n + p] = 1
-            }
-            for (q, j) in partition.testOrder.enumerated() where run.testCorrect[j] {
-                correctRows[r * t + q] = 1
-                testCorrect[j] += 1
-            }
-            if let accuracy = tally.add(membership: run.membership, correct: run.trainCorrect) {
-                minimumSubsetAccuracy = min(minimumSubsetAccuracy ?? accuracy, accuracy)
+        var membershipRows = [Float](repeating: 0, count: b * n)
+        var correctRows = [Float](repeating: 0, count: b * t)
+        membershipRows.withUnsafeMutableBufferPointer { m in
+            correctRows.withUnsafeMutableBufferPointer { c in
+                for (r, run) in chunk.enumerated() {
+                    run.membership.unpack(at: partition.trainOrder, into: m.baseAddress! + r * n)
+                    run.testCorrect.unpack(at: partition.testOrder, into: c.baseAddress! + r * t)
+                }
+                inSums.withUnsafeMutableBufferPointer { sums in
+                    BLAS.sgemm(
+                        .transposed, .none, m: n, n: t, k: b, a: m.baseAddress!, lda: n, b: c.baseAddress!, ldb: t,
+                        beta: 1, c: sums.baseAddress!, ldc: t)
+                }
             }
         }
-        guard n > 0, t > 0 else { return }
-        membershipRows.withUnsafeBufferPointer { membership in
-            correctRows.withUnsafeBufferPointer { correct in
-                inSums.withUnsafeMutableBufferPointer { sums in
-                    guard let m = membership.baseAddress, let c = correct.baseAddress, let s = sums.baseAddress
-                    else { return }
-                    if fullInfluence {
-                        BLAS.dgemm(
-                            .transposed, .none, m: n, n: t, k: b, a: m, lda: n, b: c, ldb: t, beta: 1, c: s, ldc: t)
-                        return
-                    }
-                    for cls in 0..<partition.classCount {
-                        let rows = partition.trainIndices[cls].count
-                        let columns = partition.testIndices[cls].count
-                        guard rows > 0, columns > 0 else { continue }
-                        BLAS.dgemm(
-                            .transposed, .none, m: rows, n: columns, k: b,
-                            a: m + partition.trainOffsets[cls], lda: n,
-                            b: c + partition.testOffsets[cls], ldb: t,
-                            beta: 1, c: s + blockOffsets[cls], ldc: columns)
-                    }
-                }
+    }
+}
+
+/// The per-example counts of a chunk of runs, taken on a background thread: written there, read by the
+/// accumulator after the dispatch group's wait.
+private final class ChunkCounts: @unchecked Sendable {
+    var tally: MemorizationTally
+    var testCorrect: [Int]
+    var lowestSubsetAccuracy: Double?
+
+    init(trainCount: Int, testCount: Int) {
+        tally = MemorizationTally(count: trainCount)
+        testCorrect = [Int](repeating: 0, count: testCount)
+    }
+
+    func count(_ chunk: ArraySlice<RunOutcome>) {
+        for run in chunk {
+            testCorrect.withUnsafeMutableBufferPointer { run.testCorrect.addBits(into: $0.baseAddress!) }
+            if let accuracy = tally.add(membership: run.membership, correct: run.trainCorrect) {
+                lowestSubsetAccuracy = min(lowestSubsetAccuracy ?? accuracy, accuracy)
             }
         }
     }

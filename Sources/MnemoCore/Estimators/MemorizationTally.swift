@@ -23,23 +23,12 @@ public struct MemorizationTally: Sendable, Equatable {
     @discardableResult
     public mutating func add(membership: BitVector, correct runCorrect: BitVector) -> Double? {
         precondition(membership.count == inCounts.count && runCorrect.count == inCounts.count, "one bit per example")
-        var subsetSize = 0
-        var subsetCorrect = 0
-        for i in inCounts.indices {
-            let member = membership[i]
-            let right = runCorrect[i]
-            if member {
-                inCounts[i] += 1
-                subsetSize += 1
-            }
-            if right {
-                correct[i] += 1
-                if member {
-                    inCorrect[i] += 1
-                    subsetCorrect += 1
-                }
-            }
-        }
+        let both = membership & runCorrect
+        inCounts.withUnsafeMutableBufferPointer { membership.addBits(into: $0.baseAddress!) }
+        correct.withUnsafeMutableBufferPointer { runCorrect.addBits(into: $0.baseAddress!) }
+        inCorrect.withUnsafeMutableBufferPointer { both.addBits(into: $0.baseAddress!) }
+        let subsetSize = membership.popcount
+        let subsetCorrect = both.popcount
         runs += 1
         return subsetSize > 0 ? Double(subsetCorrect) / Double(subsetSize) : nil
     }

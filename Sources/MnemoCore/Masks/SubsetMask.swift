@@ -19,26 +19,46 @@ public struct SubsetMask: Sendable, Equatable {
     ///   - scheme: random subsets, or complementary pairs (which ignore `ratio`: the sweep parser
     ///     requires 0.5): subset 2k holds the first ⌊n/2⌋ of pair k's permutation, 2k + 1 the rest.
     public init(seed: UInt64, subset: Int, count: Int, ratio: Double, scheme: MaskScheme = .random) {
+        var isMember = [Bool](repeating: false, count: count)
+        Self.forEachMember(seed: seed, subset: subset, count: count, ratio: ratio, scheme: scheme) { isMember[$0] = true }
+        // Members in ascending order by a scan: the same set, without sorting it.
+        self.subset = subset
+        self.members = isMember.indices.filter { isMember[$0] }
+        self.isMember = isMember
+    }
+
+    /// The mask's membership as packed bits (bit i set when example i is in the subset), without its
+    /// index lists: what the estimators take, at a fraction of the cost.
+    public static func bits(seed: UInt64, subset: Int, count: Int, ratio: Double, scheme: MaskScheme = .random) -> BitVector {
+        var bytes = [UInt8](repeating: 0, count: BitVector.byteCount(for: count))
+        bytes.withUnsafeMutableBufferPointer { target in
+            forEachMember(seed: seed, subset: subset, count: count, ratio: ratio, scheme: scheme) { i in
+                target[i >> 3] |= 1 << UInt8(i & 7)
+            }
+        }
+        // The bytes hold exactly `count` bits with zero padding by construction.
+        return try! BitVector(bytes: bytes, count: count)
+    }
+
+    /// Calls `body` with every member of the subset (in no particular order).
+    private static func forEachMember(
+        seed: UInt64, subset: Int, count: Int, ratio: Double, scheme: MaskScheme, _ body: (Int) -> Void
+    ) {
         precondition(ratio > 0 && ratio <= 1, "subset ratio must be in (0, 1]")
-        let chosen: [Int]
         switch scheme {
         case .random:
             var rng = CounterRNG(key: seed, stream: RandomStream.subsetBase &+ UInt64(subset))
-            chosen = rng.permutation(of: count).prefix(Self.size(count: count, ratio: ratio)).sorted()
+            let size = size(count: count, ratio: ratio)
+            rng.permutation(of: count, prefixAsSet: size).prefix(size).forEach(body)
         case .balanced:
             var rng = CounterRNG(key: seed, stream: RandomStream.balancedPairBase &+ UInt64(subset / 2))
-            let permutation = rng.permutation(of: count)
             let half = count / 2
-            chosen = (subset.isMultiple(of: 2) ? permutation[..<half] : permutation[half...]).sorted()
+            let permutation = rng.permutation(of: count, prefixAsSet: half)
+            (subset.isMultiple(of: 2) ? permutation[..<half] : permutation[half...]).forEach(body)
         case .leaveOneOut:
             let left = subset % (count + 1) - 1
-            chosen = (0..<count).filter { $0 != left }
+            for i in 0..<count where i != left { body(i) }
         }
-        var isMember = [Bool](repeating: false, count: count)
-        for i in chosen { isMember[i] = true }
-        self.subset = subset
-        self.members = chosen
-        self.isMember = isMember
     }
 
     /// ⌊ratio · count⌋, computed so that exact fractions (0.7 · 10) do not lose one to rounding.

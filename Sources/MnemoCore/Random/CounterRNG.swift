@@ -13,23 +13,29 @@ public struct CounterRNG: RandomNumberGenerator, Sendable {
     public let stream: UInt64
     /// How many outputs have been drawn so far.
     public private(set) var counter: UInt64
+    /// The stream's key, mixed once: each output then costs one mix.
+    private let streamKey: UInt64
 
     /// A generator at the start of sequence `stream` under `key`.
     public init(key: UInt64, stream: UInt64, counter: UInt64 = 0) {
         self.key = key
         self.stream = stream
         self.counter = counter
+        streamKey = Self.streamKey(key: key, stream: stream)
     }
 
     /// The value at position `counter`, without advancing.
     public static func value(key: UInt64, stream: UInt64, counter: UInt64) -> UInt64 {
-        let streamKey = mix(key &+ mix(stream &+ 0x632B_E59B_D9B4_E019))
-        return mix(streamKey &+ counter &* 0x9E37_79B9_7F4A_7C15)
+        mix(streamKey(key: key, stream: stream) &+ counter &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    private static func streamKey(key: UInt64, stream: UInt64) -> UInt64 {
+        mix(key &+ mix(stream &+ 0x632B_E59B_D9B4_E019))
     }
 
     public mutating func next() -> UInt64 {
         defer { counter &+= 1 }
-        return Self.value(key: key, stream: stream, counter: counter)
+        return Self.mix(streamKey &+ counter &* 0x9E37_79B9_7F4A_7C15)
     }
 
     /// A uniform `Float` in [0, 1) with 24 random bits.

@@ -55,6 +55,11 @@ extension SweepSpec {
     public func mask(subset: Int, count: Int) -> SubsetMask {
         SubsetMask(seed: seed, subset: subset, count: count, ratio: estimator.ratio, scheme: estimator.masks)
     }
+
+    /// The membership bits of run `subset`'s training subset (``SubsetMask/bits(seed:subset:count:ratio:scheme:)``).
+    public func membership(subset: Int, count: Int) -> BitVector {
+        SubsetMask.bits(seed: seed, subset: subset, count: count, ratio: estimator.ratio, scheme: estimator.masks)
+    }
 }
 
 /// The dataset section of a sweep.
