@@ -80,7 +80,7 @@ let package = Package(
             path: "Benchmarks/Sources/mnemo-bench"),
         .executableTarget(
             name: "mnemo-aggregate-bench",
-            dependencies: ["MnemoAnalysis", "MnemoCore", "MnemoLearn", "MnemoLinalg", "MnemoStore"],
+            dependencies: ["MnemoAnalysis", "MnemoCore", "MnemoLearn", "MnemoLinalg", "MnemoReport", "MnemoStore"],
             path: "Benchmarks/Sources/mnemo-aggregate-bench"),
 
         .target(name: "MnemoTestSupport", dependencies: ["MnemoCore"], path: "Tests/MnemoTestSupport"),

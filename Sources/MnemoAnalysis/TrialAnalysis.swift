@@ -148,7 +148,7 @@ public struct MislabeledDetection: Sendable, Codable, Equatable {
 public struct AnalysisError: Error, CustomStringConvertible, Sendable {
     public let description: String
 
-    init(_ description: String) {
+    public init(_ description: String) {
         self.description = description
     }
 }

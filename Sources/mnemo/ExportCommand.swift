@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MnemoAnalysis
 import MnemoReport
+import MnemoStore
 
 extension Mnemo {
     struct ExportCommand: ParsableCommand {
@@ -32,6 +34,9 @@ extension Mnemo {
         @Option(help: "How many training examples influencers.csv lists for each test example.")
         var influencers: Int = 5
 
+        @Flag(help: "Also write influence_full.npy: every training example's influence on every test example (n × t float32, written in blocks; 4 bytes per pair on disk).")
+        var fullInfluence = false
+
         func validate() throws {
             guard (0...10_000_000).contains(pairs) else {
                 throw ValidationError("--pairs must be in 0...10000000, got \(pairs)")
@@ -59,7 +64,26 @@ extension Mnemo {
                     store: database.openStore(), sweepName: database.sweep, trialIndex: trial ?? 0, to: directory,
                     sizes: sizes, warn: tell)
             }
-            for file in files { print(file.path) }
+            var written = files
+            if fullInfluence {
+                let store = try database.openStore()
+                for index in try fullInfluenceTrials(store: store) {
+                    let folder = allTrials ? directory.appendingPathComponent("trial-\(index)") : directory
+                    let url = folder.appendingPathComponent("influence_full.npy")
+                    try FullInfluenceExport.write(
+                        store: store, sweepName: database.sweep, trialIndex: index, to: url,
+                        progress: { done, total in tell("trial \(index): influence_full.npy \(done) of \(total) rows") })
+                    written.append(url)
+                }
+            }
+            for file in written { print(file.path) }
+        }
+
+        /// The trials whose full matrix is written: the one exported, or every trial with runs.
+        private func fullInfluenceTrials(store: Store) throws -> [Int] {
+            guard allTrials else { return [trial ?? 0] }
+            let sweep = try TrialAnalysis.sweepRecord(store: store, name: database.sweep)
+            return try store.progress(sweepID: sweep.id).filter { $0.done > 0 }.map(\.trialIndex)
         }
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
+import MnemoReport
+import MnemoStore
 import MnemoTestSupport
 import Testing
 
 /// NumPy recomputes, from the exported per-run archives alone, everything `export` and
-/// `compare --paired` report: mem, influence and their SEs, both entropies and both bucket schemes, and
+/// `compare --paired` report: mem, influence (the class blocks and the full matrix) and their SEs, both entropies and both bucket schemes, and
 /// the paired differences between two trials; they agree to 1e-6, with NaN exactly where an estimate
 /// is undefined.
 @Suite(.serialized, .enabled(if: NumPy.isAvailable))
@@ -82,6 +84,9 @@ struct ScoresCrossCheckTests {
         infl = in_sum / n_in[:, None] - out_sum / n_out[:, None]
         infl_se = smoothed_se(in_sum, n_in[:, None], out_sum, n_out[:, None])
         infl[undefined, :] = np.nan; infl_se[undefined, :] = np.nan
+        full = np.load(f"{out}/trial-0/influence_full.npy")
+        assert full.dtype == np.float32 and full.shape == (n, t)
+        same("full influence matrix", full, infl)
         labels_tr, labels_tt = fz["tr_labels"], fz["tt_labels"]
         raw, raw_zero = np.zeros(t), np.zeros(t, bool)
         thr, thr_zero = np.zeros(t), np.zeros(t, bool)
@@ -205,12 +210,18 @@ struct ScoresCrossCheckTests {
         let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--quiet"], in: dir, label: "run")
         try #require(run.status == 0, "\(run.stderr)")
         let db = dir.path("cross.sqlite")
-        let export = try MnemoProcess.run(["export", db, "--out", dir.path("out"), "--all-trials"], in: dir, label: "export")
+        let export = try MnemoProcess.run(
+            ["export", db, "--out", dir.path("out"), "--all-trials", "--full-influence"], in: dir, label: "export")
         try #require(export.status == 0, "\(export.stderr)")
         let paired = try MnemoProcess.run(
             ["compare", db, "--paired", "0", "1", "--json", "--out", dir.path("paired")], in: dir, label: "paired")
         try #require(paired.status == 0, "\(paired.stderr)")
         try dir.write(paired.stdout, to: "paired/paired.json")
         #expect(try NumPy.run(Self.script, arguments: [dir.path("out"), dir.path("paired")]) == "agree\n")
+        // Small blocks and chunks write the same bytes as the command's.
+        let blocked = URL(fileURLWithPath: dir.path("blocked.npy"))
+        try FullInfluenceExport.write(
+            store: try Store.openReadOnly(path: db), sweepName: nil, trialIndex: 0, to: blocked, rowsPerBlock: 37, runsPerChunk: 5)
+        #expect(try Data(contentsOf: blocked) == Data(contentsOf: URL(fileURLWithPath: dir.path("out/trial-0/influence_full.npy"))))
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import MnemoAnalysis
 import MnemoLearn
 import MnemoLinalg
+import MnemoReport
 import MnemoStore
 
 /// `mnemo-aggregate-bench`: the Feldman–Zhang aggregation of a trial read from a database (results read
@@ -25,6 +26,7 @@ struct AggregateBench {
         var shape = AggregateShape()
         var trials = 3
         var database: String?
+        var full: String?
         let child = arguments.first == childFlag
         if child { arguments.removeFirst() }
         while !arguments.isEmpty {
@@ -38,7 +40,8 @@ struct AggregateBench {
             case "--classes": shape.classes = Int(value) ?? 0
             case "--trials": trials = Int(value) ?? 0
             case "--db": database = value
-            default: return fail("unknown option \(flag); options: --runs --train --test --classes --trials --db")
+            case "--full": full = value
+            default: return fail("unknown option \(flag); options: --runs --train --test --classes --trials --db --full FILE")
             }
         }
         guard shape.runs > 0, shape.train > 0, shape.test > 0, shape.classes > 0, trials > 0 else {
@@ -50,9 +53,15 @@ struct AggregateBench {
                 "mnemo-aggregate-\(shape.runs)-\(shape.train)-\(shape.test)-\(shape.classes).sqlite").path
         if child {
             let start = Date()
-            let analysis = try TrialAnalysis.load(store: try Store.openReadOnly(path: path), sweepName: AggregateDatabase.sweepID, trialIndex: 0)
+            let store = try Store.openReadOnly(path: path)
+            if let full {
+                try FullInfluenceExport.write(
+                    store: store, sweepName: AggregateDatabase.sweepID, trialIndex: 0, to: URL(fileURLWithPath: full))
+            } else {
+                let analysis = try TrialAnalysis.load(store: store, sweepName: AggregateDatabase.sweepID, trialIndex: 0)
+                precondition(analysis.runs == shape.runs, "read \(analysis.runs) runs")
+            }
             let seconds = Date().timeIntervalSince(start)
-            precondition(analysis.runs == shape.runs, "read \(analysis.runs) runs")
             let measurement = Measurement(seconds: seconds, peakBytes: MemoryBound.peakResidentBytes())
             FileHandle.standardOutput.write(try JSONEncoder().encode(measurement))
             return
@@ -62,6 +71,17 @@ struct AggregateBench {
             try AggregateDatabase.generate(shape, at: path)
             let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             print("generated \(path) (\(size >> 20) MiB) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        }
+        if let full {
+            let measurement = try measureChild(shape: shape, database: path, full: full)
+            let size = (try FileManager.default.attributesOfItem(atPath: full)[.size] as? Int) ?? 0
+            let flops = 2 * Double(shape.runs) * Double(shape.train) * Double(shape.test)
+            print("| shape | full influence matrix written in blocks | file | peak memory |")
+            print("|---|---|---|---|")
+            print(
+                "| \(shape.description) | \(String(format: "%.1f", measurement.seconds)) s (\(String(format: "%.1f", flops / measurement.seconds / 1e9)) GFLOP/s) "
+                    + "| \(size >> 20) MiB | \(measurement.peakBytes >> 20) MiB |")
+            return
         }
         var pipeline: [Measurement] = []
         var reference: [Double] = []
@@ -81,13 +101,13 @@ struct AggregateBench {
         print("median of \(trials) trials; 1 BLAS thread; the aggregation in a fresh process each time")
     }
 
-    static func measureChild(shape: AggregateShape, database: String) throws -> Measurement {
+    static func measureChild(shape: AggregateShape, database: String, full: String? = nil) throws -> Measurement {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = [
             childFlag, "--runs", "\(shape.runs)", "--train", "\(shape.train)", "--test", "\(shape.test)", "--classes",
             "\(shape.classes)", "--db", database,
-        ]
+        ] + (full.map { ["--full", $0] } ?? [])
         // One BLAS thread, and no idle BLAS threads spinning beside it.
         process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
         let pipe = Pipe()

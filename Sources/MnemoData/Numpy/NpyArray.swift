@@ -72,6 +72,11 @@ public struct NpyArray: Sendable, Equatable {
         NpyHeader(dtype: dtype, shape: shape).encoded
     }
 
+    /// The `.npy` header of an array of `shape` and `dtype`, for writers that stream the data after it.
+    public static func header(dtype: NpyDType, shape: [Int]) -> Data {
+        NpyHeader(dtype: dtype, shape: shape).encoded
+    }
+
     /// The array's `.npy` encoding: ``header`` then ``bytes``.
     public func encoded() -> Data {
         header + bytes
