@@ -69,7 +69,7 @@ import Testing
             edit: { $0.replacingOccurrences(of: "  label_noise: 0.05", with: "  label_nosie: 0.05") },
             message: "tiny.yaml:7:3: dataset.label_nosie: unknown key 'label_nosie'; allowed here: "
                 + "name, path, train_limit, test_limit, label_noise, test_count, coarse_labels, validation_size, "
-                + "train, test, class_count, label_base, label_column, header, delimiter, synthetic"),
+                + "train, test, class_count, label_base, label_column, header, delimiter, synthetic, duplicates"),
         BadFile(
             label: "out of range",
             edit: { $0.replacingOccurrences(of: "learning_rate: [0.1, 0.05]", with: "learning_rate: [0.1, -1]") },

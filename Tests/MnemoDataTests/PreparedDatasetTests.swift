@@ -149,3 +149,32 @@ extension PreparedDatasetTests {
                 + "and 400 of them are studied (train_limit), leaving 100 for validation")
     }
 }
+
+extension PreparedDatasetTests {
+    @Test func plantedDuplicatesCopyTestExamplesWithOneAtypicalLabel() throws {
+        let plain = try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0.1)
+        let planted = try PreparedDataset.make(
+            splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0.1, duplicates: 6)
+        #expect(planted.duplicatePairs.count == 6 && planted.train.count == 126)
+        #expect(planted.flippedIndices == plain.flippedIndices, "the noise is planted first, on the same examples")
+        #expect(Array(planted.trainSourceIndices.prefix(120)) == plain.trainSourceIndices)
+        #expect(planted.trainSourceIndices.suffix(6).allSatisfy { $0 == -1 })
+        #expect(planted.contentHash != plain.contentHash)
+        let d = planted.train.dimension
+        for pair in planted.duplicatePairs {
+            #expect(pair.train >= 120 && pair.label != pair.originalLabel)
+            #expect(planted.train.labels[pair.train] == pair.label && planted.test.labels[pair.test] == pair.label)
+            #expect(plain.test.labels[pair.test] == pair.originalLabel)
+            #expect(
+                Array(planted.train.features[(pair.train * d)..<((pair.train + 1) * d)])
+                    == Array(planted.test.features[(pair.test * d)..<((pair.test + 1) * d)]))
+            #expect(planted.originalTrainLabels[pair.train] == pair.label)
+        }
+        let again = try PreparedDataset.make(
+            splits: splits, trainLimit: 120, testLimit: 50, seed: 7, labelNoise: 0.1, duplicates: 6)
+        #expect(again.contentHash == planted.contentHash && again.duplicatePairs == planted.duplicatePairs)
+        #expect(throws: DatasetError.self) {
+            try PreparedDataset.make(splits: splits, trainLimit: 120, testLimit: 5, seed: 7, labelNoise: 0, duplicates: 6)
+        }
+    }
+}

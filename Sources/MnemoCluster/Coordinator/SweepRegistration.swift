@@ -111,6 +111,11 @@ public struct SweepRegistration: Sendable {
             // Generating again is cheap and deterministic: the examples are those just prepared.
             summary.groundTruth = try SyntheticDataset.generate(generator, seed: spec.seed).groundTruth(
                 trainSourceIndices: data.trainSourceIndices, testSourceIndices: data.testSourceIndices)
+        } else if !data.duplicatePairs.isEmpty {
+            summary.groundTruth = GroundTruth(
+                duplicates: data.duplicatePairs.map {
+                    GroundTruth.Duplicate(train: $0.train, test: $0.test, label: $0.label, originalLabel: $0.originalLabel)
+                })
         }
         return SweepRegistration(spec: spec, dataset: summary, dataWarning: dataWarning)
     }

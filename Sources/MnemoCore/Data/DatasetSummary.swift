@@ -19,7 +19,7 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     public var testSourceIndices: [Int]
     /// What generated data planted (modes, rare modes, duplicate pairs); nil for other datasets (and
     /// left out of the encoding then).
-    public var groundTruth: SyntheticGroundTruth?
+    public var groundTruth: GroundTruth?
 
     /// - Parameters:
     ///   - trainSourceIndices: each training example's index in the full training split; nil when
@@ -63,7 +63,7 @@ extension DatasetSummary {
             flippedIndices: try container.decode([Int].self, forKey: .flippedIndices),
             trainSourceIndices: try container.decodeIfPresent([Int].self, forKey: .trainSourceIndices),
             testSourceIndices: try container.decodeIfPresent([Int].self, forKey: .testSourceIndices))
-        groundTruth = try container.decodeIfPresent(SyntheticGroundTruth.self, forKey: .groundTruth)
+        groundTruth = try container.decodeIfPresent(GroundTruth.self, forKey: .groundTruth)
         for (key, indices, count) in [
             (CodingKeys.trainSourceIndices, trainSourceIndices, trainLabels.count),
             (.testSourceIndices, testSourceIndices, testLabels.count),

@@ -75,6 +75,8 @@ public enum RandomStream {
     public static let datasetSplit: UInt64 = 3
     /// Generated synthetic datasets and what is planted in them.
     public static let syntheticData: UInt64 = 4
+    /// Memorization pairs planted in a dataset that was not generated (`dataset.duplicates`).
+    public static let plantedDuplicates: UInt64 = 5
     /// Model weight initialisation and batch order of a task: `trainingBase + task seed`.
     public static let trainingBase: UInt64 = 0x2000_0000
     /// Membership-inference audits: the balanced subsample of a target's members and non-members

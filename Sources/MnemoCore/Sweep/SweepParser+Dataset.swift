@@ -5,7 +5,7 @@ extension SweepParser {
     /// Keys of the dataset section, in the order `allowed here` lists them.
     static let datasetKeys = [
         "name", "path", "train_limit", "test_limit", "label_noise", "test_count", "coarse_labels", "validation_size",
-        "train", "test", "class_count", "label_base", "label_column", "header", "delimiter", "synthetic",
+        "train", "test", "class_count", "label_base", "label_column", "header", "delimiter", "synthetic", "duplicates",
     ]
 
     /// The longest dataset path accepted, in characters (Linux's `PATH_MAX`).
@@ -86,12 +86,16 @@ extension SweepParser {
         }
         let files = try fileFamilies.contains(name) ? parseFiles(map, family: name, directory: directory) : nil
         let synthetic = try name == "synthetic" ? parseSynthetic(map.optional("synthetic")) : nil
+        let duplicates = try map.optional("duplicates")?.integer(in: 0...100_000, what: "a number of test examples in 0...100000")
+        if name == "synthetic", duplicates != nil {
+            throw map.error(at: "duplicates", "generated data plants its duplicates itself: use dataset.synthetic.duplicates")
+        }
         return DatasetSpec(
             name: name, path: path, trainLimit: trainLimit,
             testLimit: try exampleCount(map, "test_limit"),
             labelNoise: try map.optional("label_noise")?.number(in: 0...0.9, what: "a fraction in [0, 0.9]") ?? 0,
             testCount: testCount, coarseLabels: coarse, validationSize: validationSize,
-            files: files, synthetic: synthetic)
+            files: files, synthetic: synthetic, duplicates: duplicates == 0 ? nil : duplicates)
     }
 
     /// `train`, `test` and how to read them, for `csv`, `npz` and `npy`.

@@ -92,10 +92,14 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
     /// (`class_count`, `dimension`, …); the training engine decodes them. Empty for the generator's
     /// defaults.
     public var synthetic: String?
+    /// Test examples copied into the training set, both copies given the same random other label (the
+    /// calibration's memorization pairs); nil for none (left out of the encoding then).
+    public var duplicates: Int?
 
     public init(
         name: String, path: String, trainLimit: Int?, testLimit: Int?, labelNoise: Double, testCount: Int? = nil,
-        coarseLabels: Bool = false, validationSize: Int? = nil, files: DatasetFiles? = nil, synthetic: String? = nil
+        coarseLabels: Bool = false, validationSize: Int? = nil, files: DatasetFiles? = nil, synthetic: String? = nil,
+        duplicates: Int? = nil
     ) {
         self.name = name
         self.path = path
@@ -107,6 +111,7 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
         self.validationSize = validationSize
         self.files = files
         self.synthetic = synthetic
+        self.duplicates = duplicates
     }
 
     /// The dataset families a sweep file may name.
@@ -320,6 +325,7 @@ public enum GridValue: Codable, Sendable, Equatable, CustomStringConvertible {
 extension DatasetSpec {
     enum CodingKeys: String, CodingKey {
         case name, path, trainLimit, testLimit, labelNoise, testCount, coarseLabels, validationSize, files, synthetic
+        case duplicates
     }
 
     public init(from decoder: any Decoder) throws {
@@ -334,7 +340,8 @@ extension DatasetSpec {
             coarseLabels: try container.decodeIfPresent(Bool.self, forKey: .coarseLabels) ?? false,
             validationSize: try container.decodeIfPresent(Int.self, forKey: .validationSize),
             files: try container.decodeIfPresent(DatasetFiles.self, forKey: .files),
-            synthetic: try container.decodeIfPresent(String.self, forKey: .synthetic))
+            synthetic: try container.decodeIfPresent(String.self, forKey: .synthetic),
+            duplicates: try container.decodeIfPresent(Int.self, forKey: .duplicates))
     }
 }
 

@@ -63,6 +63,6 @@ extension PreparedDataset {
     {
         try make(
             source: DatasetSource(spec), trainLimit: spec.trainLimit, testLimit: spec.testLimit, seed: seed,
-            labelNoise: spec.labelNoise, validationSize: spec.validationSize, cache: cache)
+            labelNoise: spec.labelNoise, validationSize: spec.validationSize, duplicates: spec.duplicates ?? 0, cache: cache)
     }
 }

@@ -16,7 +16,11 @@ import MnemoCore
 ///   draws never overlap;
 /// - label noise: exactly ⌊noise · n⌋ training examples, the first of a permutation drawn from
 ///   `CounterRNG(key: seed, stream: RandomStream.labelNoise)`; in increasing index order each then
-///   gets a uniformly random other class drawn from the same generator.
+///   gets a uniformly random other class drawn from the same generator;
+/// - planted memorization pairs (`duplicates`): test examples copied after the training examples,
+///   both copies relabelled with one random other class, as
+///   ``DatasetSplits/plantingDuplicates(count:rng:)`` draws them from
+///   `CounterRNG(key: seed, stream: RandomStream.plantedDuplicates)`; a copy's source index is −1.
 public struct PreparedDataset: Sendable {
     /// The selected training examples, with noisy labels.
     public let train: LabeledData
@@ -38,6 +42,8 @@ public struct PreparedDataset: Sendable {
     /// SHA-256 of ``train``, ``test`` and ``validation`` (when there is one), as
     /// ``DatasetSplits/contentHash`` computes it for train and test.
     public let contentHash: String
+    /// The planted memorization pairs (training copy, test example), by test index.
+    public let duplicatePairs: [DuplicatePair]
 
     /// Where the test selection starts in the dataset-selection stream.
     public static let testSelectionCounter: UInt64 = 1 << 62
@@ -56,7 +62,7 @@ public struct PreparedDataset: Sendable {
     ///   validation examples do not fit beside the training ones, or the noise fraction is out of range.
     public static func make(
         splits: DatasetSplits, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
-        validationSize: Int? = nil
+        validationSize: Int? = nil, duplicates: Int = 0
     ) throws(DatasetError) -> PreparedDataset {
         guard labelNoise >= 0, labelNoise < 1 else {
             throw DatasetError(file: splits.source, reason: "label noise \(labelNoise) is outside [0, 1)")
@@ -71,18 +77,34 @@ public struct PreparedDataset: Sendable {
             count: splits.test.count, limit: testLimit, what: "test", source: splits.source,
             rng: CounterRNG(key: seed, stream: RandomStream.datasetSelection, counter: testSelectionCounter))
         let cleanTrain = splits.train.selecting(trainIndices)
-        let test = splits.test.selecting(testIndices)
+        var test = splits.test.selecting(testIndices)
 
         var noise = CounterRNG(key: seed, stream: RandomStream.labelNoise)
         let (labels, flipped) = LabelNoise.plant(
             in: cleanTrain.labels, fraction: labelNoise, classCount: cleanTrain.classCount, rng: &noise)
-        let train = cleanTrain.relabeled(labels)
+        var train = cleanTrain.relabeled(labels)
+        var originalTrainLabels = cleanTrain.labels
+        var trainSourceIndices = trainIndices
+        var pairs: [DuplicatePair] = []
+        if duplicates > 0 {
+            guard duplicates <= test.count, train.classCount >= 2 else {
+                throw DatasetError(
+                    file: splits.source,
+                    reason: "duplicates \(duplicates) needs at least as many test examples (there are \(test.count)) and 2 classes")
+            }
+            var rng = CounterRNG(key: seed, stream: RandomStream.plantedDuplicates)
+            let planted = DatasetSplits(source: splits.source, train: train, test: test).plantingDuplicates(count: duplicates, rng: &rng)
+            (train, test, pairs) = (planted.splits.train, planted.splits.test, planted.pairs)
+            originalTrainLabels += pairs.map(\.label)
+            trainSourceIndices += pairs.map { _ in -1 }
+        }
         let validation = validationSize.map { _ in splits.train.selecting(validationIndices) }
         return PreparedDataset(
-            train: train, test: test, trainSourceIndices: trainIndices, testSourceIndices: testIndices,
-            flippedIndices: flipped, originalTrainLabels: cleanTrain.labels, validation: validation,
+            train: train, test: test, trainSourceIndices: trainSourceIndices, testSourceIndices: testIndices,
+            flippedIndices: flipped, originalTrainLabels: originalTrainLabels, validation: validation,
             validationSourceIndices: validationIndices,
-            contentHash: DatasetSplits.contentHash(of: [train, test] + (validation.map { [$0] } ?? [])))
+            contentHash: DatasetSplits.contentHash(of: [train, test] + (validation.map { [$0] } ?? [])),
+            duplicatePairs: pairs)
     }
 
     /// Prepares a sweep's dataset from `source`, loading the splits through `cache`.
@@ -95,12 +117,12 @@ public struct PreparedDataset: Sendable {
     ///   ``make(splits:trainLimit:testLimit:seed:labelNoise:validationSize:)``.
     public static func make(
         source: DatasetSource, trainLimit: Int?, testLimit: Int?, seed: UInt64, labelNoise: Double,
-        validationSize: Int? = nil, cache: DatasetCache? = .shared
+        validationSize: Int? = nil, duplicates: Int = 0, cache: DatasetCache? = .shared
     ) throws(DatasetError) -> PreparedDataset {
         let splits = if let cache { try cache.splits(for: source, seed: seed) } else { try source.load(seed: seed) }
         return try make(
             splits: splits, trainLimit: trainLimit, testLimit: testLimit, seed: seed, labelNoise: labelNoise,
-            validationSize: validationSize)
+            validationSize: validationSize, duplicates: duplicates)
     }
 
     /// Prepares a sweep's Fashion-MNIST dataset, loading the splits through `cache` (nil: not kept).

@@ -106,16 +106,16 @@ public struct SyntheticDataset: Sendable {
 extension SyntheticDataset {
     /// What was planted, renumbered for a prepared selection of the examples: training example k is
     /// generated example `trainSourceIndices[k]`, test example k is `testSourceIndices[k]`.
-    public func groundTruth(trainSourceIndices: [Int], testSourceIndices: [Int]) -> SyntheticGroundTruth {
+    public func groundTruth(trainSourceIndices: [Int], testSourceIndices: [Int]) -> GroundTruth {
         var trainPosition: [Int: Int] = [:]
         for (position, source) in trainSourceIndices.enumerated() { trainPosition[source] = position }
         var testPosition: [Int: Int] = [:]
         for (position, source) in testSourceIndices.enumerated() { testPosition[source] = position }
-        let duplicates = duplicatePairs.compactMap { pair -> SyntheticGroundTruth.Duplicate? in
+        let duplicates = duplicatePairs.compactMap { pair -> GroundTruth.Duplicate? in
             guard let train = trainPosition[pair.train], let test = testPosition[pair.test] else { return nil }
-            return SyntheticGroundTruth.Duplicate(train: train, test: test, label: pair.label, originalLabel: pair.originalLabel)
+            return GroundTruth.Duplicate(train: train, test: test, label: pair.label, originalLabel: pair.originalLabel)
         }
-        return SyntheticGroundTruth(
+        return GroundTruth(
             trainModes: trainSourceIndices.map { trainModes[$0] }, testModes: testSourceIndices.map { testModes[$0] },
             modesPerClass: spec.modesPerClass, commonModesPerClass: spec.commonModesPerClass,
             duplicates: duplicates.sorted { $0.test < $1.test })

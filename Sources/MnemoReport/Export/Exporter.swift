@@ -179,16 +179,19 @@ public struct Exporter {
         try writer.finish()
     }
 
-    /// `ground_truth.npz`, for generated data: `tr_mode`, `tr_rare`, `tt_mode`, `tt_rare` per example and
-    /// the planted pairs `dup_train_idx`, `dup_test_idx`, `dup_label`, `dup_original_label`.
-    private func writeGroundTruth(_ truth: SyntheticGroundTruth, to url: URL) throws {
+    /// `ground_truth.npz`, for generated data or planted duplicates: `tr_mode`, `tr_rare`, `tt_mode`,
+    /// `tt_rare` per example (generated data only) and the planted pairs `dup_train_idx`, `dup_test_idx`,
+    /// `dup_label`, `dup_original_label`.
+    private func writeGroundTruth(_ truth: GroundTruth, to url: URL) throws {
         let pairs = truth.duplicates
+        let modes = truth.hasModes ? [
+            try NpyArray(name: "tr_mode", shape: [truth.trainModes.count], values: truth.trainModes.map(Int64.init)),
+            try NpyArray(name: "tr_rare", shape: [truth.trainModes.count], values: truth.trainModes.map(truth.isRare)),
+            try NpyArray(name: "tt_mode", shape: [truth.testModes.count], values: truth.testModes.map(Int64.init)),
+            try NpyArray(name: "tt_rare", shape: [truth.testModes.count], values: truth.testModes.map(truth.isRare)),
+        ] : []
         try NpzWriter.write(
-            [
-                try NpyArray(name: "tr_mode", shape: [truth.trainModes.count], values: truth.trainModes.map(Int64.init)),
-                try NpyArray(name: "tr_rare", shape: [truth.trainModes.count], values: truth.trainModes.map(truth.isRare)),
-                try NpyArray(name: "tt_mode", shape: [truth.testModes.count], values: truth.testModes.map(Int64.init)),
-                try NpyArray(name: "tt_rare", shape: [truth.testModes.count], values: truth.testModes.map(truth.isRare)),
+            modes + [
                 try NpyArray(name: "dup_train_idx", shape: [pairs.count], values: pairs.map { Int64($0.train) }),
                 try NpyArray(name: "dup_test_idx", shape: [pairs.count], values: pairs.map { Int64($0.test) }),
                 try NpyArray(name: "dup_label", shape: [pairs.count], values: pairs.map { Int64($0.label) }),

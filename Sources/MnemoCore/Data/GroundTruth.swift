@@ -1,7 +1,8 @@
-/// What generated (synthetic) data planted, numbered as the sweep trains and tests on its examples, so
-/// planted effects can be checked from a sweep's exports alone: the subpopulation ("mode") of every
-/// example, which modes are rare, and the planted memorization pairs.
-public struct SyntheticGroundTruth: Codable, Sendable, Equatable {
+/// What a sweep's data planted, numbered as the sweep trains and tests on its examples, so planted
+/// effects can be checked from its exports alone: for generated (synthetic) data the subpopulation
+/// ("mode") of every example and which modes are rare; for any data the planted memorization pairs
+/// (`dataset.duplicates`, or the generator's). Data whose structure is unknown has no modes.
+public struct GroundTruth: Codable, Sendable, Equatable {
     /// A planted memorization pair: the training copy of a test example, both given the same atypical
     /// label.
     public struct Duplicate: Codable, Sendable, Equatable {
@@ -23,9 +24,9 @@ public struct SyntheticGroundTruth: Codable, Sendable, Equatable {
     }
 
     /// The mode of each training example (a duplicate carries its test example's mode). Mode m belongs
-    /// to class `m / modesPerClass`.
+    /// to class `m / modesPerClass`. Empty for data that was not generated.
     public var trainModes: [Int]
-    /// The mode of each test example.
+    /// The mode of each test example (empty for data that was not generated).
     public var testModes: [Int]
     /// Modes per class: the first `commonModesPerClass` of each class are common, the others rare.
     public var modesPerClass: Int
@@ -47,4 +48,14 @@ public struct SyntheticGroundTruth: Codable, Sendable, Equatable {
     public func isRare(mode: Int) -> Bool {
         mode % modesPerClass >= commonModesPerClass
     }
+}
+
+extension GroundTruth {
+    /// The ground truth of data that was not generated: planted pairs only.
+    public init(duplicates: [Duplicate]) {
+        self.init(trainModes: [], testModes: [], modesPerClass: 1, commonModesPerClass: 1, duplicates: duplicates)
+    }
+
+    /// Whether the modes of the examples are known (generated data).
+    public var hasModes: Bool { !trainModes.isEmpty || !testModes.isEmpty }
 }
