@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "MnemoLearn", dependencies: ["MnemoCore", "MnemoData", "MnemoLinalg"]),
         .target(name: "MnemoStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "MnemoWire", dependencies: ["CZeroMQ", "MnemoCore"]),
-        .target(name: "MnemoAnalysis", dependencies: ["MnemoCore", "MnemoStore"]),
+        .target(name: "MnemoAnalysis", dependencies: ["MnemoCore", "MnemoData", "MnemoLearn", "MnemoStore"]),
         .target(
             name: "MnemoReport",
             dependencies: ["MnemoAnalysis", "MnemoCore", "MnemoData", "MnemoLinalg", "MnemoStore"]),

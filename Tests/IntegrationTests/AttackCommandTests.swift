@@ -40,7 +40,7 @@ struct AttackCommandTests {
         let byName = Dictionary(uniqueKeysWithValues: attacks.compactMap { a in (a["name"] as? String).map { ($0, a) } })
         #expect(
             attacks.compactMap { $0["name"] as? String }
-                == ["correctness", "confidence", "entropy", "modified_entropy", "loss", "lira_offline", "lira_online", "rmia"])
+                == ["correctness", "confidence", "entropy", "modified_entropy", "loss", "lira_offline", "lira_online", "rmia", "nn"])
         for attack in attacks {
             for metric in ["auc", "advantage", "tpr_at_0.1%_fpr", "tpr_at_1%_fpr", "accuracy"] {
                 #expect(attack[metric] is Double && attack[metric + "_std"] is Double, "\(attack["name"] ?? "?") lacks \(metric)")
@@ -48,7 +48,7 @@ struct AttackCommandTests {
             #expect(attack["splits"] as? Int == 5)
         }
         let skipped = try #require(document["skipped"] as? [[String: String]])
-        #expect(skipped.map { $0["name"] } == ["nn", "augmentation", "feature_flip"])
+        #expect(skipped.map { $0["name"] } == ["augmentation", "feature_flip"])
         #expect(skipped.allSatisfy { $0["needs"]?.hasPrefix("not built yet") == true })
         func metric(_ name: String, _ key: String) -> Double { byName[name]?[key] as? Double ?? .nan }
         print(
@@ -57,6 +57,7 @@ struct AttackCommandTests {
                 return "\(name) AUC \(metric(name, "auc")) TPR@0.1% \(metric(name, "tpr_at_0.1%_fpr")) TPR@1% \(metric(name, "tpr_at_1%_fpr"))"
             }.joined(separator: "; "))
         #expect(metric("loss", "auc") >= 0.6 && metric("confidence", "auc") >= 0.6)
+        #expect(metric("nn", "auc") > 0.55, "the NN attack beats chance on an overfit model")
         // 124 evaluated non-members: 1% FPR allows one false positive, 0.1% none (the TPR at no false
         // positive). LiRA must do at least as well as the loss attack at both.
         #expect(document["evaluated_per_side"] as? Int == 124)

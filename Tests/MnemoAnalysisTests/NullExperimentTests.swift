@@ -45,14 +45,17 @@ import Testing
                 train: Self.outputs(Self.logits(base: trainBase, run: run), labels: trainLabels),
                 test: Self.outputs(Self.logits(base: testBase, run: 1000 + run), labels: testLabels), signals: signals)
         }
+        var target = runs[0]
+        target.sortedProbabilities = Self.outputs(Self.logits(base: trainBase, run: 0), labels: trainLabels).sortedProbabilities()
         let inputs = AuditInputs(
             sweep: "null", trial: 0, targetIndex: 0, seed: 2024, trainLabels: trainLabels, classCount: Self.classCount,
-            target: runs[0], references: Array(runs.dropFirst()))
+            target: target, references: Array(runs.dropFirst()))
         let audit = try MembershipAudit.run(inputs)
         let perSide = Double(audit.evaluatedPerSide)
         #expect(audit.evaluatedPerSide >= 4000)
-        #expect(audit.results.map(\.attack) == [.correctness, .confidence, .entropy, .modifiedEntropy, .loss, .liraOffline, .liraOnline, .rmia])
-        #expect(audit.skipped.map(\.attack) == [.nn, .augmentation, .featureFlip])
+        #expect(
+            audit.results.map(\.attack) == [.correctness, .confidence, .entropy, .modifiedEntropy, .loss, .liraOffline, .liraOnline, .rmia, .nn])
+        #expect(audit.skipped.map(\.attack) == [.augmentation, .featureFlip])
         // Under the null, AUC has SE √((P + N + 1) / (12 P N)) and the advantage at a fixed threshold at
         // most √(¼/P + ¼/N); both about 0.006 and 0.011 here.
         let aucSE = ((2 * perSide + 1) / (12 * perSide * perSide)).squareRoot()
@@ -81,7 +84,8 @@ import Testing
         let needs = Dictionary(uniqueKeysWithValues: audit.skipped.map { ($0.attack, $0.needs) })
         #expect(needs[.loss] == "logits or loss or confidence or probability")
         #expect(needs[.liraOnline] == "logits or loss" && needs[.entropy] == "logits or probability")
-        #expect(needs[.nn]?.hasPrefix("not built yet") == true)
+        #expect(needs[.nn] == "outputs: [probability] or [logits] (its features)")
+        #expect(needs[.augmentation]?.hasPrefix("not built yet") == true)
         #expect(throws: AttackError.self) { try MembershipAudit.run(inputs, attacks: [.entropy, .nn]) }
 
         let withLoss = StoredOutputs(

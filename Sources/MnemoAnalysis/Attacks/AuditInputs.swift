@@ -73,10 +73,12 @@ public struct AuditInputs: Sendable {
                     correct: Array(try BitVector(data: bits, count: labels.count)), arrays: arrays, labels: labels,
                     classCount: stored.dataset.classCount)
             }
-            let run = RunSignals(
-                subset: row.subsetIndex, isMember: mask.isMember, train: try split("train", bits: row.trainBits, labels: trainLabels),
+            let train = try split("train", bits: row.trainBits, labels: trainLabels)
+            var run = RunSignals(
+                subset: row.subsetIndex, isMember: mask.isMember, train: train,
                 test: try split("test", bits: row.testBits, labels: testLabels),
                 signals: position == targetIndex ? targetSignals : referenceSignals)
+            if position == targetIndex, attacks.contains(.nn) { run.sortedProbabilities = train.sortedProbabilities() }
             if position == targetIndex { target = run } else { references.append(run) }
         }
         return AuditInputs(

@@ -9,7 +9,9 @@ import Foundation
 /// - Shadow-model attacks reusing the trial's other runs as reference models: LiRA (Carlini et al.
 ///   2022, "Membership Inference Attacks From First Principles") and RMIA (Zarifzadeh et al. 2024,
 ///   "Low-Cost High-Power Membership Inference Attacks"), with one threshold for all classes.
-/// - Not built yet: `nn`, `augmentation`, `feature_flip`; they are always listed as skipped.
+/// - A model attack (Shokri et al. 2017, as the SAM paper runs it): an MLP trained on the attacker's
+///   known half to tell members from the target's sorted probability vectors.
+/// - Not built yet: `augmentation`, `feature_flip`; they are always listed as skipped.
 public enum MembershipAttack: String, CaseIterable, Sendable, Codable {
     /// Member when the prediction is right.
     case correctness
@@ -27,7 +29,7 @@ public enum MembershipAttack: String, CaseIterable, Sendable, Codable {
     case liraOnline = "lira_online"
     /// RMIA offline: how often the target's likelihood ratio of the example beats a population sample's.
     case rmia
-    /// A neural-network attack model trained on the known half (Shokri et al. 2017): not built yet.
+    /// A neural-network attack model trained on each split's known half (Shokri et al. 2017).
     case nn
     /// The label-only data-augmentation attack (Choquette-Choo et al. 2021): not built yet.
     case augmentation
@@ -47,13 +49,15 @@ public enum MembershipAttack: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Whether the attack trains a model on each split's known half (its scores differ per split).
+    public var trainsPerSplit: Bool { self == .nn }
+
     /// Whether the attack reads the trial's other runs as reference (shadow) models.
     public var usesReferenceRuns: Bool { [.liraOffline, .liraOnline, .rmia].contains(self) }
 
     /// Why an attack not built yet cannot run, or nil for a built one.
     public var notBuilt: String? {
         switch self {
-        case .nn: "not built yet (it would train an attack model on the target's probability or logits of the known half)"
         case .augmentation: "not built yet (it needs the target's predictions on augmented copies of each example, which runs do not store)"
         case .featureFlip: "not built yet (it needs the target's predictions on examples with flipped features, which runs do not store)"
         default: nil

@@ -50,7 +50,18 @@ public struct MembershipAudit: Sendable, Encodable {
         var skipped: [SkippedAttack] = []
         for attack in attacks {
             switch scores(of: attack, inputs) {
-            case .scores(let scores): results.append(evaluate(attack, scores: scores, splits: splits, inputs: inputs))
+            case .scores(let scores): results.append(evaluate(attack, splits: splits, inputs: inputs) { _, _ in scores })
+            case .trained(let features):
+                do {
+                    results.append(
+                        try evaluate(attack, splits: splits, inputs: inputs) { split, index in
+                            try NeuralAttack.scores(
+                                features: features, classCount: inputs.classCount, isMember: inputs.target.isMember,
+                                split: split, splitIndex: index, seed: inputs.seed)
+                        })
+                } catch {
+                    skipped.append(SkippedAttack(attack: attack, needs: "an attack model that trains: \(error)"))
+                }
             case .skipped(let skip): skipped.append(skip)
             }
         }
@@ -64,12 +75,20 @@ public struct MembershipAudit: Sendable, Encodable {
     /// An attack's scores, or why it cannot run.
     enum Scoring {
         case scores([Double])
+        /// A model attack: trained per split on these features (the target's sorted probabilities).
+        case trained(features: [Float])
         case skipped(SkippedAttack)
     }
 
     /// Every training example's score under `attack` (higher: member), or why it cannot run.
     static func scores(of attack: MembershipAttack, _ inputs: AuditInputs) -> Scoring {
         if let reason = attack.notBuilt { return .skipped(SkippedAttack(attack: attack, needs: reason)) }
+        if attack.trainsPerSplit {
+            guard let features = inputs.target.sortedProbabilities else {
+                return .skipped(SkippedAttack(attack: attack, needs: "outputs: [probability] or [logits] (its features)"))
+            }
+            return .trained(features: features)
+        }
         let signal = attack.signal!
         guard let target = inputs.target.train[signal] else { return .skipped(SkippedAttack(attack: attack, needs: signal.needs)) }
         switch attack {
@@ -103,11 +122,16 @@ public struct MembershipAudit: Sendable, Encodable {
                 target: target, references: statistics, populationTarget: population, populationReferences: populationStatistics))
     }
 
-    /// The attack's metrics over every split, thresholds chosen on each split's known half.
-    static func evaluate(_ attack: MembershipAttack, scores: [Double], splits: AttackSplits, inputs: AuditInputs) -> AttackResult {
+    /// The attack's metrics over every split, thresholds chosen on each split's known half; `scoresOf`
+    /// gives every training example's score for a split (the same for every split but a model attack's).
+    static func evaluate(
+        _ attack: MembershipAttack, splits: AttackSplits, inputs: AuditInputs,
+        scoresOf: (AttackSplits.Split, Int) throws -> [Double]
+    ) rethrows -> AttackResult {
         var metrics: [AttackMetrics] = []
         var first: AttackResult.Evaluation?
-        for split in splits.splits {
+        for (index, split) in splits.splits.enumerated() {
+            let scores = try scoresOf(split, index)
             let thresholds = MembershipThresholds(
                 scores: scores, labels: attack.usesReferenceRuns ? nil : inputs.trainLabels, classCount: inputs.classCount,
                 members: split.knownMembers, nonMembers: split.knownNonMembers)

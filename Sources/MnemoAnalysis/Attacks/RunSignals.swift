@@ -9,6 +9,9 @@ public struct RunSignals: Sendable {
     public var train: [MembershipSignal: [Double]]
     /// Signals over the test examples (the population samples of RMIA).
     public var test: [MembershipSignal: [Double]]
+    /// The training examples' sorted probability vectors (n × classes), for the NN attack: kept for the
+    /// target only, when it stored probabilities or logits.
+    public var sortedProbabilities: [Float]?
 
     /// A run from signals computed elsewhere.
     public init(subset: Int, isMember: [Bool], train: [MembershipSignal: [Double]], test: [MembershipSignal: [Double]]) {

@@ -31,6 +31,23 @@ public struct StoredOutputs: Sendable {
     /// The outputs stored (correctness always).
     public var outputs: Set<RunOutput> { Set(arrays.keys).union([.correctness]) }
 
+    /// Every example's class probabilities sorted from the largest down (count × classCount,
+    /// row-major): the NN attack's features, from stored probabilities or the softmax of stored logits;
+    /// nil when neither was stored.
+    public func sortedProbabilities() -> [Float]? {
+        let source: RunOutput
+        if arrays[.probability] != nil { source = .probability } else if arrays[.logits] != nil { source = .logits } else { return nil }
+        let values = arrays[source]!
+        var sorted: [Float] = []
+        sorted.reserveCapacity(values.count)
+        for example in labels.indices {
+            let row = (example * classCount..<(example + 1) * classCount).map { Double(values[$0]) }
+            let probabilities = source == .probability ? row : SignalMath.softmax(row)
+            sorted += probabilities.sorted(by: >).map(Float.init)
+        }
+        return sorted
+    }
+
     /// `signal` for every example, derived from the best stored source (``MembershipSignal/sources``),
     /// in float64; nil when nothing stored fits.
     public func signal(_ signal: MembershipSignal) -> [Double]? {
