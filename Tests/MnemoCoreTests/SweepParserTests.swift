@@ -67,7 +67,7 @@ import Testing
         BadFile(
             label: "unknown key",
             edit: { $0.replacingOccurrences(of: "  label_noise: 0.05", with: "  label_nosie: 0.05") },
-            message: "tiny.yaml:7:3: dataset.label_nosie: unknown key 'label_nosie'; allowed here: "
+            message: "tiny.yaml:7:3: dataset.label_nosie: unknown key 'label_nosie'; did you mean 'label_noise'? allowed here: "
                 + "name, path, train_limit, test_limit, label_noise, test_count, coarse_labels, validation_size, "
                 + "train, test, class_count, label_base, label_column, header, delimiter, synthetic, duplicates"),
         BadFile(
@@ -153,5 +153,17 @@ extension SweepParserTests {
         #expect(stored.stopWhen == rule)
         let all = try JSONDecoder().decode(StopRule.self, from: Data(#"{"mem_se_below":0.1,"examples":"flipped"}"#.utf8))
         #expect(all.examples == .flipped)
+    }
+}
+
+extension SweepParserTests {
+    @Test func misspeltNamesGetTheNearestKnownOne() {
+        let keys = ["train_limit", "test_limit", "label_noise", "name"]
+        #expect(Spelling.closest(to: "trian_limit", in: keys) == "train_limit")
+        #expect(Spelling.closest(to: "lable_noise", in: keys) == "label_noise")
+        #expect(Spelling.closest(to: "test_limt", in: keys) == "test_limit")
+        #expect(Spelling.closest(to: "nmae", in: keys) == "name")
+        #expect(Spelling.closest(to: "batch", in: keys) == nil)
+        #expect(Spelling.closest(to: "seed", in: keys) == nil)
     }
 }

@@ -29,8 +29,9 @@ struct NodeReader {
             }
             let childPath = path.isEmpty ? key : "\(path).\(key)"
             if let allowed, !allowed.contains(key) {
+                let suggestion = Spelling.closest(to: key, in: allowed).map { "did you mean '\($0)'? " } ?? ""
                 throw NodeReader(node: keyNode, path: childPath, file: file).error(
-                    "unknown key '\(key)'; allowed here: \(allowed.joined(separator: ", "))")
+                    "unknown key '\(key)'; \(suggestion)allowed here: \(allowed.joined(separator: ", "))")
             }
             if entries.contains(where: { $0.0 == key }) {
                 throw NodeReader(node: keyNode, path: childPath, file: file).error("duplicate key '\(key)'")

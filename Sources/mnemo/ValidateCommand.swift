@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import MnemoCluster
+import MnemoCore
+
+extension Mnemo {
+    struct ValidateCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "validate",
+            abstract: "Check a sweep file, its data included, without running or registering anything.",
+            discussion: """
+                Parses the file, prepares its dataset and checks every trial against it, as `run` and \
+                `submit` would. Exit status: 0 when valid (a summary on standard output), 65 otherwise (the \
+                error on standard error, with file:line:column, the field, what was expected and, for a \
+                misspelt key, a suggestion). Example:
+                  mnemo validate sweeps/grid.yaml
+                """)
+
+        @Argument(help: "The sweep file (YAML).")
+        var sweepFile: String
+
+        @OptionGroup var logging: LoggingOptions
+
+        func run() throws {
+            let registration: SweepRegistration
+            do {
+                registration = try SweepRegistration.prepare(sweepFile: sweepFile, logger: logging.makeLogger("mnemo.validate"))
+            } catch {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                throw ExitCode(65)
+            }
+            let spec = registration.spec
+            let dataset = registration.dataset
+            let runs = spec.estimator.runs(trainCount: dataset.trainLabels.count)
+            print("\(sweepFile): valid")
+            print(
+                "sweep \(spec.name): \(spec.trials.count) trial\(spec.trials.count == 1 ? "" : "s") × \(runs) runs = "
+                    + "\(spec.trials.count * runs) tasks on \(dataset.trainLabels.count) train / \(dataset.testLabels.count) "
+                    + "test examples of \(dataset.classCount) classes (dataset sha256 \(dataset.contentHash.prefix(12))…)")
+            if let warning = registration.dataWarning { print("warning: the dataset's \(warning)") }
+        }
+    }
+}
