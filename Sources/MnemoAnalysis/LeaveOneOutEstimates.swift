@@ -33,7 +33,7 @@ public struct LeaveOneOutEstimates: Sendable {
             let position = row.subsetIndex % (n + 1)
             let correct = try BitVector(data: row.trainBits, count: n)
             let margins = row.arrays.first { $0.name == RunOutput.margin.arrayName("train") }
-                .flatMap { $0.data.count == 4 * n ? $0.data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } : nil }
+                .flatMap { $0.data.count == 4 * n ? $0.values : nil }
             if position == 0 {
                 full[seed] = (correct, margins)
             } else {

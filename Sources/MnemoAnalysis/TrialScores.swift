@@ -12,8 +12,6 @@ public struct TrialScores: Sendable {
     /// Per test example: entropy of significance-thresholded influence and its quantile bucket.
     public let thresholdedEntropy: ThresholdedInfluenceEntropy
     public let thresholdedBuckets: [Int]
-    /// Benjamini–Hochberg q-values of the same-class influence estimates.
-    public let significance: InfluenceSignificance
 
     /// z of the significance threshold used for the thresholded entropy and for "significant" pairs.
     public static let significanceZ = 2.0
@@ -25,15 +23,15 @@ public struct TrialScores: Sendable {
         rawBuckets = rawEntropy.buckets()
         thresholdedEntropy = ThresholdedInfluenceEntropy(analysis.accumulator, z: Self.significanceZ)
         thresholdedBuckets = thresholdedEntropy.buckets()
-        significance = InfluenceSignificance(blocks: blocks)
     }
 
     /// The false-discovery rate at which influence pairs are reported as discoveries.
     public static let falseDiscoveryRate = 0.05
 
-    /// The BH q-value of a pair.
-    public func qValue(_ pair: InfluencePair) -> Double {
-        significance.qValue(influence: pair.influence, standardError: pair.standardError)
+    /// Benjamini–Hochberg control over every same-class influence estimate: built on demand (three
+    /// arrays over all same-class pairs), once per report that shows q-values.
+    public func significance() -> InfluenceSignificance {
+        InfluenceSignificance(blocks: blocks)
     }
 
     /// The `count` training examples of its class with the largest influence on each test example, largest

@@ -110,11 +110,15 @@ extension Mnemo {
                 throw ValidationError("--priority must be in -1000000...1000000, got \(priority)")
             }
             try keys.validate(target: db ?? "")
+            if db?.hasPrefix("tcp://") == true, !sweepFile.hasPrefix("/") {
+                throw ValidationError(
+                    "over TCP the coordinator reads the sweep file on its own host: give its absolute path there, not \(sweepFile)")
+            }
         }
 
         func run() throws {
             let target = db ?? SweepSession.defaultDatabasePath(for: sweepFile)
-            // A remote coordinator reads the path on its own host: it is sent as given (absolute or not).
+            // A remote coordinator reads the (absolute) path on its own host: it is sent as given.
             let path = target.hasPrefix("tcp://") ? sweepFile : URL(fileURLWithPath: sweepFile).standardizedFileURL.path
             let request = AdminRequest(command: .submit, sweepFile: path, priority: priority, newSweep: newSweep)
             print(try keys.perform(request, target: target, logger: logging.makeLogger("mnemo.submit")))

@@ -1,5 +1,7 @@
 import Foundation
+import MnemoCluster
 import MnemoTestSupport
+import MnemoWire
 import Testing
 
 /// `--admin-bind`: admin commands from other machines over CURVE, from admin keys only. A worker key,
@@ -45,10 +47,54 @@ import Testing
         #expect(keyless.status != 0 && keyless.stderr.contains("takes CURVE: give --key"), "\(keyless.stderr)")
         #expect(eventually(timeout: 10) { coordinator.standardError.contains("key not in the admin allowlist") }, "\(coordinator.standardError)")
 
+        // The server refuses, not only the CLI: a raw peer without CURVE gets no answer; an admin's open
+        // connection loses its rights once its key leaves the list (SIGHUP), though ZAP let it in.
+        let context = try ZMQContext()
+        func dealer(_ credentials: AdminClient.Credentials?) throws -> ZMQSocket {
+            let socket = try ZMQSocket(context: context, kind: .dealer)
+            try socket.set(.linger(.zero))
+            try socket.set(.sendTimeout(.seconds(3)))
+            if let credentials {
+                try socket.set(.curveSecretKey(credentials.keyPair.secretKey))
+                try socket.set(.curvePublicKey(credentials.keyPair.publicKey))
+                try socket.set(.curveServerKey(credentials.serverKey))
+            }
+            try socket.connect(adminEndpoint)
+            return socket
+        }
+        /// The reply to a status request, or nil when none comes (a refused peer cannot even send).
+        func ask(_ socket: ZMQSocket) throws -> AdminReply? {
+            guard (try? socket.send(Envelope(type: .admin, header: AdminRequest(command: .status)).encode())) != nil else {
+                return nil
+            }
+            return try socket.receive(timeout: .seconds(3)).map { try Envelope.decode($0).decodeHeader(AdminReply.self) }
+        }
+        let plain = try dealer(nil)
+        #expect(try ask(plain) == nil, "a peer without a key is never answered")
+        plain.close()
+        let alice = try dealer(
+            AdminClient.Credentials(
+                keyPair: try CurveKeyFiles.loadSecret(dir.path("keys/admins/alice.key")),
+                serverKey: try CurveKeyFiles.loadPublic(dir.path("keys/coordinator.pub"))))
+        #expect(try ask(alice)?.ok == true)
+
         let cancel = try admin(["cancel", adminEndpoint, "curve"], key: "admins/alice")
         #expect(cancel.status == 0 && cancel.stdout.contains("cancelled 40 tasks"), "\(cancel.stdout)\(cancel.stderr)")
         let submitted = try admin(["submit", sweep, "--db", adminEndpoint, "--new-sweep"], key: "admins/alice")
         #expect(submitted.status == 0 && submitted.stdout.contains("curve-2"), "\(submitted.stdout)\(submitted.stderr)")
+        let relative = try admin(["submit", "curve.yaml", "--db", adminEndpoint], key: "admins/alice")
+        #expect(relative.status != 0 && relative.stderr.contains("give its absolute path there"), "\(relative.stderr)")
+
+        // Alice hands over to Bob.
+        #expect(try MnemoProcess.run(["keys", "generate", "--out", dir.path("keys/admins"), "--name", "bob"], in: dir, label: "bob").status == 0)
+        try FileManager.default.removeItem(atPath: dir.path("keys/admins/alice.pub"))
+        Foundation.kill(coordinator.pid, SIGHUP)
+        #expect(
+            eventually(timeout: 10) { coordinator.standardError.contains("reloaded the admin allowlist") && coordinator.standardError.contains("(1 added, 1 removed)") },
+            "\(coordinator.standardError)")
+        let revoked = try ask(alice)
+        #expect(revoked?.ok == false && revoked?.message.contains("not in the admin allowlist") == true, "\(String(describing: revoked))")
+        alice.close()
         coordinator.kill(SIGTERM)
     }
 }

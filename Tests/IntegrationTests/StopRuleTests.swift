@@ -92,6 +92,29 @@ struct StopRuleTests {
         #expect(try Store.openReadOnly(path: dir.path("grown.sqlite")).resultCount(sweepID: "stopping") == 20)
     }
 
+    @Test func aRetriedTrialWhoseRuleStillHoldsStopsAgainWhoeverServesIt() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write(Self.sweep(subsets: 40, rule: "{mem_se_below: 0.2, examples: flipped}"), to: "again.yaml")
+        #expect(try MnemoProcess.run(["run", file, "--workers", "1", "--quiet"], in: dir, label: "first").status == 0)
+        let db = dir.path("again.sqlite")
+        let done = try Store.openReadOnly(path: db).resultCount(sweepID: "stopping")
+        #expect(done < 40)
+        // Retried without a coordinator, the next one stops the trial again before training anything.
+        #expect(try MnemoProcess.run(["retry", db], in: dir, label: "retry").stdout.contains("\(40 - done) tasks pending again"))
+        let second = try MnemoProcess.run(["run", file, "--workers", "1"], in: dir, label: "second")
+        #expect(second.status == 0 && second.stdout.contains("\(40 - done) of 40 tasks not needed"), "\(second.stdout)\(second.stderr)")
+        #expect(try Store.openReadOnly(path: db).resultCount(sweepID: "stopping") == done)
+        // A serving coordinator does the same on a retry, says so, and stopped afterwards exits 0.
+        let (coordinator, _) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", "--db", db, "--bind", "tcp://127.0.0.1:*", "--serve", "--no-progress"], in: dir)
+        let retried = try MnemoProcess.run(["retry", db], in: dir, label: "retry-served")
+        #expect(retried.stdout.contains("still meets estimator.stop_when and was stopped again"), "\(retried.stdout)\(retried.stderr)")
+        coordinator.kill(SIGTERM)
+        #expect(coordinator.wait(timeout: 30) == 0, "\(coordinator.standardOutput)")
+        #expect(coordinator.standardOutput.contains("or not needed (estimator.stop_when)"), "\(coordinator.standardOutput)")
+        #expect(try Store.openReadOnly(path: db).resultCount(sweepID: "stopping") == done)
+    }
+
     @Test func rulesThatCannotApplyToTheDataAreRefusedWithTheirPlace() throws {
         let dir = try TemporaryDirectory()
         let noFlips = try dir.write(

@@ -91,6 +91,11 @@ import Testing
             edit: { $0 + "\nanalysis: {reference: 1}" },
             message: "tiny.yaml:20:12: analysis.reference: unknown key 'reference'; allowed here: reference_trial"),
         BadFile(
+            label: "a stop rule with balanced masks",
+            edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: 4\n  masks: balanced\n  stop_when: {mem_se_below: 0.1}") },
+            message: "tiny.yaml:18:14: estimator.stop_when: stop_when with balanced masks could stop between a run and its "
+                + "complement, and every example would no longer be in half the runs: drop one of them"),
+        BadFile(
             label: "unknown mask scheme",
             edit: { $0.replacingOccurrences(of: "subsets: 4", with: "subsets: 4\n  masks: paired") },
             message: "tiny.yaml:17:10: estimator.masks: expected one of: random, balanced, found \"paired\""),

@@ -22,8 +22,9 @@ extension Coordinator {
         return served
     }
 
-    /// Answers one admin request; a request that cannot be done gets `ok: false` and the reason.
-    func answerAdmin(_ frames: [Data], on socket: ZMQSocket) throws {
+    /// Answers one admin request; a request that cannot be done, or is `refusing` (the sender's key is
+    /// no longer an admin key), gets `ok: false` and the reason.
+    func answerAdmin(_ frames: [Data], on socket: ZMQSocket, refusing refusal: String? = nil) throws {
         // Every request gets an answer, a malformed one too (its sender would otherwise wait out its
         // timeout); only a message without even an identity frame goes unanswered.
         guard let identity = frames.first.map(PeerIdentity.init) else { return }
@@ -32,6 +33,10 @@ extension Coordinator {
             let routed = try RoutedEnvelope.decode(frames)
             guard routed.envelope.type == .admin else {
                 throw AdminError(message: "the admin socket takes admin messages only, not \(routed.envelope.type)")
+            }
+            if let refusal {
+                logger.warning("refused an admin command: \(refusal)")
+                throw AdminError(message: refusal)
             }
             reply = try carryOut(try routed.envelope.decodeHeader(AdminRequest.self))
         } catch {
@@ -76,7 +81,15 @@ extension Coordinator {
             }
             let before = pendingCount()
             try perform(scheduler.handle(.retry(sweep: sweep, trial: request.trial, reason: request.reason), at: now))
-            return AdminReply(ok: true, message: "\(pendingCount() - before) tasks pending again with a fresh budget")
+            let revived = pendingCount() - before
+            // A stop rule still met stops its trial again, as a restarted coordinator would.
+            var stillStopped: [String] = []
+            for plan in plans.values.sorted(by: { $0.sweepID < $1.sweepID }) where sweep == nil || sweep == plan.sweepID {
+                stillStopped += try watchStopRules(of: plan).map { "trial \($0) of sweep \(plan.sweepID)" }
+            }
+            let note = stillStopped.isEmpty ? "" : "; \(stillStopped.joined(separator: ", ")) still meets estimator.stop_when "
+                + "and was stopped again (raise mem_se_below or remove the rule to run more)"
+            return AdminReply(ok: true, message: "\(revived) tasks pending again with a fresh budget\(note)")
         case .drain:
             guard let worker = request.worker, scheduler.connectedWorkers[worker] != nil else {
                 return AdminReply(ok: false, message: "no connected worker is called '\(request.worker ?? "")'")

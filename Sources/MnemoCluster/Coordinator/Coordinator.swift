@@ -182,9 +182,20 @@ public final class Coordinator {
             open: try store.openTasks(sweepID: plan.sweepID), retries: plan.spec.trainer?.command?.retries ?? 0,
             gpus: plan.spec.trainer?.command?.gpus ?? 0)
         try perform(scheduler.handle(.submit(submission), at: Date()))
-        for (trial, reason) in try stopRules.watch(plan, store: store) {
+        try watchStopRules(of: plan)
+    }
+
+    /// Watches `plan`'s unfinished trials for their stop rule, stopping at once those whose stored runs
+    /// meet it already (when a sweep is served, and after a retry revived a stopped trial's tasks).
+    ///
+    /// - Returns: the trials stopped.
+    @discardableResult
+    func watchStopRules(of plan: SweepPlan) throws -> [Int] {
+        let met = try stopRules.watch(plan, store: store)
+        for (trial, reason) in met {
             try perform(stopTrial(sweep: plan.sweepID, trial: trial, reason: reason))
         }
+        return met.map(\.trial)
     }
 
     /// Cancels the remaining tasks of a trial whose stop rule is met, recording why.
@@ -248,8 +259,11 @@ public final class Coordinator {
                 // Admin commands act on the scheduler's state as of the messages above: commit those first.
                 try perform(effects)
                 effects = []
-                while let frames = try admin.receive(timeout: .zero) {
-                    try answerAdmin(frames, on: admin)
+                while let (frames, userID) = try admin.receiveMessage(timeout: .zero) {
+                    // ZAP checked the key at the handshake; a key dropped from the list since (SIGHUP)
+                    // must not keep its open connection's rights.
+                    let revoked = admin === remoteAdminSocket && !(userID.map(allowedAdmins.contains) ?? false)
+                    try answerAdmin(frames, on: admin, refusing: revoked ? "this key is not in the admin allowlist" : nil)
                 }
             }
             let now = Date()

@@ -20,18 +20,17 @@ public struct SweepConclusion: Sendable, Equatable {
         let progress = try sweepIDs.flatMap { try store.progress(sweepID: $0) }
         let total = progress.reduce(0) { $0 + $1.total }
         let done = progress.reduce(0) { $0 + $1.done }
+        // Tasks a met stop rule cancelled were not needed: the sweep succeeded without them.
+        var stopped = 0
+        var stops: [String] = []
+        for id in sweepIDs {
+            for (reason, count) in try store.reasons(sweepID: id, state: .cancelled) where reason.hasPrefix(StopRule.reasonPrefix) {
+                stopped += count
+                stops.append("  \(count) × \(reason)\(sweepIDs.count > 1 ? " (sweep \(id))" : "")")
+            }
+        }
         switch exit {
         case .finished(let quarantined, let cancelled) where quarantined + cancelled > 0:
-            // Tasks a met stop rule cancelled were not needed: the sweep succeeded without them.
-            var stopped = 0
-            var stops: [String] = []
-            for id in sweepIDs {
-                for (reason, count) in try store.reasons(sweepID: id, state: .cancelled)
-                where reason.hasPrefix(StopRule.reasonPrefix) {
-                    stopped += count
-                    stops.append("  \(count) × \(reason)\(sweepIDs.count > 1 ? " (sweep \(id))" : "")")
-                }
-            }
             if quarantined > 0 {
                 lines.append("\(quarantined) of \(total) tasks quarantined:")
                 for id in sweepIDs {
@@ -51,9 +50,12 @@ public struct SweepConclusion: Sendable, Equatable {
             code = quarantined + cancelled > stopped ? 3 : 0
         case .finished:
             code = 0
-        case .stopped where done == total:
+        case .stopped where done + stopped == total:
             // `coordinator --serve` stopped after its sweeps were done: nothing was interrupted.
-            lines.append(total == 0 ? "stopped; no sweep had tasks to serve" : "stopped; all \(total) tasks were done")
+            lines.append(
+                total == 0
+                    ? "stopped; no sweep had tasks to serve"
+                    : "stopped; all \(total) tasks were done\(stopped > 0 ? " or not needed (estimator.stop_when)" : "")")
             code = 0
         case .stopped:
             lines.append("stopped with \(done) of \(total) tasks done; run the same command again to resume")

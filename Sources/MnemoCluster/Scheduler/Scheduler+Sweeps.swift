@@ -71,7 +71,7 @@ extension Scheduler {
             reserved[task.holder ?? ""]?.remove(task.id)
             move(task.id, to: .cancelled)
             tasks[task.id]?.deadline = nil
-            tasks[task.id]?.lastError = reason
+            if let reason { tasks[task.id]?.lastError = reason }
         }
         effects.append(.persist(.cancel(taskIDs: selected.map(\.id), at: now, reason: reason)))
         for (worker, ids) in revoked.sorted(by: { $0.key < $1.key }) {

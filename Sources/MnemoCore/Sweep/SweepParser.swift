@@ -197,6 +197,12 @@ public enum SweepParser {
             }
         }
         let stopWhen = try map.optional("stop_when").map { reader throws(SweepFileError) in try parseStopRule(reader) }
+        if stopWhen != nil, masks == .balanced {
+            throw map.error(
+                at: "stop_when",
+                "stop_when with balanced masks could stop between a run and its complement, and every example would no "
+                    + "longer be in half the runs: drop one of them")
+        }
         return EstimatorSpec(subsets: subsets, ratio: ratio, masks: masks, stopWhen: stopWhen)
     }
 

@@ -44,7 +44,8 @@ public struct Exporter {
             directory.appendingPathComponent("influencers.csv"),
         ]
         try write(memorizationCSV(), to: files[0])
-        try write(influenceCSV(count: sizes.topPairs), to: files[1])
+        let significance = scores.significance()
+        try write(influenceCSV(count: sizes.topPairs, significance: significance), to: files[1])
         try write(entropyCSV(), to: files[2])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -53,7 +54,7 @@ public struct Exporter {
         try encoder.encode(SummaryFile(summary: summary, description: description)).write(to: files[3], options: .atomic)
         try writeEstimates(to: files[4])
         try writeRuns(to: files[5])
-        try write(influencersCSV(count: sizes.influencers), to: files[6])
+        try write(influencersCSV(count: sizes.influencers, significance: significance), to: files[6])
         var further: [URL] = []
         if let truth = dataset.groundTruth {
             further.append(directory.appendingPathComponent("ground_truth.npz"))
@@ -85,7 +86,7 @@ public struct Exporter {
         return text
     }
 
-    func influenceCSV(count: Int) -> String {
+    func influenceCSV(count: Int, significance: InfluenceSignificance) -> String {
         var text = "train_index,test_index,class,influence,influence_se,significant,train_source_index,test_source_index,"
             + "p_value,q_value\n"
         for pair in scores.topPairs(count) {
@@ -94,7 +95,7 @@ public struct Exporter {
             text += "\(pair.train),\(pair.test),\(dataset.testLabels[pair.test]),"
             text += "\(Self.number(pair.influence)),\(Self.number(pair.standardError)),\(significant ? 1 : 0),"
             text += "\(dataset.trainSourceIndices[pair.train]),\(dataset.testSourceIndices[pair.test]),"
-            text += "\(Self.number(p)),\(Self.number(scores.significance.qValue(pValue: p)))\n"
+            text += "\(Self.number(p)),\(Self.number(significance.qValue(pValue: p)))\n"
         }
         return text
     }
@@ -128,12 +129,13 @@ public struct Exporter {
     }
 
     /// `influencers.csv`: each test example's `count` most influential training examples of its class.
-    func influencersCSV(count: Int) -> String {
+    func influencersCSV(count: Int, significance: InfluenceSignificance) -> String {
         var text = "test_index,rank,train_index,influence,influence_se,q_value,train_source_index,test_source_index\n"
         for (test, pairs) in scores.topInfluencers(count).enumerated() {
             for (rank, pair) in pairs.enumerated() {
                 text += "\(test),\(rank + 1),\(pair.train),\(Self.number(pair.influence)),\(Self.number(pair.standardError)),"
-                text += "\(Self.number(scores.qValue(pair))),\(dataset.trainSourceIndices[pair.train]),"
+                text += "\(Self.number(significance.qValue(influence: pair.influence, standardError: pair.standardError))),"
+                text += "\(dataset.trainSourceIndices[pair.train]),"
                 text += "\(dataset.testSourceIndices[test])\n"
             }
         }

@@ -38,6 +38,10 @@ public enum FullInfluenceExport {
         }
         guard !membership.isEmpty else { throw AnalysisError("trial \(trialIndex) of sweep \(stored.record.id) has no finished run yet") }
         let runs = membership.count
+        guard runs <= InfluenceAccumulator.maximumRuns else {
+            throw AnalysisError("trial \(trialIndex) has \(runs) runs: float32 sums count at most \(InfluenceAccumulator.maximumRuns) exactly")
+        }
+        guard n > 0, t > 0 else { throw AnalysisError("trial \(trialIndex) has no training or no test examples: no matrix to write") }
         var inCounts = [Int](repeating: 0, count: n)
         var correctCounts = [Int](repeating: 0, count: t)
         inCounts.withUnsafeMutableBufferPointer { counts in membership.forEach { $0.addBits(into: counts.baseAddress!) } }

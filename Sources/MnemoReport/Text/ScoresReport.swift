@@ -32,10 +32,11 @@ public enum ScoresReport {
                 ]
             }))
         let rate = TrialScores.falseDiscoveryRate
+        let significance = scores.significance()
         lines += [
             "",
-            "top influence pairs (same class, \(threshold); q: Benjamini–Hochberg, \(scores.significance.discoveries(at: rate)) "
-                + "of \(scores.significance.pairCount) pairs have q ≤ \(rate)):",
+            "top influence pairs (same class, \(threshold); q: Benjamini–Hochberg, \(significance.discoveries(at: rate)) "
+                + "of \(significance.pairCount) pairs have q ≤ \(rate)):",
         ]
         lines.append(Table.render(
             header: ["train", "test", "class", "infl", "se", "q"],
@@ -43,7 +44,7 @@ public enum ScoresReport {
                 [
                     "\(pair.train)", "\(pair.test)", "\(dataset.testLabels[pair.test])",
                     String(format: "%.3f", pair.influence), String(format: "%.3f", pair.standardError),
-                    String(format: "%.2g", scores.qValue(pair)),
+                    String(format: "%.2g", significance.qValue(influence: pair.influence, standardError: pair.standardError)),
                 ]
             }))
         let convergence = try TrialConvergence.load(store: store, sweepName: summary.sweepID, trialIndex: trialIndex)

@@ -51,7 +51,8 @@ extension Store {
                     for id in taskIDs {
                         try db.execute(
                             sql: """
-                                UPDATE task SET state = 'cancelled', leaseDeadline = NULL, lastError = ?, updatedAt = ?
+                                UPDATE task SET state = 'cancelled', leaseDeadline = NULL, lastError = COALESCE(?, lastError),
+                                    updatedAt = ?
                                 WHERE id = ? AND state IN ('pending', 'leased')
                                 """,
                             arguments: [reason, at, id])
