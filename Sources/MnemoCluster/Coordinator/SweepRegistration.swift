@@ -112,10 +112,7 @@ public struct SweepRegistration: Sendable {
             summary.groundTruth = try SyntheticDataset.generate(generator, seed: spec.seed).groundTruth(
                 trainSourceIndices: data.trainSourceIndices, testSourceIndices: data.testSourceIndices)
         } else if !data.duplicatePairs.isEmpty {
-            summary.groundTruth = GroundTruth(
-                duplicates: data.duplicatePairs.map {
-                    GroundTruth.Duplicate(train: $0.train, test: $0.test, label: $0.label, originalLabel: $0.originalLabel)
-                })
+            summary.groundTruth = GroundTruth(duplicates: data.duplicatePairs)
         }
         return SweepRegistration(spec: spec, dataset: summary, dataWarning: dataWarning)
     }

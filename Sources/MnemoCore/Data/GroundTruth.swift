@@ -3,26 +3,6 @@
 /// ("mode") of every example and which modes are rare; for any data the planted memorization pairs
 /// (`dataset.duplicates`, or the generator's). Data whose structure is unknown has no modes.
 public struct GroundTruth: Codable, Sendable, Equatable {
-    /// A planted memorization pair: the training copy of a test example, both given the same atypical
-    /// label.
-    public struct Duplicate: Codable, Sendable, Equatable {
-        /// The training copy's index.
-        public var train: Int
-        /// The test example's index.
-        public var test: Int
-        /// The label both copies carry.
-        public var label: Int32
-        /// The test example's label before planting.
-        public var originalLabel: Int32
-
-        public init(train: Int, test: Int, label: Int32, originalLabel: Int32) {
-            self.train = train
-            self.test = test
-            self.label = label
-            self.originalLabel = originalLabel
-        }
-    }
-
     /// The mode of each training example (a duplicate carries its test example's mode). Mode m belongs
     /// to class `m / modesPerClass`. Empty for data that was not generated.
     public var trainModes: [Int]
@@ -32,10 +12,10 @@ public struct GroundTruth: Codable, Sendable, Equatable {
     public var modesPerClass: Int
     public var commonModesPerClass: Int
     /// The planted pairs whose copy and test example were both selected, by test index.
-    public var duplicates: [Duplicate]
+    public var duplicates: [DuplicatePair]
 
     public init(
-        trainModes: [Int], testModes: [Int], modesPerClass: Int, commonModesPerClass: Int, duplicates: [Duplicate]
+        trainModes: [Int], testModes: [Int], modesPerClass: Int, commonModesPerClass: Int, duplicates: [DuplicatePair]
     ) {
         self.trainModes = trainModes
         self.testModes = testModes
@@ -52,7 +32,7 @@ public struct GroundTruth: Codable, Sendable, Equatable {
 
 extension GroundTruth {
     /// The ground truth of data that was not generated: planted pairs only.
-    public init(duplicates: [Duplicate]) {
+    public init(duplicates: [DuplicatePair]) {
         self.init(trainModes: [], testModes: [], modesPerClass: 1, commonModesPerClass: 1, duplicates: duplicates)
     }
 

@@ -111,9 +111,9 @@ extension SyntheticDataset {
         for (position, source) in trainSourceIndices.enumerated() { trainPosition[source] = position }
         var testPosition: [Int: Int] = [:]
         for (position, source) in testSourceIndices.enumerated() { testPosition[source] = position }
-        let duplicates = duplicatePairs.compactMap { pair -> GroundTruth.Duplicate? in
+        let duplicates = duplicatePairs.compactMap { pair -> DuplicatePair? in
             guard let train = trainPosition[pair.train], let test = testPosition[pair.test] else { return nil }
-            return GroundTruth.Duplicate(train: train, test: test, label: pair.label, originalLabel: pair.originalLabel)
+            return DuplicatePair(train: train, test: test, label: pair.label, originalLabel: pair.originalLabel)
         }
         return GroundTruth(
             trainModes: trainSourceIndices.map { trainModes[$0] }, testModes: testSourceIndices.map { testModes[$0] },
