@@ -27,4 +27,19 @@ import Testing
         let refused = try MnemoProcess.run(["validate", outside], in: dir, label: "outside")
         #expect(refused.status == 65 && refused.stderr.contains("estimator.stop_when.examples"), "\(refused.stderr)")
     }
+
+    @Test func planSaysTasksDiskMemoryAndWithCalibrationCPUHours() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write(SweepFixture.synthetic(name: "planned", subsets: 6), to: "planned.yaml")
+        let plan = try MnemoProcess.run(["plan", file], in: dir, label: "plan")
+        #expect(plan.status == 0, "\(plan.stderr)")
+        for line in ["sweep planned: 1 trial × 6 runs = 6 tasks", "disk: about", "memory: at most", "add --calibrate"] {
+            #expect(plan.stdout.contains(line), "\(line): \(plan.stdout)")
+        }
+        let calibrated = try MnemoProcess.run(["plan", file, "--calibrate"], in: dir, label: "calibrated")
+        #expect(calibrated.status == 0 && calibrated.stdout.contains("CPU-hours: about"), "\(calibrated.stdout)\(calibrated.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("planned.sqlite")), "plan registers nothing")
+        let bad = try dir.write("name: x\n", to: "bad.yaml")
+        #expect(try MnemoProcess.run(["plan", bad], in: dir, label: "bad").status == 65)
+    }
 }
