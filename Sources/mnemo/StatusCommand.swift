@@ -28,6 +28,9 @@ extension Mnemo {
 
         func validate() throws {
             try keys.validate(target: database.database)
+            if failures, database.database.hasPrefix("tcp://") {
+                throw ValidationError("--failures reads the database file; over TCP the coordinator sends its status only")
+            }
         }
 
         func run() throws {
@@ -61,7 +64,10 @@ extension Mnemo {
             let reply = try keys.remoteReply(AdminRequest(command: .status), endpoint: database.database)
             guard let live = reply.statusDocument else { throw AdminError(message: "the coordinator sent no status") }
             if json { return print(live) }
-            let document = try JSONDecoder().decode(StatusDocument.self, from: Data(live.utf8))
+            var document = try JSONDecoder().decode(StatusDocument.self, from: Data(live.utf8))
+            if let wanted = database.sweep {
+                document.sweeps = document.sweeps.filter { $0.id == wanted || $0.name == wanted }
+            }
             print(
                 Table.render(
                     header: ["sweep", "name", "done", "pending", "leased", "quarantined", "cancelled", "total"],

@@ -37,6 +37,10 @@ import Testing
         #expect((document["sweeps"] as? [[String: Any]])?.first?["id"] as? String == "curve")
         let table = try admin(["status", adminEndpoint], key: "admins/alice")
         #expect(table.stdout.contains("curve") && table.stdout.contains("coordinator: host"), "\(table.stdout)")
+        let other = try admin(["status", adminEndpoint, "--sweep", "nothing-of-that-name"], key: "admins/alice")
+        #expect(other.status == 0 && !other.stdout.contains("curve "), "\(other.stdout)")
+        let failures = try admin(["status", adminEndpoint, "--failures"], key: "admins/alice")
+        #expect(failures.status != 0 && failures.stderr.contains("--failures reads the database file"), "\(failures.stderr)")
 
         // A worker's key is not an admin key; nor is a stranger's; without a key the CLI says what it needs.
         for outsider in ["workers/a", "stranger"] {
