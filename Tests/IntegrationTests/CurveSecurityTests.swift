@@ -89,6 +89,13 @@ import Testing
         let done = try Self.results(dir)
         #expect(done["allowed"] == 40 && done.values.reduce(0, +) == 40, "\(done)")
         #expect(try Store.openReadOnly(path: dir.path("curve.sqlite")).resultCount(sweepID: "curve") == 40)
+        // A restarted coordinator still gives the id to its first key: the impostor is the first to
+        // say hello under it this time, and is refused all the same.
+        let (restarted, again) = try Self.startCoordinator(in: dir)
+        let second = try Self.worker("allowed", key: "workers/b", endpoint: again, in: dir, label: "impostor-again")
+        #expect(second.wait(timeout: 30) == 2, "\(second.standardError)")
+        #expect(second.standardError.contains("belongs to another key"), "\(second.standardError)")
+        restarted.kill(SIGTERM)
     }
 
     @Test func sighupReadsTheAllowlistAgain() throws {

@@ -76,6 +76,7 @@ public final class Coordinator {
         schedulerOptions.noEligibleWorkerTimeout = options.noEligibleWorkerTimeout
         scheduler = Scheduler(options: schedulerOptions)
         allowedWorkers = options.curve?.allowedWorkers ?? []
+        keyOfWorker = options.curve == nil ? [:] : try store.workerKeys()
         allowedAdmins = options.curve?.allowedAdmins ?? []
         pipeline = try CommitPipeline(store: store, context: context)
         socket = try ZMQSocket(context: context, kind: .router)
@@ -509,7 +510,11 @@ public final class Coordinator {
             return scheduler.handle(.bye(worker: id, released: []), at: Date())
         }
         guard let owner = keyOfWorker[id] else {
-            if type == .hello { keyOfWorker[id] = userID }
+            if type == .hello {
+                keyOfWorker[id] = userID
+                // Recorded, so that a restarted coordinator keeps the id with this key.
+                stage([.persist(.workerKey(id: id, publicKey: userID, at: Date()))])
+            }
             return nil
         }
         guard owner != userID else { return nil }

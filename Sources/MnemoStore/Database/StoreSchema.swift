@@ -8,6 +8,7 @@ enum StoreSchema {
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2", migrate: migrateToVersion2)
         migrator.registerMigration("v3", migrate: migrateToVersion3)
+        migrator.registerMigration("v4", migrate: migrateToVersion4)
         return migrator
     }
 
@@ -105,6 +106,16 @@ enum StoreSchema {
             t.column("shape", .text).notNull()
             t.column("data", .blob).notNull()
             t.primaryKey(["taskID", "name"])
+        }
+    }
+
+    /// Version 4: the CURVE key each worker id belongs to (the key of its first `hello`), so that a
+    /// restarted coordinator keeps refusing another key under that id.
+    private static func migrateToVersion4(_ db: Database) throws {
+        try db.create(table: "worker_key") { t in
+            t.primaryKey("workerID", .text)
+            t.column("publicKey", .text).notNull()
+            t.column("since", .datetime).notNull()
         }
     }
 

@@ -69,6 +69,10 @@ extension Store {
                     }
                 case .worker(let id, let host, let pid, let seenAt):
                     try Self.upsertWorker(db, id: id, host: host, pid: pid, seenAt: seenAt)
+                case .workerKey(let id, let publicKey, let at):
+                    try db.execute(
+                        sql: "INSERT INTO worker_key (workerID, publicKey, since) VALUES (?, ?, ?) ON CONFLICT (workerID) DO NOTHING",
+                        arguments: [id, publicKey, at])
                 case .event(let kind, let message, let taskID, let workerID, let at):
                     var event = EventRecord(time: at, kind: kind, message: message, taskID: taskID, workerID: workerID)
                     try event.insert(db)
@@ -93,6 +97,7 @@ extension Store {
             case .cancel: kind = "cancellation"
             case .retry: kind = "retry"
             case .worker: kind = "worker record"
+            case .workerKey: kind = "worker key"
             case .event: kind = "event"
             }
             if let index = counts.firstIndex(where: { $0.0 == kind }) {

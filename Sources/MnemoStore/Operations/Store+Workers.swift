@@ -22,6 +22,17 @@ extension Store {
             arguments: [id, host, pid, seenAt, seenAt])
     }
 
+    /// The CURVE key each worker id belongs to (``StoreWrite/workerKey(id:publicKey:at:)``).
+    ///
+    /// - Throws: ``StoreError``.
+    public func workerKeys() throws -> [String: String] {
+        try read("reading the workers' keys") { db in
+            Dictionary(
+                try Row.fetchAll(db, sql: "SELECT workerID, publicKey FROM worker_key").map { ($0["workerID"], $0["publicKey"]) },
+                uniquingKeysWith: { first, _ in first })
+        }
+    }
+
     /// Every worker ever seen, most recently seen first.
     ///
     /// - Throws: ``StoreError``.

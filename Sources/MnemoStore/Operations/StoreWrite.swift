@@ -21,6 +21,8 @@ public enum StoreWrite: Sendable, Equatable {
     case retry(taskIDs: [String], at: Date)
     /// A worker that was leased something: recorded (or its host, pid and last sight updated).
     case worker(id: String, host: String, pid: Int, seenAt: Date)
+    /// Worker id `id` belongs to CURVE key `publicKey` from now on; a later claim never replaces the first.
+    case workerKey(id: String, publicKey: String, at: Date)
     /// An entry in the event log.
     case event(kind: String, message: String, taskID: String?, workerID: String?, at: Date)
 }
