@@ -34,4 +34,34 @@ import Testing
         try store.apply([.cancel(taskIDs: ["k"], at: Date()), .retry(taskIDs: ["k"], at: Date())])
         #expect(try store.openTasks(sweepID: "s").map(\.state) == [.pending])
     }
+
+    /// A reader (`status`, `scores`) meeting a database of the previous schema upgrades it in place, unless
+    /// a coordinator holds it; then it says what to do instead of calling it "not a Mnemo database".
+    @Test func aReaderUpgradesAnOlderDatabaseUnlessACoordinatorHoldsIt() throws {
+        let dir = try TemporaryDirectory()
+        for name in ["free", "held"] {
+            let queue = try DatabaseQueue(path: dir.path("\(name).sqlite"))
+            try StoreSchema.migrator.migrate(queue, upTo: "v3")
+        }
+        let held = try DatabaseLock.acquire(databasePath: dir.path("held.sqlite"))
+        #expect {
+            try Store.openReadOnly(path: dir.path("held.sqlite"))
+        } throws: { error in
+            (error as? StoreError)?.reason == .olderSchema
+                && "\(error)".contains("was written by an older Mnemo and cannot be upgraded now")
+        }
+        withExtendedLifetime(held) {}
+        let store = try Store.openReadOnly(path: dir.path("free.sqlite"))
+        #expect(try store.sweeps().isEmpty)
+        let upgraded = try DatabaseQueue(path: dir.path("free.sqlite"))
+        #expect(try upgraded.read { try StoreSchema.migrator.hasCompletedMigrations($0) })
+        // Anything else still is not a Mnemo database.
+        let other = try DatabaseQueue(path: dir.path("other.sqlite"))
+        try other.write { try $0.execute(sql: "CREATE TABLE foo (x)") }
+        #expect {
+            try Store.openReadOnly(path: dir.path("other.sqlite"))
+        } throws: { error in
+            (error as? StoreError)?.reason == .notMnemoDatabase
+        }
+    }
 }

@@ -39,8 +39,7 @@ public struct BucketAccuracyTable: Codable, Sendable {
         let record = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
         let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specYAML.utf8))
         let referenceIndex = reference ?? spec.analysis?.referenceTrial ?? 0
-        let buckets = ReferenceBuckets(
-            TrialScores(try TrialAnalysis.load(store: store, sweepName: record.id, trialIndex: referenceIndex)))
+        let buckets = try ReferenceBuckets.load(store: store, sweepID: record.id, trialIndex: referenceIndex)
         let members = Dictionary(uniqueKeysWithValues: ReferenceBuckets.Scheme.allCases.map { ($0, buckets.members($0)) })
         var rows: [ReferenceBuckets.Scheme: [Row]] = [:]
         for trial in try store.trials(sweepID: record.id) {

@@ -34,6 +34,19 @@ public struct ReferenceBuckets: Sendable {
     /// The number of buckets of either scheme.
     public static let bucketCount = 5
 
+    /// The buckets of trial `trialIndex` of sweep `sweepID`, the reference trial.
+    ///
+    /// - Throws: ``AnalysisError`` naming the reference when the sweep has no such trial, or it has no run.
+    public static func load(store: Store, sweepID: String, trialIndex: Int) throws -> ReferenceBuckets {
+        let trials = try store.trials(sweepID: sweepID).map(\.trialIndex)
+        guard trials.contains(trialIndex) else {
+            throw AnalysisError(
+                "reference trial \(trialIndex) (analysis.reference_trial or --reference): sweep \(sweepID) has trials "
+                    + "\(trials.map(String.init).joined(separator: ", "))")
+        }
+        return ReferenceBuckets(TrialScores(try TrialAnalysis.load(store: store, sweepName: sweepID, trialIndex: trialIndex)))
+    }
+
     /// The buckets of `scores`, the reference trial's.
     public init(_ scores: TrialScores) {
         referenceTrial = scores.analysis.trial.trialIndex

@@ -121,8 +121,7 @@ public struct PairedComparison: Codable, Sendable {
                     + "(same subset index); paired intervals need at least 2 — let more runs finish")
         }
         let referenceIndex = reference ?? left.stored.sweep.analysis?.referenceTrial ?? 0
-        let scores = TrialScores(try TrialAnalysis.load(store: store, sweepName: left.stored.record.id, trialIndex: referenceIndex))
-        let buckets = ReferenceBuckets(scores)
+        let buckets = try ReferenceBuckets.load(store: store, sweepID: left.stored.record.id, trialIndex: referenceIndex)
         var comparison = PairedComparison(
             a: side(left), b: side(right), referenceTrial: referenceIndex, sharedRuns: shared.count,
             testAccuracy: difference(bucket: 0, members: Array(0..<left.stored.dataset.testLabels.count), left, right, shared),

@@ -107,6 +107,14 @@ public final class Store: Sendable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
             return try openReadOnly(sqlitePath: path, path: path)
+        } catch let error as StoreError where error.reason == .olderSchema {
+            // Written by an older Mnemo: upgrade it in place (the migrations only add) when no
+            // coordinator holds it and the file is writable, then read it.
+            guard DatabaseLock.holder(databasePath: path) == nil, FileManager.default.isWritableFile(atPath: path) else {
+                throw error
+            }
+            _ = try Store(path: path)
+            return try openReadOnly(sqlitePath: path, path: path)
         } catch let error as StoreError
             where error.reason != .notMnemoDatabase && error.reason != .newerSchema
             && !FileManager.default.isWritableFile(atPath: folder)
@@ -139,7 +147,8 @@ public final class Store: Sendable {
             throw StoreError(error, operation: operation, path: path, wasWrite: false)
         }
         guard isComplete else {
-            throw StoreError(reason: .notMnemoDatabase, operation: operation, path: path)
+            let applied = (try? pool.read { db in try migrator.appliedIdentifiers(db) }) ?? []
+            throw StoreError(reason: applied.isEmpty ? .notMnemoDatabase : .olderSchema, operation: operation, path: path)
         }
         return Store(readOnlyPool: pool, path: path)
     }

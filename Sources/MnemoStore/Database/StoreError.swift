@@ -10,7 +10,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is; compare with the static members.
     public struct Reason: Sendable, Hashable, CustomStringConvertible {
         private enum Kind: Sendable, Hashable {
-            case missingDatabase, notMnemoDatabase, newerSchema, diskFull, busy, readOnly, sqlite
+            case missingDatabase, notMnemoDatabase, newerSchema, olderSchema, diskFull, busy, readOnly, sqlite
         }
         private let kind: Kind
 
@@ -20,6 +20,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let notMnemoDatabase = Reason(kind: .notMnemoDatabase)
         /// The database has migrations this version of Mnemo does not know.
         public static let newerSchema = Reason(kind: .newerSchema)
+        /// The database lacks migrations this version adds, and could not be upgraded here (a coordinator
+        /// of an older version holds it, or the file is read-only).
+        public static let olderSchema = Reason(kind: .olderSchema)
         /// The disk (or the database's size limit) is full.
         public static let diskFull = Reason(kind: .diskFull)
         /// Another connection held a lock longer than the busy timeout.
@@ -81,6 +84,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             return "\(path) is not a Mnemo database (while \(operation))\(sqliteSuffix)"
         case .newerSchema:
             return "database \(path) was written by a newer Mnemo; refusing to use it (while \(operation))"
+        case .olderSchema:
+            return "database \(path) was written by an older Mnemo and cannot be upgraded now (while \(operation)): "
+                + "stop the coordinator that holds it, or make the file writable, then run the command again"
         case .diskFull:
             return "database \(path): disk full while \(operation)\(rollback)"
         case .busy:
