@@ -34,7 +34,9 @@ extension Mnemo {
         @Flag(help: "Every trial's test accuracy per influence-entropy bucket, with 95% intervals (the SAM paper's main figure).")
         var buckets = false
 
-        @Option(help: "With --paired or --buckets: the trial whose influence-entropy buckets are used (default: analysis.reference_trial, else 0).")
+        @Option(
+            parsing: .unconditional,
+            help: "With --paired or --buckets: the trial whose influence-entropy buckets are used (default: analysis.reference_trial, else 0).")
         var reference: Int?
 
         @Option(help: "With --paired: write the per-example differences (paired_train.csv, paired_test.csv) into this folder.")
@@ -48,6 +50,7 @@ extension Mnemo {
 
         func validate() throws {
             if json && csv { throw ValidationError("--json and --csv are exclusive: pick one") }
+            try OutputFolder.validate(out)
             if !paired.isEmpty {
                 guard paired.count == 2, paired.allSatisfy({ TrialSelector(parsing: $0) != nil }) else {
                     throw ValidationError(

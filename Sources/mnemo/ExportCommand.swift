@@ -22,22 +22,24 @@ extension Mnemo {
         @Option(help: "The folder to write into (created if needed).")
         var out: String
 
-        @Option(help: "Which trial (index, see `mnemo status`; default 0).")
+        @Option(parsing: .unconditional, help: "Which trial (index, see `mnemo status`; default 0).")
         var trial: Int?
 
         @Flag(help: "Export every trial: OUT/trials.csv and OUT/trial-INDEX/ for each trial with runs.")
         var allTrials = false
 
-        @Option(help: "How many influence pairs influence_top.csv lists.")
+        @Option(parsing: .unconditional, help: "How many influence pairs influence_top.csv lists.")
         var pairs: Int = 1000
 
-        @Option(help: "How many training examples influencers.csv lists for each test example.")
+        @Option(parsing: .unconditional, help: "How many training examples influencers.csv lists for each test example.")
         var influencers: Int = 5
 
         @Flag(help: "Also write influence_full.npy: every training example's influence on every test example (n × t float32, written in blocks; 4 bytes per pair on disk).")
         var fullInfluence = false
 
         func validate() throws {
+            try OutputFolder.validate(out)
+            if let trial, trial < 0 { throw ValidationError("--trial must be a trial index (0 or more), got \(trial)") }
             guard (0...10_000_000).contains(pairs) else {
                 throw ValidationError("--pairs must be in 0...10000000, got \(pairs)")
             }

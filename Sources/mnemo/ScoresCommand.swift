@@ -12,13 +12,13 @@ extension Mnemo {
 
         @OptionGroup var database: DatabaseOptions
 
-        @Option(help: "Which trial (index, see `mnemo status`).")
+        @Option(parsing: .unconditional, help: "Which trial (index, see `mnemo status`).")
         var trial: Int = 0
 
         @Option(help: "How many rows of each table.")
         var top: Int = 10
 
-        @Option(help: "Leave estimates whose standard error is larger out of the top lists.")
+        @Option(parsing: .unconditional, help: "Leave estimates whose standard error is larger out of the top lists.")
         var maxSe: Double = TrialScores.defaultMaximumSE
 
         func validate() throws {

@@ -42,4 +42,32 @@ import Testing
         let bad = try dir.write("name: x\n", to: "bad.yaml")
         #expect(try MnemoProcess.run(["plan", bad], in: dir, label: "bad").status == 65)
     }
+
+    /// Careless inputs a probe found, each refused with what is wrong and where.
+    @Test func foldersBytesOverflowingDuplicatesAndOutputFilesAreNamed() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path("folder.yaml"), withIntermediateDirectories: true)
+        let folder = try MnemoProcess.run(["validate", dir.path("folder.yaml")], in: dir, label: "folder")
+        #expect(folder.status == 65 && folder.stderr.contains("a sweep file, found a folder"), "\(folder.stderr)")
+        try Data([0xff, 0xfe, 0x00, 0x9f, 0x80]).write(to: URL(fileURLWithPath: dir.path("bytes.yaml")))
+        let bytes = try MnemoProcess.run(["validate", dir.path("bytes.yaml")], in: dir, label: "bytes")
+        #expect(bytes.status == 65 && bytes.stderr.contains("YAML text in UTF-8"), "\(bytes.stderr)")
+        let crowded = try dir.write(
+            SweepFixture.synthetic(name: "crowded", subsets: 4).replacingOccurrences(of: "common_test_size: 5}", with: "common_test_size: 5, duplicates: 11}"),
+            to: "crowded.yaml")
+        let located = try MnemoProcess.run(["validate", crowded], in: dir, label: "crowded")
+        #expect(
+            located.status == 65 && located.stderr.contains("crowded.yaml:") && located.stderr.contains("dataset.synthetic.duplicates:"),
+            "\(located.stderr)")
+        let plain = try dir.write(
+            SweepFixture.synthetic(name: "plain", subsets: 4).replacingOccurrences(of: "  name: synthetic", with: "  name: synthetic\n  duplicates: 0"),
+            to: "plain.yaml")
+        #expect(try MnemoProcess.run(["validate", plain], in: dir, label: "zero").status == 0, "duplicates: 0 is the default")
+        #expect(try MnemoProcess.run(["run", plain, "--quiet"], in: dir, label: "run").status == 0)
+        try dir.write("", to: "afile")
+        let file = try MnemoProcess.run(["export", dir.path("plain.sqlite"), "--out", dir.path("afile")], in: dir, label: "out")
+        #expect(file.status != 0 && file.stderr.contains("exists and is not a folder"), "\(file.stderr)")
+        let negative = try MnemoProcess.run(["scores", dir.path("plain.sqlite"), "--max-se", "-1"], in: dir, label: "negative")
+        #expect(negative.status != 0 && negative.stderr.contains("--max-se must be in (0, 1], got -1"), "\(negative.stderr)")
+    }
 }

@@ -46,7 +46,21 @@ public struct SweepRegistration: Sendable {
             }
         }
         let started = Date()
-        let data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
+        let data: PreparedDataset
+        do {
+            data = try PreparedDataset.make(spec: spec.dataset, seed: spec.seed, cache: nil)
+        } catch {
+            // Settings that only the data can check are named by their place in the file.
+            if error.file == "synthetic", let key = error.reason.split(separator: ":").first.map(String.init),
+                SweepParser.syntheticKeys.contains(where: { $0.key == key })
+            {
+                throw SweepFilePosition.error(in: sweepFile, path: "dataset.synthetic.\(key)", expected: error.reason)
+            }
+            if spec.dataset.duplicates != nil, error.reason.hasPrefix("duplicates ") {
+                throw SweepFilePosition.error(in: sweepFile, path: "dataset.duplicates", expected: error.reason)
+            }
+            throw error
+        }
         logger.info(
             "dataset \(spec.dataset.name): \(data.train.count) train, \(data.test.count) test, \(data.validation?.count ?? 0) validation examples, \(data.flippedIndices.count) planted flips, sha256 \(data.contentHash.prefix(12))… (\(String(format: "%.2f", Date().timeIntervalSince(started)))s)"
         )

@@ -13,7 +13,7 @@ extension SweepParser {
 
     /// The settings of `synthetic:`, as ``DatasetSpec/synthetic`` carries them, with what each allows
     /// and its value when left out.
-    static let syntheticKeys: [(key: String, range: ClosedRange<Double>, integer: Bool, what: String, fallback: Double)] = [
+    public static let syntheticKeys: [(key: String, range: ClosedRange<Double>, integer: Bool, what: String, fallback: Double)] = [
         ("class_count", 2...100_000, true, "an integer of at least 2", Double(SyntheticDefaults.classCount)),
         ("dimension", 1...1_000_000, true, "a positive integer", Double(SyntheticDefaults.dimension)),
         (
@@ -87,7 +87,7 @@ extension SweepParser {
         let files = try fileFamilies.contains(name) ? parseFiles(map, family: name, directory: directory) : nil
         let synthetic = try name == "synthetic" ? parseSynthetic(map.optional("synthetic")) : nil
         let duplicates = try map.optional("duplicates")?.integer(in: 0...100_000, what: "a number of test examples in 0...100000")
-        if name == "synthetic", duplicates != nil {
+        if name == "synthetic", (duplicates ?? 0) > 0 {
             throw map.error(at: "duplicates", "generated data plants its duplicates itself: use dataset.synthetic.duplicates")
         }
         return DatasetSpec(

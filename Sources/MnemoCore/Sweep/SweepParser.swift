@@ -19,9 +19,19 @@ public enum SweepParser {
     public static func parse(contentsOf path: String) throws(SweepFileError) -> SweepSpec {
         let text: String
         do {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                throw SweepFileError(file: path, line: nil, column: nil, path: "", expected: "a sweep file, found a folder")
+            }
             let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
             try checkSize(size, file: path)
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SweepFileError(file: path, line: nil, column: nil, path: "", expected: "cannot read the sweep file")
+            }
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw SweepFileError(file: path, line: nil, column: nil, path: "", expected: "YAML text in UTF-8, found other bytes")
+            }
+            text = decoded
         } catch let error as SweepFileError {
             throw error
         } catch {
