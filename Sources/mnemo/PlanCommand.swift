@@ -28,13 +28,7 @@ extension Mnemo {
         @OptionGroup var logging: LoggingOptions
 
         func run() throws {
-            let registration: SweepRegistration
-            do {
-                registration = try SweepRegistration.prepare(sweepFile: sweepFile, logger: logging.makeLogger("mnemo.plan"))
-            } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(65)
-            }
+            let registration = try ValidateCommand.prepare(sweepFile, logging: logging, label: "mnemo.plan")
             let spec = registration.spec
             let summary = registration.dataset
             let n = summary.trainLabels.count

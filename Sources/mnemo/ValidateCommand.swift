@@ -21,14 +21,19 @@ extension Mnemo {
 
         @OptionGroup var logging: LoggingOptions
 
-        func run() throws {
-            let registration: SweepRegistration
+        /// The sweep file prepared as `run` would (data included), or exit status 65 with the error on
+        /// standard error: what `validate` and `plan` start from.
+        static func prepare(_ sweepFile: String, logging: LoggingOptions, label: String) throws -> SweepRegistration {
             do {
-                registration = try SweepRegistration.prepare(sweepFile: sweepFile, logger: logging.makeLogger("mnemo.validate"))
+                return try SweepRegistration.prepare(sweepFile: sweepFile, logger: logging.makeLogger(label))
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
                 throw ExitCode(65)
             }
+        }
+
+        func run() throws {
+            let registration = try Self.prepare(sweepFile, logging: logging, label: "mnemo.validate")
             let spec = registration.spec
             let dataset = registration.dataset
             let runs = spec.estimator.runs(trainCount: dataset.trainLabels.count)
