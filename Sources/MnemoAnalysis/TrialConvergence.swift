@@ -27,7 +27,7 @@ public struct TrialConvergence: Codable, Sendable {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(runs, forKey: .runs)
-            try container.encode(meanMemSE.isNaN ? nil : meanMemSE, forKey: .meanMemSE)
+            try container.encodeNullingNaN(meanMemSE, forKey: .meanMemSE)
             try container.encode(undefined, forKey: .undefined)
             try container.encode(significant, forKey: .significant)
             try container.encode(changed, forKey: .changed)

@@ -52,7 +52,7 @@ public struct PairedComparison: Codable, Sendable {
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(examples, forKey: .examples)
-            try container.encode(meanDifference.isNaN ? nil : meanDifference, forKey: .meanDifference)
+            try container.encodeNullingNaN(meanDifference, forKey: .meanDifference)
             try container.encode(higherInB, forKey: .higherInB)
             try container.encode(higherInA, forKey: .higherInA)
         }

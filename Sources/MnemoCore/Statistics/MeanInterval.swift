@@ -29,7 +29,7 @@ public struct MeanInterval: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(count, forKey: .count)
         for (value, key) in [(mean, CodingKeys.mean), (standardError, .standardError), (low, .low), (high, .high)] {
-            try container.encode(value.isNaN ? nil : value, forKey: key)
+            try container.encodeNullingNaN(value, forKey: key)
         }
     }
 
