@@ -60,6 +60,12 @@ extension Mnemo {
         @Flag(help: "Keep serving after the sweeps finish, for sweeps submitted later.")
         var serve = false
 
+        @Option(help: "Folder for the datasets shipped to workers that lack them, in its data/ (default: $XDG_CACHE_HOME/mnemo or ~/.cache/mnemo).")
+        var cacheDir: String?
+
+        @Option(help: "At most this much of datasets in --cache-dir, least recently used removed first, e.g. 20G (default: no bound).")
+        var cacheMax: ByteSize?
+
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
@@ -108,6 +114,10 @@ extension Mnemo {
             configured.keepLeasesOnStop = true
             configured.curve = curve
             configured.remoteAdminEndpoint = adminBind?.description
+            if let cacheDir {
+                configured.datasetFolder = URL(fileURLWithPath: cacheDir).standardizedFileURL.appendingPathComponent("data")
+            }
+            configured.datasetCacheMaxBytes = cacheMax?.bytes
             let options = configured
             let showProgress = !noProgress
             // SIGHUP reads the allowlist again.

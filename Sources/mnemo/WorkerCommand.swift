@@ -43,8 +43,11 @@ extension Mnemo {
         @Option(help: "Exit after this many seconds without a coordinator answering, or without work.")
         var idleExit: Double = 600
 
-        @Option(help: "Folder for command trainers' data files, run folders and checkpoints (default: $XDG_CACHE_HOME/mnemo or ~/.cache/mnemo).")
+        @Option(help: "Folder for datasets (data/: prepared or fetched from the coordinator), command trainers' run folders and checkpoints (default: $XDG_CACHE_HOME/mnemo or ~/.cache/mnemo).")
         var cacheDir: String?
+
+        @Option(help: "At most this much of datasets in --cache-dir, least recently used removed first, e.g. 20G (default: no bound).")
+        var cacheMax: ByteSize?
 
         @Option(help: "GPU ids for the slots in turn, e.g. 0,1 (each slot's command sees its own CUDA_VISIBLE_DEVICES).")
         var gpus: String?
@@ -95,6 +98,7 @@ extension Mnemo {
             options.prefetch = prefetch
             options.slots = slots
             options.cacheDirectory = cacheDir.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            options.cacheMaxBytes = cacheMax?.bytes
             options.gpus = gpus.map(gpuList) ?? []
             options.grace = .milliseconds(Int64(grace * 1000))
             options.idleExit = .milliseconds(Int64(idleExit * 1000))

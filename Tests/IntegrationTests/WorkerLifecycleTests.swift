@@ -79,7 +79,7 @@ struct WorkerLifecycleTests {
         #expect(second.standardError.contains("reclaimed"), "\(second.standardError)")
     }
 
-    @Test func aWorkerWithAnotherCopyOfTheDataIsExcludedAndTheOthersFinish() throws {
+    @Test func aWorkerWithAnotherCopyOfTheDataTrainsOnTheSweepsCopyFetchedFromTheCoordinator() throws {
         let dir = try TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir.path("data"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: dir.path("sweeps"), withIntermediateDirectories: true)
@@ -89,24 +89,35 @@ struct WorkerLifecycleTests {
         let sweep = try dir.write(SweepIdentityTests.csvSweep(subsets: 12), to: "sweeps/held.yaml")
         let db = dir.path("held.sqlite")
         let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
-        // The stray worker sees other.csv at data/train.csv, in a mount namespace of its own.
-        let script = "mount --bind \(dir.path("other.csv")) \(dir.path("data/train.csv")) && exec \(MnemoProcess.binary.path) worker --connect \(endpoint) --id stray"
+        // The stray worker sees other.csv at data/train.csv, in a mount namespace of its own, and has a
+        // cache folder of its own.
+        let script = "mount --bind \(dir.path("other.csv")) \(dir.path("data/train.csv")) && exec \(MnemoProcess.binary.path) worker --connect \(endpoint) --id stray --cache-dir \(dir.path("stray-cache"))"
         let stray = try MnemoProcess(
             executable: URL(fileURLWithPath: "/usr/bin/unshare"), ["-m", "sh", "-c", script], in: dir, label: "stray")
-        #expect(stray.wait(timeout: 60) == 2, "the stray worker exits 2 when excluded: \(stray.standardError)")
-        #expect(stray.standardError.contains("excluded"), "\(stray.standardError)")
-        let status = try MnemoProcess.run(["status", db, "--json"], in: dir, label: "status", timeout: 30)
-        #expect(status.stdout.contains("worker stray: dataset at"), "status shows the exclusion: \(status.stdout)")
-        let good = try MnemoProcess(["worker", "--connect", endpoint, "--id", "good"], in: dir, label: "good")
         #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
-        #expect(good.wait(timeout: 30) == 0)
-        #expect(coordinator.standardError.contains("worker stray is excluded from sweep held"), "\(coordinator.standardError)")
+        #expect(stray.wait(timeout: 30) == 0, "\(stray.standardError)")
+        #expect(stray.standardError.contains("has content hash"), "it says why its own copy is not used: \(stray.standardError)")
+        #expect(stray.standardError.contains("fetched dataset"), "\(stray.standardError)")
         let store = try Store.openReadOnly(path: db)
         let tasks = try store.tasks(sweepID: "held")
         #expect(tasks.count == 12 && tasks.allSatisfy { $0.state == .done && $0.failures == 0 })
         var byWorker: [String] = []
         try store.forEachResult(sweepID: "held", trialIndex: 0) { byWorker.append($0.workerID) }
-        #expect(byWorker == Array(repeating: "good", count: 12))
+        #expect(byWorker == Array(repeating: "stray", count: 12))
+        // Trained on the sweep's examples: the same results as a worker with the right files.
+        let checkDir = try TemporaryDirectory()
+        let check = try SweepIdentityTests.csvStudy(
+            in: checkDir, sweep: SweepIdentityTests.csvSweep(subsets: 12),
+            train: DatasetFormsRunTests.blobs(count: 150, salt: 1), test: DatasetFormsRunTests.blobs(count: 30, salt: 2))
+        let local = try MnemoProcess.run(["run", check, "--workers", "1", "--no-progress"], in: dir, label: "local", timeout: 120)
+        #expect(local.status == 0, "\(local.stderr)")
+        var strayBits: [Data] = []
+        try store.forEachResult(sweepID: "held", trialIndex: 0) { strayBits.append($0.trainBits + $0.testBits) }
+        var localBits: [Data] = []
+        try Store.openReadOnly(path: checkDir.path("sweeps/held.sqlite")).forEachResult(sweepID: "held", trialIndex: 0) {
+            localBits.append($0.trainBits + $0.testBits)
+        }
+        #expect(strayBits == localBits)
     }
 
     @Test func aWorkerRestartedUnderTheSameIdFreesTheOldProcesssLease() throws {

@@ -25,7 +25,8 @@ public final class MnemoProcess: @unchecked Sendable {
     }
 
     /// Starts another program (for example `unshare` wrapping `mnemo`), writing its output under
-    /// `directory`.
+    /// `directory`. Its cache folder is `directory/cache` unless `environment` sets `XDG_CACHE_HOME`:
+    /// tests share nothing through `~/.cache`.
     public init(
         executable: URL, _ arguments: [String], in directory: TemporaryDirectory, label: String,
         environment: [String: String] = [:]
@@ -37,9 +38,8 @@ public final class MnemoProcess: @unchecked Sendable {
         process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory.url
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        let cache = ["XDG_CACHE_HOME": directory.url.appendingPathComponent("cache").path]
+        process.environment = ProcessInfo.processInfo.environment.merging(cache) { $1 }.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         process.standardError = try FileHandle(forWritingTo: stderrURL)
         try process.run()

@@ -2,6 +2,7 @@ import CoreMetrics
 import Foundation
 import Logging
 import MnemoCore
+import MnemoData
 import MnemoStore
 import MnemoWire
 
@@ -60,6 +61,8 @@ public final class Coordinator {
     private var staged = CommitPipeline.Turn()
     /// The trials whose stop rule is watched.
     private var stopRules = StopRuleMonitor()
+    /// Ships datasets to workers that lack them.
+    private let datasets: DatasetServer
     /// Messages handled per turn before the writes are committed and the replies sent.
     static let drainBatch = 512
 
@@ -79,6 +82,7 @@ public final class Coordinator {
         keyOfWorker = options.curve == nil ? [:] : try store.workerKeys()
         allowedAdmins = options.curve?.allowedAdmins ?? []
         pipeline = try CommitPipeline(store: store, context: context)
+        datasets = DatasetServer(files: DatasetFileCache(folder: options.datasetFolder, maxBytes: options.datasetCacheMaxBytes))
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
         try socket.set(.sendHighWaterMark(100_000))
@@ -380,6 +384,18 @@ public final class Coordinator {
             return scheduler.handle(.results(worker: id, outcomes: outcomes), at: now)
         case .bye:
             return scheduler.handle(.bye(worker: id, released: try envelope.decodeHeader(Bye.self).released ?? []), at: now)
+        case .fetch:
+            let served = datasets.bytesServed
+            let (answer, bytes) = datasets.answer(try envelope.decodeHeader(Fetch.self), plans: plans.values)
+            metrics.datasetBytes.increment(by: datasets.bytesServed - served)
+            if let manifest = answer.manifest {
+                logger.info(
+                    "worker \(id) fetches dataset \(answer.datasetHash.prefix(12))… (\(manifest.size) bytes in \(manifest.chunks.count) chunks)")
+            } else if answer.status == .unavailable {
+                logger.warning("worker \(id) asked for a dataset this coordinator cannot ship: \(answer.reason ?? "")")
+            }
+            try send(Envelope(type: .chunk, header: answer, payload: bytes), to: routed.peer)
+            return []
         default:
             try send(.reject, Reject(reason: "unexpected \(envelope.type) message", rehello: false), to: routed.peer)
             return []

@@ -13,7 +13,8 @@ import MnemoStore
 ///   without a goodbye;
 /// - `mnemo_commit_entries`: writes per group commit (histogram);
 /// - `mnemo_ingest_latency_seconds`: from a result's arrival to the commit that stores it (histogram);
-/// - `mnemo_malformed_messages_total`, `mnemo_refused_connections_total`.
+/// - `mnemo_malformed_messages_total`, `mnemo_refused_connections_total`;
+/// - `mnemo_dataset_bytes_served_total`: dataset chunks shipped to workers that lack the data.
 final class CoordinatorMetrics {
     let results = Counter(label: "mnemo_results_total")
     let failures = Counter(label: "mnemo_task_failures_total")
@@ -21,6 +22,7 @@ final class CoordinatorMetrics {
     let workersLost = Counter(label: "mnemo_workers_lost_total")
     let malformed = Counter(label: "mnemo_malformed_messages_total")
     let refusedConnections = Counter(label: "mnemo_refused_connections_total")
+    let datasetBytes = Counter(label: "mnemo_dataset_bytes_served_total")
     let commitEntries = Recorder(label: "mnemo_commit_entries", aggregate: true)
     let ingestLatency = CoreMetrics.Timer(label: "mnemo_ingest_latency_seconds")
     private var taskGauges: [String: Gauge] = [:]

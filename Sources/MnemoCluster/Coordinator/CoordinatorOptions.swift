@@ -1,3 +1,5 @@
+import Foundation
+import MnemoData
 import MnemoWire
 
 /// Timing and policy of a coordinator; the defaults follow docs/architecture.md (heartbeats every ~1 s, a worker
@@ -37,6 +39,10 @@ public struct CoordinatorOptions: Sendable {
     /// CURVE on the worker socket: the coordinator's key pair and the public keys of the workers it
     /// lets in (checked by a ZAP handler); nil for none (local mode, loopback or `--insecure`).
     public var curve: CurveServerSettings?
+    /// Where the datasets shipped to workers that lack them are kept (`--cache-dir`'s `data/`), and at
+    /// most how many bytes of them (`--cache-max`).
+    public var datasetFolder = DatasetFileCache.defaultRoot.appendingPathComponent("data")
+    public var datasetCacheMaxBytes: Int?
 
     public init(endpoints: [String]) {
         self.endpoints = endpoints

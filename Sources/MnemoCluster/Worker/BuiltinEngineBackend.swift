@@ -12,11 +12,12 @@ struct BuiltinEngineBackend: TaskBackend {
 
     func run(_ task: LeasedTask, cancellation: TrainingCancellation) -> FinishedTask? {
         let start = Date()
-        let data: PreparedDataset
+        let data: DatasetExamples
         let scale: FeatureScale
         do {
-            (data, scale) = try datasets.dataset(for: task.spec)
+            (data, scale) = try datasets.dataset(for: task.spec, cancellation: cancellation)
         } catch {
+            if error is DatasetFetchCancelled { return nil }
             // The worker's copy of the data is missing, unreadable or different: its fault, not the task's.
             return .failure(of: task, TaskFailure(.infrastructure, "\(error)"), after: Date().timeIntervalSince(start))
         }
@@ -56,7 +57,7 @@ extension BuiltinEngineBackend {
     /// Why a lease's spec does not fit the data, or nil. A lease's spec comes from the network: one that
     /// does not fit (a coordinator of another sweep, a hostile one) fails the task instead of reaching
     /// the engine's preconditions or a command's inputs.
-    static func specMismatch(_ spec: TaskSpec, data: PreparedDataset) -> String? {
+    static func specMismatch(_ spec: TaskSpec, data: DatasetExamples) -> String? {
         let ratioFits = spec.masks == .leaveOneOut || (0.01...0.99).contains(spec.ratio)
         guard spec.trainCount == data.train.count, ratioFits, spec.subset >= 0 else {
             return "the lease's spec does not fit this worker's data: train_count \(spec.trainCount) "

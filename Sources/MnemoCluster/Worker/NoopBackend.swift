@@ -16,9 +16,10 @@ struct NoopBackend: TaskBackend {
         let testCount: Int
         let classes: Int
         do {
-            let (data, _) = try datasets.dataset(for: task.spec)
+            let (data, _) = try datasets.dataset(for: task.spec, cancellation: cancellation)
             (trainCount, testCount, classes) = (data.train.count, data.test.count, data.train.classCount)
         } catch {
+            if error is DatasetFetchCancelled { return nil }
             return .failure(of: task, TaskFailure(.infrastructure, "\(error)"), after: 0)
         }
         var outcome = TaskOutcome(

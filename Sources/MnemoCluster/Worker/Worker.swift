@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MnemoCore
+import MnemoData
 import MnemoLearn
 import MnemoWire
 
@@ -69,6 +70,10 @@ public final class Worker {
     private var prefetchPolicy = PrefetchPolicy()
     /// The capacity last announced in a `ready`.
     private var announcedCapacity = 0
+    /// Datasets the slots asked to fetch, and the downloads under way.
+    private let fetcher = DatasetFetcher()
+    private let datasetFiles: DatasetFileCache
+    private var downloads: [String: DatasetDownload] = [:]
 
     /// Connects to the coordinator (the connection completes in the background).
     public init(options: WorkerOptions, context: ZMQContext, logger: Logger) throws {
@@ -92,8 +97,11 @@ public final class Worker {
         let wakeEndpoint = "inproc://mnemo-worker-wake-\(UInt64.random(in: 0...UInt64.max))"
         wake = try ZMQSocket(context: context, kind: .pull)
         try wake.bind(wakeEndpoint)
-        let datasets = PreparedDatasets()
-        let cache = TrainerCache(root: options.cacheDirectory.map { URL(fileURLWithPath: $0) } ?? TrainerCache.defaultRoot)
+        let cache = TrainerCache(
+            root: options.cacheDirectory.map { URL(fileURLWithPath: $0) } ?? DatasetFileCache.defaultRoot,
+            maxDataBytes: options.cacheMaxBytes)
+        datasetFiles = cache.datasets
+        let datasets = PreparedDatasets(files: cache.datasets, fetcher: fetcher)
         let gpus = options.gpus
         runner = TaskRunner(
             slots: options.slots,
@@ -107,8 +115,12 @@ public final class Worker {
     /// happens for ``WorkerOptions/idleExit``.
     public func run(stop: StopFlag) throws -> Exit {
         runner.start()
-        // Whatever way the loop ends, no BLAS call may still be running when the process exits.
-        defer { runner.stopAndJoin() }
+        // Whatever way the loop ends, no BLAS call may still be running when the process exits (a slot
+        // waiting for a dataset is told there will be none).
+        defer {
+            fetcher.close(reason: "the worker is stopping")
+            runner.stopAndJoin()
+        }
         logger.info("connecting to \(options.endpoint) as \(options.workerID)")
         try sayHello()
         let started = Date()
@@ -153,6 +165,7 @@ public final class Worker {
                 }
             }
             try shipOutput()
+            try serveDownloads(now: Date())
             if !held.isEmpty { lastWork = Date() }
             let after = Date()
             if after >= nextHeartbeat {
@@ -228,6 +241,9 @@ public final class Worker {
             let welcome = try envelope.decodeHeader(Welcome.self)
             logger.info("joined sweep \(welcome.sweepName)")
             try resend(Array(unacknowledged.keys))
+            for download in downloads.values {
+                try sendFetches(download.resend(now: Date()))
+            }
             try askForWork(force: true)
         case .lease:
             let tasks = try leaseReader.tasks(in: envelope)
@@ -261,6 +277,10 @@ public final class Worker {
                 runner.revoke(revoked)
                 for id in revoked { held[id] = nil }
             }
+        case .chunk:
+            let answer = try envelope.decodeHeader(Chunk.self)
+            guard let download = downloads[answer.datasetHash] else { break }
+            try follow(download, download.receive(answer, payload: envelope.payload, now: Date()))
         case .drain:
             if stopDeadline == nil {
                 logger.info("draining: finishing the running task, taking no more")
@@ -283,6 +303,43 @@ public final class Worker {
         guard force || capacity != announcedCapacity else { return }
         announcedCapacity = capacity
         try send(.ready, Ready(credit: capacity))
+    }
+
+    /// Starts the downloads the slots asked for, sends requests that went unanswered again, and logs
+    /// the downloads' progress.
+    private func serveDownloads(now: Date) throws {
+        for (hash, reason) in fetcher.takeRequests() where downloads[hash] == nil {
+            logger.warning("cannot use this worker's own copy of the data (\(reason)); fetching it from the coordinator")
+            let download = DatasetDownload(hash: hash, cache: datasetFiles, now: now)
+            downloads[hash] = download
+            try sendFetches(download.start(now: now))
+        }
+        for download in downloads.values {
+            try sendFetches(download.poll(now: now))
+            for note in download.takeNotes() { logger.info("\(note)") }
+        }
+    }
+
+    /// Acts on what a download asks for next.
+    private func follow(_ download: DatasetDownload, _ step: DatasetDownload.Step) throws {
+        for note in download.takeNotes() { logger.info("\(note)") }
+        switch step {
+        case .send(let requests):
+            try sendFetches(requests)
+        case .finished(let file):
+            downloads[download.hash] = nil
+            fetcher.answer(hash: download.hash, with: .success(file))
+        case .failed(let reason):
+            downloads[download.hash] = nil
+            logger.error("cannot fetch dataset \(download.hash.prefix(12))…: \(reason)")
+            fetcher.answer(hash: download.hash, with: .failure(DatasetFetchError(hash: download.hash, reason: reason)))
+        }
+    }
+
+    private func sendFetches(_ requests: [Fetch]) throws {
+        for request in requests {
+            try send(.fetch, request)
+        }
     }
 
     private func giveBack(_ ids: [String]) {

@@ -26,6 +26,9 @@ public struct WorkerOptions: Sendable {
     /// Where command trainers' inputs, run folders and checkpoints go (see ``TrainerCache``); nil for
     /// `$XDG_CACHE_HOME/mnemo` or `~/.cache/mnemo`.
     public var cacheDirectory: String?
+    /// At most this many bytes of datasets in the cache folder's `data/` (`--cache-max`; least recently
+    /// used first out), or nil without a bound.
+    public var cacheMaxBytes: Int?
     /// GPU ids handed to the slots in turn (`CUDA_VISIBLE_DEVICES` and `{gpu}` of a command trainer);
     /// empty when the worker has none.
     public var gpus: [String] = []

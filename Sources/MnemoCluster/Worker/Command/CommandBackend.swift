@@ -36,10 +36,11 @@ struct CommandBackend: TaskBackend {
         guard let trainer = spec.trainer?.command, let params = spec.params else {
             return failure(.deterministic, "the lease names no command trainer")
         }
-        let data: PreparedDataset
+        let data: DatasetExamples
         do {
-            (data, _) = try datasets.dataset(for: spec)
+            (data, _) = try datasets.dataset(for: spec, cancellation: cancellation)
         } catch {
+            if error is DatasetFetchCancelled { return nil }
             return failure(.infrastructure, "\(error)")
         }
         if let mismatch = BuiltinEngineBackend.specMismatch(spec, data: data) {
@@ -52,7 +53,7 @@ struct CommandBackend: TaskBackend {
         let arguments: [String]
         let environment: [String: String]
         do {
-            let dataFile = try cache.dataFile(for: data, hash: spec.datasetHash, imageShape: Self.imageShape(spec.dataset, data.train))
+            let dataFile = try cache.dataFile(for: data, hash: spec.datasetHash, imageShape: data.imageShape(datasetName: spec.dataset.name))
             folder = try cache.taskFolder(taskID: task.taskId, attempt: task.attempt)
             let maskFile = folder.appendingPathComponent("mask.npy")
             try NpyArray(name: "mask", shape: [spec.trainCount], values: spec.mask.isMember).write(to: maskFile)
@@ -175,7 +176,7 @@ struct CommandBackend: TaskBackend {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 return "the command's file \(file.path) is missing on this worker (at \(path))"
             }
-            if !file.sha256.isEmpty, let found = try? TrainerCache.sha256(of: URL(fileURLWithPath: path)), found != file.sha256 {
+            if !file.sha256.isEmpty, let found = try? DatasetFileCache.sha256(of: URL(fileURLWithPath: path)), found != file.sha256 {
                 return "the command's file \(file.path) on this worker has SHA-256 \(found.prefix(16))…, the sweep was "
                     + "registered with \(file.sha256.prefix(16))…; install the same version on every worker"
             }
@@ -194,16 +195,6 @@ struct CommandBackend: TaskBackend {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil
-    }
-
-    /// The image shape (C, H, W) of an image dataset's examples, or nil for flat features.
-    static func imageShape(_ dataset: DatasetSpec, _ train: LabeledData) -> [Int]? {
-        switch dataset.name {
-        case "fashion-mnist" where train.dimension == 28 * 28: return [1, 28, 28]
-        case "cifar10", "cifar100":
-            return train.dimension == CIFARLayout.pixelCount ? [CIFARLayout.channels, CIFARLayout.side, CIFARLayout.side] : nil
-        default: return nil
-        }
     }
 
     /// The last ``stderrTail`` bytes of a log, trimmed.
