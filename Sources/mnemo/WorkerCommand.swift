@@ -14,8 +14,9 @@ extension Mnemo {
             discussion: """
                 On SIGTERM or Ctrl-C the worker takes no new tasks, lets the running one finish within
                 --grace seconds (then cancels it between batches), hands unfinished leases back and exits 0.
-                It exits 2 when excluded by the coordinator (for example: its dataset differs) or idle for
-                --idle-exit seconds. Example:
+                It exits 2 when excluded by the coordinator (it cannot get a verified copy of the dataset)
+                or when no coordinator answered for --idle-exit seconds, and 0 when connected but without
+                work for that long (a coordinator run with --serve never says the work is over). Example:
                   mnemo worker --connect tcp://head:5555
                 """)
 
@@ -114,8 +115,8 @@ extension Mnemo {
             try await ServiceGroup.runUntilStopped(service, logger: logger)
             let exit = try service.result()
             switch exit {
-            case .coordinatorFinished, .stopped, .drained, .orphaned: return
-            case .excluded, .idle: throw ExitCode(2)
+            case .coordinatorFinished, .stopped, .drained, .orphaned, .idle: return
+            case .excluded, .unreachable: throw ExitCode(2)
             }
         }
     }

@@ -149,6 +149,20 @@ struct WorkerLifecycleTests {
         #expect(worker.standardError.contains("no coordinator answered at tcp://127.0.0.1:9"), "\(worker.standardError)")
     }
 
+    @Test func aWorkerOfACoordinatorThatServesOnExitsZeroOnceIdleForIdleExit() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try SweepIdentityTests.csvStudy(in: dir)
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", dir.path("served.sqlite"), "--serve"], in: dir)
+        defer { coordinator.kill(SIGTERM) }
+        let worker = try MnemoProcess(
+            ["worker", "--connect", endpoint, "--id", "job-0", "--idle-exit", "3"], in: dir, label: "job-0")
+        // A Kubernetes Job's pod: its work done, it completes (0), where an unreachable coordinator is 2.
+        #expect(worker.wait(timeout: 60) == 0, "\(worker.standardError)")
+        #expect(worker.standardError.contains("finished 4 tasks; exiting: no work from \(endpoint)"), "\(worker.standardError)")
+        #expect(coordinator.isRunning, "--serve keeps serving")
+    }
+
     @Test func aWorkerWithTwoSlotsTrainsTwoTasksAtOnce() throws {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(Self.sweep(subsets: 6), to: "faults.yaml")

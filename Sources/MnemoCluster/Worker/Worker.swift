@@ -28,7 +28,10 @@ public final class Worker {
         case drained
         /// The local-mode parent process is gone.
         case orphaned
-        /// No coordinator answered, or no work came, for ``WorkerOptions/idleExit``.
+        /// No coordinator answered for ``WorkerOptions/idleExit``.
+        case unreachable(String)
+        /// Connected, but no work came for ``WorkerOptions/idleExit`` (a coordinator that serves on
+        /// after its sweeps, `--serve`, never says goodbye): this worker's part is done.
         case idle(String)
 
         public var description: String {
@@ -38,7 +41,7 @@ public final class Worker {
             case .stopped: "stopped by a signal; running work was shipped or handed back"
             case .drained: "drained: finished the running task, handed the rest back"
             case .orphaned: "the parent process is gone"
-            case .idle(let reason): reason
+            case .unreachable(let reason), .idle(let reason): reason
             }
         }
     }
@@ -112,7 +115,7 @@ public final class Worker {
     }
 
     /// Serves the coordinator until it says goodbye, a stop signal arrives, the parent dies, or nothing
-    /// happens for ``WorkerOptions/idleExit``.
+    /// happens for ``WorkerOptions/idleExit`` (no answer, or no work).
     public func run(stop: StopFlag) throws -> Exit {
         runner.start()
         // Whatever way the loop ends, no BLAS call may still be running when the process exits (a slot
@@ -182,7 +185,7 @@ public final class Worker {
                 logger.warning("no answer from \(options.endpoint) after \(Int(silence))s; \(hint) still trying")
             }
             if silence >= options.idleExit.seconds {
-                return .idle("no coordinator answered at \(options.endpoint) for \(Int(silence))s")
+                return .unreachable("no coordinator answered at \(options.endpoint) for \(Int(silence))s")
             }
             if welcomed, held.isEmpty, unacknowledged.isEmpty, after.timeIntervalSince(lastWork) >= options.idleExit.seconds {
                 return .idle("no work from \(options.endpoint) for \(Int(after.timeIntervalSince(lastWork)))s")
