@@ -54,17 +54,28 @@ struct DatasetShippingTests {
         let dir = try TemporaryDirectory()
         let home = dir.path("home")
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-        // An empty home directory and no XDG cache: the worker's cache is ~/.cache/mnemo.
-        let far = try Self.run(db: dir.path("far.sqlite"), in: dir) { endpoint in
-            try Self.workerWithoutData(
-                ["--connect", endpoint, "--id", "far"], in: dir, label: "far", environment: ["HOME": home, "XDG_CACHE_HOME": ""])
-        }
+        // An empty home directory and no XDG cache: the worker's cache is ~/.cache/mnemo. The coordinator
+        // serves on (--serve), so that its metrics can be read once the worker, idle, has left.
+        let metricsPort = try FreePort.pick()
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(
+            [
+                "coordinator", try dir.write(Self.sweep, to: "shipped.yaml"), "--bind", "tcp://127.0.0.1:*", "--db",
+                dir.path("far.sqlite"), "--serve", "--metrics", "127.0.0.1:\(metricsPort)",
+            ], in: dir)
+        defer { coordinator.kill(SIGTERM) }
+        let far = try Self.workerWithoutData(
+            ["--connect", endpoint, "--id", "far", "--idle-exit", "2"], in: dir, label: "far",
+            environment: ["HOME": home, "XDG_CACHE_HOME": ""])
+        #expect(far.wait(timeout: 120) == 0, "\(far.standardError)")
         #expect(far.standardError.contains("cannot use this worker's own copy of the data"), "\(far.standardError)")
         #expect(far.standardError.contains("fetched dataset"), "\(far.standardError)")
         let fetched = try FileManager.default.contentsOfDirectory(atPath: "\(home)/.cache/mnemo/data").filter { $0.hasSuffix(".npz") }
         #expect(fetched.count == 1, "\(fetched)")
         let size = try FileManager.default.attributesOfItem(atPath: "\(home)/.cache/mnemo/data/\(fetched[0])")[.size] as? Int ?? 0
         #expect(size > 8 * 256 << 10, "a file of many chunks: \(size) bytes")
+        let metrics = MetricsEndpointTests.fetch(URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!) ?? ""
+        #expect(MetricsEndpointTests.value(of: "mnemo_dataset_bytes_served_total", in: metrics) == Double(size), "\(metrics)")
+        #expect(coordinator.standardError.contains("worker far fetches dataset"), "\(coordinator.standardError)")
 
         // The same sweep trained by a worker that has the files gives the same bits, task by task.
         _ = try Self.run(db: dir.path("near.sqlite"), in: dir) { endpoint in
