@@ -22,7 +22,7 @@ struct Mnemo: AsyncParsableCommand {
             ScoresCommand.self, ExportCommand.self, TrainCommand.self, SubmitCommand.self, CancelCommand.self,
             RetryCommand.self, DrainCommand.self, SweepsCommand.self, DeleteCommand.self, BackupCommand.self,
             CompareCommand.self,
-            AttackCommand.self, KeysCommand.self, ValidateCommand.self, PlanCommand.self,
+            AttackCommand.self, KeysCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self,
         ])
 
     /// Unblocks SIGTERM and SIGINT on the main thread before anything else runs (see
