@@ -369,17 +369,9 @@ say "array task ${array}_0 ended: $state, exit code $exit_code"
 grep -q "sweep complete" "$T/log/workers-${array}_0.out" || fail "worker 0 did not leave on 'sweep complete'"
 
 # ---- the database
-say "tasks by state and attempt: $(db_query "SELECT state, attempt, COUNT(*) FROM task GROUP BY state, attempt" | tr '\n' ' ')"
-say "results by worker: $(db_query "SELECT workerID, COUNT(*) FROM result GROUP BY workerID" | tr '\n' ' ')"
-tasks=$(db_query "SELECT COUNT(*) FROM task")
-[[ "$tasks" -eq $SUBSETS ]] || fail "$tasks tasks in the database, want $SUBSETS"
-not_done=$(db_query "SELECT COUNT(*) FROM task WHERE state != 'done'")
-[[ "$not_done" -eq 0 ]] || fail "$not_done tasks not done: $(db_query "SELECT id, state FROM task WHERE state != 'done'" | tr '\n' ' ')"
-results=$(db_query "SELECT COUNT(*) FROM result")
-distinct=$(db_query "SELECT COUNT(DISTINCT taskID) FROM result")
-[[ "$results" -eq "$tasks" && "$distinct" -eq "$tasks" ]] || fail "$results results for $distinct tasks, want one for each of $tasks"
-orphans=$(db_query "SELECT COUNT(*) FROM task t LEFT JOIN result r ON r.taskID = t.id WHERE r.taskID IS NULL OR r.attempt != t.attempt")
-[[ "$orphans" -eq 0 ]] || fail "$orphans tasks without a result at their final attempt"
+checked=$(python3 "$repo/cluster/done-once.py" "$db" "$SUBSETS" 2>&1) || fail "$checked"
+while read -r line; do say "$line"; done <<< "$checked"
+tasks=$SUBSETS
 status_done=$("$mnemo" status "$db" --json | python3 -c 'import json, sys; t = json.load(sys.stdin)["sweeps"][0]["tasks"]; print(t["done"], t["total"])')
 [[ "$status_done" == "$tasks $tasks" ]] || fail "mnemo status says done/total = $status_done"
-say "all $tasks tasks done once, one result each; mnemo status agrees"
+say "mnemo status agrees: $tasks of $tasks done"
