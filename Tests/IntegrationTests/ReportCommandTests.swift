@@ -1,4 +1,5 @@
 import Foundation
+import MnemoStore
 import MnemoTestSupport
 import Testing
 
@@ -106,6 +107,26 @@ struct ReportCommandTests {
             """, arguments: [dir.path("report"), dir.path("export")])
         // 12 examples in 6 columns of 28×2 + 2×2 pixels; 8 pairs in 8 columns (two rows).
         #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "1.0 True True (360, 120) (480, 120)", "\(out)")
+    }
+
+    @Test func aStoppedSweepsReportIsASnapshotMarkedPartial() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(Self.sweep, to: "pictured.yaml")
+        let db = dir.path("pictured.sqlite")
+        let run = try MnemoProcess(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "run")
+        func done() -> Int {
+            (try? Store.openReadOnly(path: db).progress(sweepID: "pictured").reduce(0) { $0 + $1.done }) ?? 0
+        }
+        #expect(eventually(timeout: 120) { done() >= 4 })
+        run.kill(SIGTERM)
+        _ = run.wait(timeout: 30)
+        let finished = done()
+        #expect(finished < 32, "stopped before the end")
+        let report = try MnemoProcess.run(["report", db, "--out", dir.path("report")], in: dir, label: "report")
+        #expect(report.status == 0, "\(report.stderr)")
+        let html = try String(contentsOfFile: dir.path("report/report.html"), encoding: .utf8)
+        #expect(html.contains("Snapshot of a running sweep (\(finished) of 32 tasks done): partial:"), "\(html.prefix(3000))")
+        try Self.checkPage(html, in: dir.path("report"))
     }
 
     @Test func aCorrectnessOnlySweepStillShowsItsChartsAndNamesTheOutputsTheRestNeeds() throws {
