@@ -106,6 +106,26 @@ struct DatasetShippingTests {
         #expect(kept == [fetched[0]], "the least recently used dataset was removed for the bound: \(kept)")
     }
 
+    @Test func aWorkerStoppedWhileWaitingForItsDataHandsTheTaskBackAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(Self.sweep, to: "shipped.yaml")
+        let db = dir.path("stopped.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        defer { coordinator.kill(SIGTERM) }
+        // The coordinator prepares the file on the first request (a second or two): stop the worker then.
+        let worker = try Self.workerWithoutData(["--connect", endpoint, "--id", "leaving"], in: dir, label: "leaving")
+        #expect(eventually(timeout: 30) { worker.standardError.contains("fetching it from the coordinator") }, "\(worker.standardError)")
+        let stopped = Date()
+        worker.kill(SIGTERM)
+        // Not the 30 s grace a training task gets: nothing was training yet.
+        #expect(worker.wait(timeout: 30) == 0, "\(worker.standardError)")
+        #expect(Date().timeIntervalSince(stopped) < 10, "\(worker.standardError)")
+        #expect(worker.standardError.contains("handing its lease back"), "\(worker.standardError)")
+        #expect(eventually(timeout: 10) {
+            ((try? Store.openReadOnly(path: db).tasks(sweepID: "shipped")) ?? []).allSatisfy { $0.state == .pending && $0.failures == 0 }
+        }, "the task went back to pending, not failed")
+    }
+
     @Test func aWorkerThatCannotGetAVerifiedCopyIsExcludedWithBothReasons() throws {
         let dir = try TemporaryDirectory()
         // Its cache folder cannot be made (a file stands where the folder would be).

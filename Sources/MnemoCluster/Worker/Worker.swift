@@ -137,6 +137,7 @@ public final class Worker {
             if stop.isRaised, stopDeadline == nil {
                 stopDeadline = now.addingTimeInterval(options.grace.seconds)
                 giveBack(runner.withdrawWaiting())
+                fetcher.abandon()
                 runner.beginGracePeriod()
                 logger.info("stopping: no new tasks; a running task may finish within \(Int(options.grace.seconds))s")
             }
@@ -290,6 +291,7 @@ public final class Worker {
                 draining = true
                 stopDeadline = .distantFuture
                 giveBack(runner.withdrawWaiting())
+                fetcher.abandon()
             }
         default:
             logger.warning("ignored unexpected \(envelope.type) message from the coordinator")

@@ -11,19 +11,22 @@ final class DatasetFetcher: @unchecked Sendable {
     private var requested: [String: String] = [:]
     private var answers: [String: Result<URL, DatasetFetchError>] = [:]
     private var closed: String?
+    /// The worker is stopping: tasks waiting for data are handed back rather than failed.
+    private var abandoned = false
 
     /// The cached file of dataset `hash`, once the loop has fetched it.
     ///
     /// - Throws: ``DatasetFetchError`` when the fetch failed; ``DatasetFetchCancelled`` when
-    ///   `cancellation` was raised first (the task is handed back, not failed).
+    ///   `cancellation` was raised first or the worker is stopping (the task is handed back, not failed).
     func fetch(hash: String, because reason: String, cancellation: TrainingCancellation?) throws -> URL {
         condition.lock()
         defer { condition.unlock() }
         if let closed { throw DatasetFetchError(hash: hash, localProblem: reason, reason: closed) }
+        if abandoned { throw DatasetFetchCancelled() }
         requested[hash] = reason
         while answers[hash] == nil {
             if let closed { throw DatasetFetchError(hash: hash, localProblem: reason, reason: closed) }
-            if cancellation?.isCancelled == true {
+            if abandoned || cancellation?.isCancelled == true {
                 requested[hash] = nil
                 throw DatasetFetchCancelled()
             }
@@ -48,6 +51,17 @@ final class DatasetFetcher: @unchecked Sendable {
     func answer(hash: String, with result: Result<URL, DatasetFetchError>) {
         condition.lock()
         answers[hash] = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops every waiting and later fetch as cancelled: the worker is stopping or draining, and a
+    /// task still waiting for its data goes back to the coordinator at once (its partial download
+    /// stays in the cache for the next process).
+    func abandon() {
+        condition.lock()
+        abandoned = true
+        requested = [:]
         condition.broadcast()
         condition.unlock()
     }
