@@ -69,6 +69,7 @@ extension Mnemo {
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
+            try ByteSize.validateCacheMax(cacheMax)
             guard sweepFile != nil || db != nil else {
                 throw ValidationError("give a sweep file, or --db to serve the unfinished sweeps of a database")
             }

@@ -74,6 +74,7 @@ extension Mnemo {
             if let gpus, gpuList(gpus).isEmpty || gpuList(gpus).count > 64 {
                 throw ValidationError("--gpus takes 1 to 64 GPU ids separated by commas, e.g. 0,1; got '\(gpus)'")
             }
+            try ByteSize.validateCacheMax(cacheMax)
             guard idleExit >= 1, idleExit <= 31_536_000 else {
                 throw ValidationError("--idle-exit must be 1 to 31536000 seconds")
             }

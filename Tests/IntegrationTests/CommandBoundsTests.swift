@@ -25,6 +25,9 @@ struct CommandBoundsTests {
         (["export", "bounds.sqlite", "--out", "out", "--pairs", "10000001"], "--pairs must be in 0...10000000"),
         (["scores", "bounds.sqlite", "--top", "2000000000"], "--top must be in 1...100000, got 2000000000"),
         (["scores", "bounds.sqlite", "--top", "0"], "--top must be in 1...100000, got 0"),
+        (["worker", "--connect", "tcp://127.0.0.1:9", "--cache-max", "0.5"], "--cache-max must be at least 1M (it bounds the datasets kept in the cache folder), got 0 bytes"),
+        (["coordinator", "--db", "bounds.sqlite", "--cache-max", "512K"], "--cache-max must be at least 1M (it bounds the datasets kept in the cache folder), got 524288 bytes"),
+        (["worker", "--connect", "tcp://127.0.0.1:9", "--cache-max", "20Q"], "The value '20Q' is invalid for '--cache-max"),
     ])
     func outOfRangeCountsAreUsageErrors(arguments: [String], message: String) throws {
         let dir = try TemporaryDirectory()

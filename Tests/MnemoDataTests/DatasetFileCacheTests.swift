@@ -77,4 +77,23 @@ import Testing
         #expect(small.file(hash: hashes[3]) != nil)
         #expect(small.totalBytes() == size)
     }
+
+    @Test func installingRemovesThePartialFilesNoDownloadHolds() throws {
+        let dir = try TemporaryDirectory()
+        let cache = DatasetFileCache(folder: dir.url.appendingPathComponent("data"))
+        try FileManager.default.createDirectory(at: cache.folder, withIntermediateDirectories: true)
+        let hash = String(repeating: "e", count: 64)
+        let abandoned = cache.partialFile(hash: hash)
+        let held = cache.folder.appendingPathComponent(".\(hash).npz.4242.part")
+        let mine = cache.folder.appendingPathComponent("download")
+        for url in [abandoned, held, mine] { try Data(repeating: 3, count: 100).write(to: url) }
+        // Another download still writes `held`: it keeps the file locked.
+        let descriptor = open(held.path, O_RDWR)
+        #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+        defer { close(descriptor) }
+        _ = try cache.install(mine, hash: hash, sha256: DatasetFileCache.sha256(of: Data(repeating: 3, count: 100)))
+        #expect(!FileManager.default.fileExists(atPath: abandoned.path), "a dead download's partial file is removed")
+        #expect(FileManager.default.fileExists(atPath: held.path), "a download in progress keeps its file")
+        #expect(cache.file(hash: hash) != nil)
+    }
 }

@@ -31,6 +31,8 @@ public final class Coordinator {
     private var keyOfWorker: [String: String] = [:]
     /// Refused connections are logged at most 20 a minute (the rest are counted, in the metrics too).
     private var refusalLog = LogBudget(limit: 20)
+    /// Dataset requests that could not be served, logged at most 20 a minute.
+    private var unshippableLog = LogBudget(limit: 20)
     /// The workers' public keys let in now (the allowlist, read again on SIGHUP).
     private var allowedWorkers: Set<String>
     /// The admins' public keys let in on the TCP admin socket now (read again on SIGHUP).
@@ -392,7 +394,9 @@ public final class Coordinator {
                 logger.info(
                     "worker \(id) fetches dataset \(answer.datasetHash.prefix(12))… (\(manifest.size) bytes in \(manifest.chunks.count) chunks)")
             } else if answer.status == .unavailable {
-                logger.warning("worker \(id) asked for a dataset this coordinator cannot ship: \(answer.reason ?? "")")
+                let (write, suppressed) = unshippableLog.admit(at: now)
+                if suppressed > 0 { logger.warning("\(suppressed) more dataset requests in the last minute could not be served (not logged)") }
+                if write { logger.warning("worker \(id) asked for a dataset this coordinator cannot ship: \(answer.reason ?? "")") }
             }
             try send(Envelope(type: .chunk, header: answer, payload: bytes), to: routed.peer)
             return []

@@ -16,8 +16,12 @@ final class DatasetServer {
     private enum Entry {
         case preparing
         case ready(file: FileHandle, manifest: DatasetManifest)
-        case failed(String)
+        /// Why it could not be made, and when: tried again after ``retryAfter``.
+        case failed(String, at: Date)
     }
+
+    /// A failed preparation is tried again on a request this long after (the files may be back).
+    static let retryAfter: TimeInterval = 60
 
     private let files: DatasetFileCache
     private var entries: [String: Entry] = [:]
@@ -33,13 +37,17 @@ final class DatasetServer {
     /// The answer to a worker's `fetch`, with the chunk's bytes when it asked for one.
     ///
     /// - Parameter plans: the sweeps served: only their datasets are shipped.
-    func answer(_ fetch: Fetch, plans: some Collection<SweepPlan>) -> (Chunk, Data?) {
+    func answer(_ fetch: Fetch, plans: some Collection<SweepPlan>, now: Date = Date()) -> (Chunk, Data?) {
         let hash = fetch.datasetHash
         func unavailable(_ reason: String) -> (Chunk, Data?) {
-            (Chunk(datasetHash: String(hash.prefix(64)), status: .unavailable, reason: reason), nil)
+            (Chunk(datasetHash: hash, status: .unavailable, chunk: fetch.chunk, reason: reason), nil)
         }
-        guard DatasetFileCache.isValidHash(hash), let plan = plans.first(where: { $0.dataset.contentHash == hash }) else {
-            return unavailable("no sweep served here has dataset \(hash.prefix(64))")
+        // A malformed hash is never echoed (nor logged): it is the peer's text.
+        guard DatasetFileCache.isValidHash(hash) else {
+            return (Chunk(datasetHash: "", status: .unavailable, reason: "not a dataset hash (64 lowercase hexadecimal digits)"), nil)
+        }
+        guard let plan = plans.first(where: { $0.dataset.contentHash == hash }) else {
+            return unavailable("no sweep served here has dataset \(hash)")
         }
         for (done, result) in finished.take() {
             entries[done] = result
@@ -48,10 +56,14 @@ final class DatasetServer {
         case nil:
             entries[hash] = .preparing
             prepare(plan)
-            return (Chunk(datasetHash: hash, status: .preparing), nil)
+            return (Chunk(datasetHash: hash, status: .preparing, chunk: fetch.chunk), nil)
         case .preparing:
-            return (Chunk(datasetHash: hash, status: .preparing), nil)
-        case .failed(let reason):
+            return (Chunk(datasetHash: hash, status: .preparing, chunk: fetch.chunk), nil)
+        case .failed(_, let at) where now.timeIntervalSince(at) >= Self.retryAfter:
+            entries[hash] = .preparing
+            prepare(plan)
+            return (Chunk(datasetHash: hash, status: .preparing, chunk: fetch.chunk), nil)
+        case .failed(let reason, _):
             return unavailable(reason)
         case .ready(let file, let manifest):
             guard let index = fetch.chunk else {
@@ -69,7 +81,7 @@ final class DatasetServer {
                 return (Chunk(datasetHash: hash, status: .ready, chunk: index), bytes)
             } catch {
                 let reason = "the coordinator cannot read its copy \(files.location(of: hash).path): \(error)"
-                entries[hash] = .failed(reason)
+                entries[hash] = .failed(reason, at: now)
                 return unavailable(reason)
             }
         }
@@ -87,7 +99,8 @@ final class DatasetServer {
                     guard data.contentHash == hash else {
                         throw DatasetServerError(
                             reason: "the coordinator's copy at \(dataset.location) has changed since the sweep was registered "
-                                + "(content hash \(data.contentHash.prefix(16))…, the sweep's \(hash.prefix(16))…)")
+                                + "(content hash \(data.contentHash.prefix(16))…, the sweep's \(hash.prefix(16))…): restore the files the "
+                                + "sweep was registered with, or register the new data as a new sweep (--new-sweep)")
                     }
                     try NpzWriter.write(data.npzArrays(imageShape: data.imageShape(datasetName: dataset.name)), to: url)
                 }
@@ -97,7 +110,7 @@ final class DatasetServer {
                 let manifest = DatasetManifest(size: size, sha256: whole, chunkSize: chunkSize, chunks: chunks)
                 finished.put(hash, .ready(file: try FileHandle(forReadingFrom: url), manifest: manifest))
             } catch {
-                finished.put(hash, .failed("the coordinator cannot prepare dataset \(hash.prefix(12))…: \(error)"))
+                finished.put(hash, .failed("the coordinator cannot prepare dataset \(hash.prefix(12))… (it tries again a minute after this): \(error)", at: Date()))
             }
         }
     }

@@ -319,9 +319,8 @@ public final class Worker {
             downloads[hash] = download
             try sendFetches(download.start(now: now))
         }
-        for download in downloads.values {
-            try sendFetches(download.poll(now: now))
-            for note in download.takeNotes() { logger.info("\(note)") }
+        for download in Array(downloads.values) {
+            try follow(download, download.poll(now: now))
         }
     }
 

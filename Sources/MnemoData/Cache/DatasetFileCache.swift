@@ -88,7 +88,24 @@ public final class DatasetFileCache: @unchecked Sendable {
         precondition(Self.isValidHash(hash), "not a content hash: \(hash)")
         lock.lock()
         defer { lock.unlock() }
-        return try adopt(downloaded, hash: hash, sha256: sha256)
+        let file = try adopt(downloaded, hash: hash, sha256: sha256)
+        removeAbandonedPartials(of: hash)
+        return file
+    }
+
+    /// Removes the partial files of `hash` no download holds (their downloader keeps them locked):
+    /// those of a process that died, or of one that finished second.
+    private func removeAbandonedPartials(of hash: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in names where name.hasPrefix(".\(hash).npz") && name.hasSuffix(".part") {
+            let path = folder.appendingPathComponent(name).path
+            let descriptor = open(path, O_RDWR | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
+                unlink(path)
+            }
+            close(descriptor)
+        }
     }
 
     /// The bytes of complete files in the folder.

@@ -43,15 +43,33 @@ import Testing
         /// Answers every request in turn until the download finishes or fails.
         func run(_ download: DatasetDownload, from requests: [Fetch], now: Date) -> DatasetDownload.Step {
             var queue = requests
-            while !queue.isEmpty {
+            while true {
+                if queue.isEmpty {
+                    // Nothing asked: a background step (checking, installing) is under way.
+                    switch settle(download, now: now) {
+                    case .send(let more) where !more.isEmpty: queue += more
+                    case .send: return .failed("the download asked for nothing more and did not finish")
+                    case let done: return done
+                    }
+                }
                 let (chunk, payload) = answer(queue.removeFirst())
                 switch download.receive(chunk, payload: payload, now: now) {
                 case .send(let more): queue += more
                 case let done: return done
                 }
             }
-            return .failed("the download asked for nothing more and did not finish")
         }
+    }
+
+    /// Polls until the download's background step (checking a copy, installing the file) is over.
+    static func settle(_ download: DatasetDownload, now: Date) -> DatasetDownload.Step {
+        let deadline = Date().addingTimeInterval(10)
+        var step = download.poll(now: now)
+        while step == .send([]), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.005)
+            step = download.poll(now: now)
+        }
+        return step
     }
 
     @Test func aFileArrivesChunkByChunkAndIsInstalledChecked() throws {
@@ -62,7 +80,8 @@ import Testing
         let first = download.start(now: now)
         #expect(first == [Fetch(datasetHash: served.hash)])
         let (manifest, _) = served.answer(first[0])
-        guard case .send(let requests) = download.receive(manifest, payload: nil, now: now) else {
+        #expect(download.receive(manifest, payload: nil, now: now) == .send([]), "the partial file is opened in the background")
+        guard case .send(let requests) = Self.settle(download, now: now) else {
             Issue.record("no chunk requests after the manifest")
             return
         }
@@ -79,6 +98,7 @@ import Testing
         let now = Date()
         let download = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
         _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
+        _ = Self.settle(download, now: now)
         let (chunk, damaged) = served.answer(Fetch(datasetHash: served.hash, chunk: 1), damaging: true)
         #expect(download.receive(chunk, payload: damaged, now: now) == .send([Fetch(datasetHash: served.hash, chunk: 1)]))
         #expect(download.takeNotes().contains { $0.contains("chunk 1") && $0.contains("arrived damaged") })
@@ -106,8 +126,8 @@ import Testing
         #expect(cache.file(hash: served.hash) == nil, "a copy without a matching checksum is not used")
         let now = Date()
         let download = DatasetDownload(hash: served.hash, cache: cache, now: now)
-        guard case .send(let requests) = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
-        else {
+        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
+        guard case .send(let requests) = Self.settle(download, now: now) else {
             Issue.record("no requests after the manifest")
             return
         }
@@ -123,8 +143,13 @@ import Testing
         let download = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
         _ = download.start(now: now)
         #expect(download.receive(Chunk(datasetHash: served.hash, status: .preparing), payload: nil, now: now) == .send([]))
-        #expect(download.poll(now: now.addingTimeInterval(0.5)).isEmpty)
-        #expect(download.poll(now: now.addingTimeInterval(1.1)) == [Fetch(datasetHash: served.hash)])
+        #expect(download.poll(now: now.addingTimeInterval(0.5)) == .send([]))
+        #expect(download.poll(now: now.addingTimeInterval(1.1)) == .send([Fetch(datasetHash: served.hash)]))
+        // After the manifest, a restarted coordinator answers a chunk with "preparing": asked again in a second.
+        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
+        _ = Self.settle(download, now: now)
+        _ = download.receive(Chunk(datasetHash: served.hash, status: .preparing, chunk: 1), payload: nil, now: now)
+        #expect(download.poll(now: now.addingTimeInterval(1.1)) == .send([Fetch(datasetHash: served.hash, chunk: 1)]))
         let refusal = Chunk(datasetHash: served.hash, status: .unavailable, reason: "no sweep served here has dataset x")
         #expect(download.receive(refusal, payload: nil, now: now) == .failed("the coordinator says: no sweep served here has dataset x"))
     }
@@ -134,9 +159,18 @@ import Testing
         let now = Date()
         let download = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
         _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
-        #expect(download.poll(now: now.addingTimeInterval(5)).isEmpty)
-        #expect(download.poll(now: now.addingTimeInterval(DatasetDownload.requestTimeout + 1)).map(\.chunk) == [0, 1, 2])
+        _ = Self.settle(download, now: now)
+        #expect(download.poll(now: now.addingTimeInterval(5)) == .send([]))
+        let later = now.addingTimeInterval(DatasetDownload.requestTimeout + 1)
+        #expect(download.poll(now: later) == .send([0, 1, 2].map { Fetch(datasetHash: served.hash, chunk: $0) }))
         #expect(download.resend(now: now).map(\.chunk) == [0, 1, 2], "after a new hello, everything outstanding")
+        // A chunk that never gets an answer ends the download, after a while.
+        var silence = DatasetDownload.Step.send([])
+        for round in 1...DatasetDownload.maxUnanswered {
+            silence = download.poll(now: now.addingTimeInterval(Double(round + 1) * (DatasetDownload.requestTimeout + 1)))
+            if case .failed = silence { break }
+        }
+        #expect(silence == .failed("chunk 0 went unanswered 30 times (5 minutes)"))
 
         let other = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
         var lying = served.manifest
