@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "MnemoAnalysisTests", dependencies: ["MnemoAnalysis", "MnemoCore"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["MnemoStore", "MnemoCore", "MnemoReport", "MnemoWire", "MnemoCluster", "MnemoTestSupport"]),
+            dependencies: ["MnemoStore", "MnemoCore", "MnemoData", "MnemoReport", "MnemoWire", "MnemoCluster", "MnemoTestSupport"]),
     ]
 )
 

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoData
 import MnemoStore
 import MnemoTestSupport
 import MnemoWire
@@ -54,6 +55,59 @@ struct HostilePeerTests {
         #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
         #expect(worker.wait(timeout: 30) == 0)
         #expect(try Store.openReadOnly(path: db).resultCount(sweepID: "faults") == 2)
+    }
+
+    /// The next `chunk` answer on `socket`.
+    static func chunk(on socket: ZMQSocket) throws -> (Chunk, Data?) {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            guard let frames = try socket.receive(timeout: .seconds(1)) else { continue }
+            let envelope = try Envelope.decode(frames)
+            if envelope.type == .chunk { return (try envelope.decodeHeader(Chunk.self), envelope.payload) }
+        }
+        throw TestFailure("no chunk answer in 10 s")
+    }
+
+    @Test func hostileFetchesAreAnsweredWithoutEchoingThemAndTheDatasetStillShips() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(SweepFixture.tiny(name: "faults", subsets: 2), to: "faults.yaml")
+        let db = dir.path("hostile.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let served = try #require(try Store.openReadOnly(path: db).sweeps().first?.datasetSHA256)
+        let context = try ZMQContext()
+        let attacker = try Self.connect(endpoint, as: "fetcher", context: context)
+        func ask(_ hash: String, chunk: Int? = nil) throws -> (Chunk, Data?) {
+            try attacker.send(Envelope(type: .fetch, header: Fetch(datasetHash: hash, chunk: chunk)).encode())
+            return try Self.chunk(on: attacker)
+        }
+        // A forged log line, a hash one character too long (it must not name the served one), junk.
+        for hash in ["\n2026-12-06T00:00:00+0000 error mnemo: FAKE\u{1b}[31m", served + "0", "../../etc/passwd", ""] {
+            let (answer, payload) = try ask(hash)
+            #expect(answer.status == .unavailable && answer.datasetHash.isEmpty && payload == nil, "\(answer)")
+            #expect(answer.reason == "not a dataset hash (64 lowercase hexadecimal digits)")
+        }
+        let other = String(repeating: "ab", count: 32)
+        #expect(try ask(other, chunk: 3).0.reason == "no sweep served here has dataset \(other)")
+        // The served dataset: prepared once, then its manifest and chunks; chunks outside it are refused.
+        var manifest: DatasetManifest?
+        #expect(eventually(timeout: 30) {
+            manifest = (try? ask(served))?.0.manifest
+            return manifest != nil
+        })
+        let chunks = try #require(manifest).chunks.count
+        for index in [-1, chunks, Int.max, Int.min] {
+            let (answer, payload) = try ask(served, chunk: index)
+            #expect(answer.status == .unavailable && payload == nil, "\(index): \(answer)")
+            #expect(answer.reason == "dataset \(served.prefix(12))… has chunks 0..<\(chunks), not \(index)")
+        }
+        let (first, bytes) = try ask(served, chunk: 0)
+        #expect(first.status == .ready && first.chunk == 0)
+        #expect(bytes.map { DatasetFileCache.sha256(of: $0) } == manifest?.chunks[0], "the chunk is the manifest's")
+        #expect(coordinator.isRunning)
+        #expect(!coordinator.standardError.contains("FAKE"), "a peer's text never reaches the log: \(coordinator.standardError)")
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "honest"], in: dir, label: "worker")
+        #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
+        #expect(worker.wait(timeout: 30) == 0)
     }
 
     @Test func forgedResultsAndFailuresForAnotherWorkersLeaseChangeNothing() throws {
