@@ -3,18 +3,24 @@ import MnemoCore
 import MnemoLearn
 import Testing
 
-/// The example sweeps in `sweeps/` parse, and every trial of each is a valid engine configuration.
+/// The example sweeps in `sweeps/` and the papers' in `sweeps/papers/` parse, and every trial of each is a valid engine configuration.
 @Suite struct ShippedSweepTests {
     static let folder = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("sweeps")
 
-    static let files: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-        .filter { $0.hasSuffix(".yaml") }.sorted()
+    /// The sweep files of `sweeps/` and of `sweeps/papers/` (as `papers/NAME.yaml`).
+    static let files: [String] = ["", "papers/"].flatMap { sub in
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? [])
+            .filter { $0.hasSuffix(".yaml") }.map { sub + $0 }
+    }.sorted()
 
     @Test func theExampleSweepsAreThere() {
         #expect(Self.files.contains("quickstart.yaml"))
         #expect(Self.files.contains("optimizers.yaml"))
+        for paper in ["sam-buckets", "sharp-minima", "sharpreg", "past", "audit-sgd-sam"] {
+            #expect(Self.files.contains("papers/\(paper).yaml"), "\(paper)")
+        }
     }
 
     @Test(arguments: files)
