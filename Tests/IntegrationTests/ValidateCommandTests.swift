@@ -43,6 +43,27 @@ import Testing
         #expect(try MnemoProcess.run(["plan", bad], in: dir, label: "bad").status == 65)
     }
 
+    @Test func theCIFAR100RecipeIsPlannedFromItsFormatWhereTheFilesAreAbsentAndRefusedByValidate() throws {
+        let dir = try TemporaryDirectory()
+        let recipe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sweeps/cifar100-fz.yaml").path
+        let plan = try MnemoProcess.run(["plan", recipe], in: dir, label: "plan")
+        #expect(plan.status == 0, "\(plan.stderr)")
+        for line in ["sweep cifar100-fz: 1 trial × 4000 runs = 4000 tasks", "data: 50000 train / 10000 test examples of 100 classes",
+            "disk: about 32.5 MiB for the results", "set by the sweep's trainer"]
+        {
+            #expect(plan.stdout.contains(line), "\(line): \(plan.stdout)")
+        }
+        #expect(plan.stderr.contains("/data/cifar-100-binary/train.bin: no such file; sizes taken from the cifar100 format"), "\(plan.stderr)")
+        let validate = try MnemoProcess.run(["validate", recipe], in: dir, label: "validate")
+        #expect(validate.status == 65 && validate.stderr.contains("no such file"), "\(validate.stderr)")
+        // A format whose sizes depend on its files is not guessed.
+        let csv = try dir.write(
+            "name: gone\ndataset: {name: csv, files: {train: gone.csv, test: gone.csv}}\nmodel: {kind: softmax}\n"
+                + "training: {learning_rate: 0.1, max_epochs: 1}\nestimator: {subsets: 2}\n", to: "gone.yaml")
+        #expect(try MnemoProcess.run(["plan", csv], in: dir, label: "gone").status == 65)
+    }
+
     /// Careless inputs a probe found, each refused with what is wrong and where.
     @Test func foldersBytesOverflowingDuplicatesAndOutputFilesAreNamed() throws {
         let dir = try TemporaryDirectory()
