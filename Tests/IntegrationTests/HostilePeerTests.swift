@@ -110,6 +110,43 @@ struct HostilePeerTests {
         #expect(worker.wait(timeout: 30) == 0)
     }
 
+    @Test func aPeerThatAsksForChunksAndNeverReadsThemCannotMakeTheCoordinatorBufferMuch() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(SweepFixture.tiny(name: "faults", subsets: 2, trainLimit: 2000), to: "faults.yaml")
+        let db = dir.path("hoard.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(sweep: sweep, db: db, in: dir)
+        let served = try #require(try Store.openReadOnly(path: db).sweeps().first?.datasetSHA256)
+        let context = try ZMQContext()
+        let asker = try Self.connect(endpoint, as: "asker", context: context)
+        var manifest: DatasetManifest?
+        #expect(eventually(timeout: 30) {
+            try? asker.send(Envelope(type: .fetch, header: Fetch(datasetHash: served)).encode())
+            manifest = (try? Self.chunk(on: asker))?.0.manifest
+            return manifest != nil
+        })
+        let chunks = try #require(manifest).chunks.count
+        // A peer that holds one message at most and never reads: every answer stays queued for it.
+        let hoarder = try ZMQSocket(context: context, kind: .dealer)
+        try hoarder.setIdentity(PeerIdentity("hoarder"))
+        try hoarder.set(.linger(.zero))
+        try hoarder.set(.receiveHighWaterMark(1))
+        try hoarder.connect(endpoint)
+        try hoarder.send(Envelope(type: .hello, header: Hello(workerId: "hoarder", host: "evil", pid: 7, engineVersion: "x")).encode())
+        Thread.sleep(forTimeInterval: 1)
+        let before = try Self.peakKiB(coordinator.pid)
+        for index in 0..<4000 {
+            try hoarder.send(Envelope(type: .fetch, header: Fetch(datasetHash: served, chunk: index % chunks)).encode())
+        }
+        Thread.sleep(forTimeInterval: 10)
+        let growth = try Self.peakKiB(coordinator.pid) - before
+        // 4,000 answers of 256 KiB would be a gigabyte; the send queue of one peer holds 256 messages.
+        #expect(growth < 128 * 1024, "the coordinator's peak memory grew by \(growth / 1024) MiB")
+        #expect(coordinator.isRunning)
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "honest"], in: dir, label: "worker")
+        #expect(coordinator.wait(timeout: 120) == 0, "\(coordinator.standardError)")
+        #expect(worker.wait(timeout: 30) == 0)
+    }
+
     @Test func forgedResultsAndFailuresForAnotherWorkersLeaseChangeNothing() throws {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(

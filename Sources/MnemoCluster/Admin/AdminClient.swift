@@ -62,10 +62,23 @@ public enum AdminClient {
         let monitor = try credentials.map { _ in try ZMQMonitor(watching: socket, context: context) }
         defer { monitor?.socket.close() }
         try socket.connect(endpoint)
-        try socket.send(Envelope(type: .admin, header: request).encode(), blocking: false)
+        let frames = try Envelope(type: .admin, header: request).encode()
+        // A refused handshake can tear the connection down before the request is queued: the send then
+        // cannot go out, and is tried again while the monitor says why.
+        func sendOnce() throws -> Bool {
+            do {
+                try socket.send(frames, blocking: false)
+                return true
+            } catch {
+                guard error.isWouldBlock else { throw error }
+                return false
+            }
+        }
+        var sent = try sendOnce()
         let poller = ZMQPoller([socket] + (monitor.map { [$0.socket] } ?? []))
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
+            if !sent { sent = try sendOnce() }
             let ready = try poller.poll(timeout: min(.milliseconds(200), deadline - ContinuousClock.now))
             if ready.contains(0), let frames = try socket.receive(timeout: .zero) {
                 return try Envelope.decode(frames).decodeHeader(AdminReply.self)

@@ -87,12 +87,16 @@ public final class Coordinator {
         datasets = DatasetServer(files: DatasetFileCache(folder: options.datasetFolder, maxBytes: options.datasetCacheMaxBytes))
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
-        try socket.set(.sendHighWaterMark(100_000))
+        // Outbound too, each peer's queue holds at most this many messages, and a send to a full queue
+        // fails at once (the message is dropped; every message is repeated or re-requested): a peer
+        // that asks for dataset chunks and never reads them holds at most that many chunks here, and
+        // cannot stall the loop.
+        try socket.set(.sendHighWaterMark(Self.sendHighWaterMark))
         // Each peer's pipe holds few messages, each no larger than the largest legal one (set at bind,
         // see `bindIfNeeded`): one hostile peer cannot make the coordinator buffer much.
         try socket.set(.receiveHighWaterMark(Self.receiveHighWaterMark))
         try socket.set(.routerHandover(true))
-        try socket.set(.sendTimeout(.seconds(1)))
+        try socket.set(.sendTimeout(.zero))
         try socket.set(.tcpKeepAlive(true))
         try socket.set(.linger(.zero))
         if let curve = options.curve {
@@ -147,6 +151,9 @@ public final class Coordinator {
 
     /// Messages a peer's pipe holds before libzmq stops reading from it.
     static let receiveHighWaterMark = 16
+    /// Messages queued for one peer before sends to it are dropped (a worker reads its socket at least
+    /// five times a second; its queue holds a handful).
+    static let sendHighWaterMark = 256
 
     /// The endpoint actually bound last (useful with `tcp://127.0.0.1:*`); binds if not yet bound.
     public var boundEndpoint: String {
