@@ -91,8 +91,8 @@ extension SweepReport {
             var html = "<div class=\"gallery\">"
             for pair in pairs {
                 html += "<div class=\"pair\"><div class=\"example\(flipped.contains(pair.train) ? " flipped" : "")\">"
-                    + "\(image(gallery.thumbnail(train: true, index: pair.train)))<br>train #\(pair.train)</div>"
-                    + "<div class=\"example\">\(image(gallery.thumbnail(train: false, index: pair.test)))<br>test #\(pair.test)"
+                    + "\(image(gallery.thumbnail(train: true, index: pair.train)))<br>train #\(pair.train) label \(dataset.trainLabels[pair.train])</div>"
+                    + "<div class=\"example\">\(image(gallery.thumbnail(train: false, index: pair.test)))<br>test #\(pair.test) label \(dataset.testLabels[pair.test])"
                     + String(format: "<br>infl %.2f ± %.2f", pair.influence, pair.standardError) + "</div></div>"
             }
             page.raw(html + "</div>")
