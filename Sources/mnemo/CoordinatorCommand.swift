@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MnemoCluster
+import MnemoData
 import MnemoMetrics
 import MnemoReport
 import MnemoStore
@@ -106,7 +107,18 @@ extension Mnemo {
                     allowlistPath: allow, allowedAdmins: try allowAdmin.map(CurveKeyFiles.loadAllowlist) ?? [],
                     adminAllowlistPath: allowAdmin)
             }
-            let session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
+            let session: SweepSession?
+            do {
+                session = try sweepFile.map { try SweepSession.open(sweepFile: $0, databasePath: db, newSweep: newSweep, logger: logger) }
+            } catch let missing as DatasetError where missing.reason.hasPrefix("no such file") {
+                // The files may have gone after the sweep was registered: its prepared copy is in the cache.
+                let database = db ?? sweepFile.map(SweepSession.defaultDatabasePath(for:)) ?? ""
+                guard FileManager.default.fileExists(atPath: database) else { throw missing }
+                throw MissingDataError(
+                    description: "\(missing)\nThe sweep's data must be readable to register the file again; a sweep already registered in "
+                        + "\(database) is served without it by `mnemo coordinator --db \(database)` (workers that lack the data get the "
+                        + "copy this coordinator cached, if it prepared one while the files were here)")
+            }
             let opened = try session == nil ? SweepSession.openDatabase(db ?? "") : nil
             let store = session?.store ?? opened!.store
             var configured = CoordinatorOptions(endpoints: bind.map(\.description))
@@ -167,4 +179,9 @@ extension Mnemo {
             return host.isEmpty ? nil : (host, port)
         }
     }
+}
+
+/// The sweep file's data is gone, though its database may still serve the sweep.
+private struct MissingDataError: Error, CustomStringConvertible {
+    let description: String
 }

@@ -126,6 +126,20 @@ struct DatasetShippingTests {
         }, "the task went back to pending, not failed")
     }
 
+    @Test func aCoordinatorWhoseDataIsGoneSaysItCanServeTheRegisteredSweepFromItsDatabase() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(Self.sweep, to: "shipped.yaml")
+        let run = try MnemoProcess.run(["run", sweep, "--no-progress"], in: dir, label: "run", timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        let command = [MnemoProcess.binary.path, "coordinator", sweep, "--no-progress"].map { "'\($0)'" }.joined(separator: " ")
+        let gone = try MnemoProcess(
+            executable: URL(fileURLWithPath: "/usr/bin/unshare"),
+            ["-m", "sh", "-c", "mount -t tmpfs none \(SweepFixture.fashionMNISTDirectory) && exec \(command)"], in: dir, label: "gone")
+        #expect(gone.wait(timeout: 60) == 1)
+        #expect(gone.standardError.contains("no such file"), "\(gone.standardError)")
+        #expect(gone.standardError.contains("is served without it by `mnemo coordinator --db \(dir.path("shipped.sqlite"))`"), "\(gone.standardError)")
+    }
+
     @Test func aWorkerThatCannotGetAVerifiedCopyIsExcludedWithBothReasons() throws {
         let dir = try TemporaryDirectory()
         // Its cache folder cannot be made (a file stands where the folder would be).
