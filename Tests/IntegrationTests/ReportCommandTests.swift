@@ -86,6 +86,9 @@ struct ReportCommandTests {
             values = np.array([float(r["mem"]) for r in mem])
             defined = values[~np.isnan(values)]
             counts = sum(round(float(r["y"]) * (float(r["x2"]) - float(r["x"])) * len(defined)) for r in rows)
+            low, width = float(rows[0]["x"]), 0.05
+            binned = np.bincount(np.minimum(len(rows) - 1, np.floor((defined - low) / width + 1e-9).astype(int)), minlength=len(rows))
+            assert [round(float(r["y"]) * width * len(defined)) for r in rows] == binned.tolist(), "bins"
             se = np.array([float(r["mem_se"]) for r in mem])
             order = [i for i in np.lexsort((np.arange(len(values)), -np.nan_to_num(values, nan=-9))) if not np.isnan(values[i]) and se[i] <= 0.25][:12]
             top = [int(r["train_index"]) for r in csv.DictReader(open(f"{report}/trial-0-top-memorized.csv"))]

@@ -11,7 +11,7 @@ import MnemoCore
 ///   after the file changed), rewriting or refetching a file that fails.
 /// - With a bound (`--cache-max`), the least recently used files are removed after a new one arrives
 ///   until the folder holds at most that many bytes (the newest file always stays, however large).
-///   Using a file marks it used (its modification time).
+///   Using a file marks it used (its access time).
 /// - Downloads in progress keep `.<hash>.npz.part` (see ``partialFile(hash:)``).
 ///
 /// Lock-guarded (`@unchecked Sendable`): slots ask for files from their own threads.
@@ -118,6 +118,7 @@ public final class DatasetFileCache: @unchecked Sendable {
         // Read-only, so that a command cannot change what every later run reads by accident.
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: temporary.path)
         try Self.syncAndRename(temporary, to: file)
+        Self.markUsed(file)
         let sidecar = folder.appendingPathComponent("\(hash).npz.sha256")
         let hashTemporary = folder.appendingPathComponent(".\(hash).\(getpid()).\(UUID().uuidString.prefix(8)).sha256")
         try Data(sha256.utf8).write(to: hashTemporary)
@@ -139,10 +140,18 @@ public final class DatasetFileCache: @unchecked Sendable {
                 return nil
             }
         }
-        // Marking it used changes its modification time: record the stamp after.
-        try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: file.path)
+        Self.markUsed(file)
         checked[file.path] = Self.stamp(of: file)
         return file
+    }
+
+    /// Sets the file's access time to now (its modification time, part of the stamp other processes
+    /// check, stays): the least recently used file is the one accessed longest ago.
+    private static func markUsed(_ file: URL) {
+        // Linux's UTIME_NOW and UTIME_OMIT (macros Swift does not import): "now", and "leave as it is".
+        let (now, omit) = ((1 << 30) - 1, (1 << 30) - 2)
+        var times = [timespec(tv_sec: 0, tv_nsec: now), timespec(tv_sec: 0, tv_nsec: omit)]
+        _ = utimensat(AT_FDCWD, file.path, &times, 0)
     }
 
     /// Removes the least recently used files beyond ``maxBytes``, never `kept`.
@@ -159,12 +168,12 @@ public final class DatasetFileCache: @unchecked Sendable {
 
     /// The complete files in the folder, with their sizes and when they were last used.
     private func entries() -> [(url: URL, size: Int, used: Date)] {
-        let keys: [URLResourceKey] = [.fileSizeKey, .contentModificationDateKey]
+        let keys: [URLResourceKey] = [.fileSizeKey, .contentAccessDateKey]
         let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: keys)) ?? []
         return files.filter { $0.pathExtension == "npz" && Self.isValidHash($0.deletingPathExtension().lastPathComponent) }
             .map { url in
                 let values = try? url.resourceValues(forKeys: Set(keys))
-                return (url, values?.fileSize ?? 0, values?.contentModificationDate ?? .distantPast)
+                return (url, values?.fileSize ?? 0, values?.contentAccessDate ?? .distantPast)
             }
     }
 

@@ -27,9 +27,13 @@ extension SweepReport {
             page.missing("The audit cannot run: \(error).")
             return (row, nil, nil)
         }
-        let floor = max(1e-4, 1 / Double(max(1, audit.evaluatedPerSide)))
+        guard audit.evaluatedPerSide > 1 else {
+            page.missing("Too few examples evaluated per side (\(audit.evaluatedPerSide)) for a ROC curve.")
+            return (row, audit, nonMemberConfidenceVariance(inputs))
+        }
+        let floor = max(1e-4, 1 / Double(audit.evaluatedPerSide))
         var series = audit.results.map { result in
-            Chart.Series(result.attack.rawValue, .line, thinned(result.firstSplit.curve).filter { $0.x >= floor })
+            Chart.Series(result.attack.rawValue, .line, thinned(result.firstSplit.curve).filter { $0.x >= floor && $0.y >= floor })
         }
         series.append(Chart.Series("chance", .dashed, [Chart.Point(x: floor, y: floor), Chart.Point(x: 1, y: 1)]))
         // With fewer than 1,000 non-members the lowest false-positive rate measured is 1/n: the mark sits there.

@@ -16,7 +16,9 @@ extension SweepReport {
         let low = min(0, (values.min()! / width).rounded(.down) * width)
         let bins = Int(((1 + width - low) / width).rounded())
         var counts = [Int](repeating: 0, count: bins)
-        for value in values { counts[min(bins - 1, max(0, Int(((value - low) / width).rounded(.down))))] += 1 }
+        // Estimates are differences of fractions and often fall on a bin edge: a hair of slack keeps
+        // them in the bin they start (0.15 / 0.05 is 2.9999999999999996 in floating point).
+        for value in values { counts[min(bins - 1, max(0, Int(((value - low) / width + 1e-9).rounded(.down))))] += 1 }
         let points = counts.enumerated().map { index, count in
             Chart.Point(x: low + Double(index) * width, y: Double(count) / (Double(values.count) * width), x2: low + Double(index + 1) * width)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import MnemoData
+import MnemoLearn
 import MnemoWire
 import Testing
 
@@ -181,5 +182,54 @@ import Testing
             return
         }
         #expect(reason.contains("does not add up"))
+    }
+
+    @Test func aCoordinatorStillPreparingIsNotSilence() throws {
+        let served = try Served()
+        let now = Date()
+        let download = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
+        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
+        _ = Self.settle(download, now: now)
+        // A restarted coordinator answers "preparing" for minutes: the chunk is asked for again each
+        // second, and that never counts as going unanswered.
+        var clock = now
+        let all = [0, 1, 2].map { Fetch(datasetHash: served.hash, chunk: $0) }
+        for _ in 0..<(2 * DatasetDownload.maxUnanswered) {
+            for index in 0..<3 {
+                _ = download.receive(Chunk(datasetHash: served.hash, status: .preparing, chunk: index), payload: nil, now: clock)
+            }
+            clock = clock.addingTimeInterval(1.1)
+            let step = download.poll(now: clock)
+            #expect(step == .send(all), "\(step)")
+        }
+    }
+
+    @Test func anAnswerForASlotThatStoppedWaitingIsNotGivenToTheNextOne() throws {
+        let fetcher = DatasetFetcher()
+        let hash = String(repeating: "cd", count: 32)
+        let cancelled = TrainingCancellation()
+        cancelled.cancel()
+        #expect(throws: DatasetFetchCancelled.self) { try fetcher.fetch(hash: hash, because: "first", cancellation: cancelled) }
+        // The loop had taken the request and answers it late.
+        fetcher.answer(hash: hash, with: .failure(DatasetFetchError(hash: hash, reason: "old")))
+        let finished = NSCondition()
+        nonisolated(unsafe) var result: String?
+        Thread.detachNewThread {
+            let outcome = (try? fetcher.fetch(hash: hash, because: "second", cancellation: nil).path) ?? "failed"
+            finished.lock()
+            result = outcome
+            finished.signal()
+            finished.unlock()
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        finished.lock()
+        #expect(result == nil, "the old answer was handed to the new request")
+        finished.unlock()
+        #expect(fetcher.takeRequests().map(\.hash) == [hash], "asked again")
+        fetcher.answer(hash: hash, with: .success(URL(fileURLWithPath: "/new")))
+        finished.lock()
+        while result == nil { _ = finished.wait(until: Date().addingTimeInterval(5)) }
+        finished.unlock()
+        #expect(result == "/new")
     }
 }

@@ -53,6 +53,8 @@ final class DatasetDownload {
     private var inFlight: [Int: Date] = [:]
     /// How often each chunk was asked for again after going unanswered.
     private var unanswered: [Int: Int] = [:]
+    /// Chunks the coordinator answered "preparing" (it restarted): their next re-request is not silence.
+    private var preparing: Set<Int> = []
     /// How often each chunk arrived damaged.
     private var damaged: [Int: Int] = [:]
     private let background = Inbox()
@@ -99,6 +101,7 @@ final class DatasetDownload {
             } else if let index = answer.chunk, inFlight[index] != nil {
                 // A restarted coordinator prepares its copy again: ask in a second.
                 inFlight[index] = now.addingTimeInterval(1 - Self.requestTimeout)
+                preparing.insert(index)
             }
             return .send([])
         case .ready:
@@ -124,6 +127,7 @@ final class DatasetDownload {
             let stale = inFlight.filter { now.timeIntervalSince($0.value) > Self.requestTimeout }.keys.sorted()
             for index in stale {
                 inFlight[index] = now
+                if preparing.remove(index) != nil { continue }
                 unanswered[index, default: 0] += 1
                 if unanswered[index]! >= Self.maxUnanswered {
                     return .failed("chunk \(index) went unanswered \(Self.maxUnanswered) times (\(Int(Self.requestTimeout) * Self.maxUnanswered / 60) minutes)")
@@ -234,16 +238,17 @@ final class DatasetDownload {
         return .send(requests)
     }
 
-    /// Checks the assembled file and installs it, in the background.
+    /// Checks the assembled file and installs it, in the background. The partial file stays open, so
+    /// locked, until it is installed: no other download takes it, no cleanup removes it meanwhile.
     private func finish() -> Step {
         guard let manifest, let file, let partial else { return .failed("no manifest") }
         self.file = nil
         phase = .finishing
         let (cache, hash, inbox) = (cache, hash, background)
         Thread.detachNewThread {
+            defer { try? file.close() }
             do {
                 try file.synchronize()
-                try file.close()
                 let found = try DatasetFileCache.sha256(of: partial)
                 guard found == manifest.sha256 else {
                     try? FileManager.default.removeItem(at: partial)

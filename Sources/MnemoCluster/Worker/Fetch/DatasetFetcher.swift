@@ -23,6 +23,8 @@ final class DatasetFetcher: @unchecked Sendable {
         defer { condition.unlock() }
         if let closed { throw DatasetFetchError(hash: hash, localProblem: reason, reason: closed) }
         if abandoned { throw DatasetFetchCancelled() }
+        // An answer to an earlier request whose slot stopped waiting is stale.
+        answers[hash] = nil
         requested[hash] = reason
         while answers[hash] == nil {
             if let closed { throw DatasetFetchError(hash: hash, localProblem: reason, reason: closed) }
