@@ -146,6 +146,9 @@ struct ReportCommandTests {
         }
         #expect(html.contains("data-name=\"correctness\""), "the correctness attack's ROC")
         #expect(html.contains("add `outputs: [confidence]`"), "the variance section names what would fill it")
+        #expect(
+            html.contains("lira_offline: needs logits or loss; add it to the sweep's outputs, e.g. `outputs: [correctness, logits]`"),
+            "a skipped attack names the outputs entry that would run it")
         #expect(html.contains("first features"), "a dataset without images shows rows of features")
         #expect(!FileManager.default.fileExists(atPath: dir.path("report/trial-0-top-memorized.png")), "no pictures without images")
     }

@@ -59,7 +59,12 @@ extension SweepReport {
                 }
             })
         for skipped in audit.skipped {
-            page.missing("\(skipped.attack.rawValue): \(skipped.explanation)")
+            var line = "\(skipped.attack.rawValue): \(skipped.explanation)"
+            // An output the sweep did not store: name the `outputs:` entry that would fill it.
+            if let signal = skipped.attack.signal, skipped.needs == signal.needs, let first = signal.sources.first {
+                line += "; add it to the sweep's outputs, e.g. `outputs: [correctness, \(first.rawValue)]`"
+            }
+            page.missing(line)
         }
         return (row, audit, nonMemberConfidenceVariance(inputs))
     }
