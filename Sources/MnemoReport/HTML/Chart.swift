@@ -193,17 +193,13 @@ public struct Chart: Sendable {
         for series in series {
             for point in series.points {
                 let fields = [
-                    Self.csvField(series.name), "\(point.x)", point.x2.map { "\($0)" } ?? "", "\(point.y)",
-                    point.low.map { "\($0)" } ?? "", point.high.map { "\($0)" } ?? "", Self.csvField(point.label ?? ""),
+                    TrialsTable.field(series.name), "\(point.x)", point.x2.map { "\($0)" } ?? "", "\(point.y)",
+                    point.low.map { "\($0)" } ?? "", point.high.map { "\($0)" } ?? "", TrialsTable.field(point.label ?? ""),
                 ]
                 rows.append(fields.joined(separator: ","))
             }
         }
         return rows.joined(separator: "\n") + "\n"
-    }
-
-    static func csvField(_ text: String) -> String {
-        text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     // MARK: - Scales

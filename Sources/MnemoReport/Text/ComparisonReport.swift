@@ -41,7 +41,7 @@ public enum ComparisonReport {
         let header = ["index", "name", "runs", "runs_fit"] + metrics.flatMap { ["\($0)_mean", "\($0)_se"] }
             + ["mislabeled_auc", "seconds_per_run", "best", "runs_total"]
         let lines = comparison.trials.map { row -> String in
-            var cells: [String] = ["\(row.index)", quoted(row.name), "\(row.runs)", row.runsFit.map(String.init) ?? ""]
+            var cells: [String] = ["\(row.index)", TrialsTable.field(row.name), "\(row.runs)", row.runsFit.map(String.init) ?? ""]
             for name in metrics {
                 let pair: [String] = row.metrics[name].map { [exact($0.mean), exact($0.se)] } ?? ["", ""]
                 cells += pair
@@ -67,8 +67,4 @@ public enum ComparisonReport {
     }
 
     private static func exact(_ value: Double) -> String { "\(value)" }
-
-    private static func quoted(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
 }
