@@ -29,16 +29,9 @@ struct ByteSize: ExpressibleByArgument, Sendable, Equatable {
 
     static var defaultValueDescription: String { "a size such as 20G or 512M" }
 
-    /// The smallest bound a cache takes.
-    static let smallestCache = ByteSize(bytes: 1 << 20)
-
-    private init(bytes: Int) {
-        self.bytes = bytes
-    }
-
     /// Refuses a cache bound below 1 MiB, which could not even hold the manifest's chunks.
     static func validateCacheMax(_ size: ByteSize?) throws {
-        if let size, size.bytes < smallestCache.bytes {
+        if let size, size.bytes < 1 << 20 {
             throw ValidationError("--cache-max must be at least 1M (it bounds the datasets kept in the cache folder), got \(size.bytes) bytes")
         }
     }

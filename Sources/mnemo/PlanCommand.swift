@@ -94,8 +94,7 @@ extension Mnemo {
                         Data("plan: warning: \(missing.file): no such file; sizes taken from the \(spec.dataset.name) format (`mnemo validate` and `run` need the files)\n".utf8))
                     return (spec, nil)
                 }
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(65)
+                throw ValidateCommand.refusal(error)
             }
         }
 

@@ -27,9 +27,14 @@ extension Mnemo {
             do {
                 return try SweepRegistration.prepare(sweepFile: sweepFile, logger: logging.makeLogger(label))
             } catch {
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
-                throw ExitCode(65)
+                throw refusal(error)
             }
+        }
+
+        /// Writes why a sweep file is refused to standard error; the exit status to throw (65).
+        static func refusal(_ error: any Error) -> ExitCode {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            return ExitCode(65)
         }
 
         func run() throws {

@@ -394,16 +394,15 @@ public final class Coordinator {
         case .bye:
             return scheduler.handle(.bye(worker: id, released: try envelope.decodeHeader(Bye.self).released ?? []), at: now)
         case .fetch:
-            let served = datasets.bytesServed
             let (answer, bytes) = datasets.answer(try envelope.decodeHeader(Fetch.self), plans: plans.values)
-            metrics.datasetBytes.increment(by: datasets.bytesServed - served)
+            metrics.datasetBytes.increment(by: bytes?.count ?? 0)
             if let manifest = answer.manifest {
                 logger.info(
                     "worker \(id) fetches dataset \(answer.datasetHash.prefix(12))… (\(manifest.size) bytes in \(manifest.chunks.count) chunks)")
             } else if answer.status == .unavailable {
-                let (write, suppressed) = unshippableLog.admit(at: now)
-                if suppressed > 0 { logger.warning("\(suppressed) more dataset requests in the last minute could not be served (not logged)") }
-                if write { logger.warning("worker \(id) asked for a dataset this coordinator cannot ship: \(answer.reason ?? "")") }
+                logWithin(
+                    &unshippableLog, "worker \(id) asked for a dataset this coordinator cannot ship: \(answer.reason ?? "")",
+                    others: "dataset requests that could not be served")
             }
             try send(Envelope(type: .chunk, header: answer, payload: bytes), to: routed.peer)
             return []
@@ -512,9 +511,14 @@ public final class Coordinator {
     }
 
     private func logRefusal(_ line: String) {
-        let (write, suppressed) = refusalLog.admit(at: Date())
+        logWithin(&refusalLog, line, others: "refused connections")
+    }
+
+    /// Logs a warning if `budget` admits it, and how many `others` the budget held back before.
+    private func logWithin(_ budget: inout LogBudget, _ line: String, others: String) {
+        let (write, suppressed) = budget.admit(at: Date())
         if suppressed > 0 {
-            logger.warning("\(suppressed) more refused connections in the last minute were not logged")
+            logger.warning("\(suppressed) more \(others) in the last minute were not logged")
         }
         if write { logger.warning("\(line)") }
     }

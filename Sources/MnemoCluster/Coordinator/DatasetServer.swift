@@ -26,9 +26,7 @@ final class DatasetServer {
     private let files: DatasetFileCache
     private var entries: [String: Entry] = [:]
     /// Preparations finished on their threads, collected by the loop.
-    private let finished = Inbox()
-    /// Bytes of chunks sent so far.
-    private(set) var bytesServed = 0
+    private let finished = HandOff<(String, Entry)>()
 
     init(files: DatasetFileCache) {
         self.files = files
@@ -77,7 +75,6 @@ final class DatasetServer {
                 try file.seek(toOffset: UInt64(range.lowerBound))
                 let bytes = try file.read(upToCount: range.count) ?? Data()
                 guard bytes.count == range.count else { throw CocoaError(.fileReadCorruptFile) }
-                bytesServed += bytes.count
                 return (Chunk(datasetHash: hash, status: .ready, chunk: index), bytes)
             } catch {
                 let reason = "the coordinator cannot read its copy \(files.location(of: hash).path): \(error)"
@@ -108,26 +105,9 @@ final class DatasetServer {
                 let chunkSize = DatasetManifest.chunkSize(forFileOf: size)
                 let (whole, chunks) = try DatasetFileCache.sha256(of: url, chunkSize: chunkSize)
                 let manifest = DatasetManifest(size: size, sha256: whole, chunkSize: chunkSize, chunks: chunks)
-                finished.put(hash, .ready(file: try FileHandle(forReadingFrom: url), manifest: manifest))
+                finished.put((hash, .ready(file: try FileHandle(forReadingFrom: url), manifest: manifest)))
             } catch {
-                finished.put(hash, .failed("the coordinator cannot prepare dataset \(hash.prefix(12))… (it tries again a minute after this): \(error)", at: Date()))
-            }
-        }
-    }
-
-    /// Results handed from preparation threads to the loop.
-    private final class Inbox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var items: [(String, Entry)] = []
-
-        func put(_ hash: String, _ entry: Entry) {
-            lock.withLock { items.append((hash, entry)) }
-        }
-
-        func take() -> [(String, Entry)] {
-            lock.withLock {
-                defer { items = [] }
-                return items
+                finished.put((hash, .failed("the coordinator cannot prepare dataset \(hash.prefix(12))… (it tries again a minute after this): \(error)", at: Date())))
             }
         }
     }

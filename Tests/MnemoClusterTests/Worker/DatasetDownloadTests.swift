@@ -41,6 +41,12 @@ import Testing
             return (Chunk(datasetHash: hash, status: .ready, chunk: index), chunk)
         }
 
+        /// Gives the download the manifest and waits for it to open its partial file: the chunk requests.
+        func open(_ download: DatasetDownload, now: Date) -> DatasetDownload.Step {
+            _ = download.receive(answer(Fetch(datasetHash: hash)).0, payload: nil, now: now)
+            return DatasetDownloadTests.settle(download, now: now)
+        }
+
         /// Answers every request in turn until the download finishes or fails.
         func run(_ download: DatasetDownload, from requests: [Fetch], now: Date) -> DatasetDownload.Step {
             var queue = requests
@@ -98,8 +104,7 @@ import Testing
         let served = try Served()
         let now = Date()
         let download = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
-        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
-        _ = Self.settle(download, now: now)
+        _ = served.open(download, now: now)
         let (chunk, damaged) = served.answer(Fetch(datasetHash: served.hash, chunk: 1), damaging: true)
         #expect(download.receive(chunk, payload: damaged, now: now) == .send([Fetch(datasetHash: served.hash, chunk: 1)]))
         #expect(download.takeNotes().contains { $0.contains("chunk 1") && $0.contains("arrived damaged") })
@@ -127,8 +132,7 @@ import Testing
         #expect(cache.file(hash: served.hash) == nil, "a copy without a matching checksum is not used")
         let now = Date()
         let download = DatasetDownload(hash: served.hash, cache: cache, now: now)
-        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
-        guard case .send(let requests) = Self.settle(download, now: now) else {
+        guard case .send(let requests) = served.open(download, now: now) else {
             Issue.record("no requests after the manifest")
             return
         }
@@ -147,8 +151,7 @@ import Testing
         #expect(download.poll(now: now.addingTimeInterval(0.5)) == .send([]))
         #expect(download.poll(now: now.addingTimeInterval(1.1)) == .send([Fetch(datasetHash: served.hash)]))
         // After the manifest, a restarted coordinator answers a chunk with "preparing": asked again in a second.
-        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
-        _ = Self.settle(download, now: now)
+        _ = served.open(download, now: now)
         _ = download.receive(Chunk(datasetHash: served.hash, status: .preparing, chunk: 1), payload: nil, now: now)
         #expect(download.poll(now: now.addingTimeInterval(1.1)) == .send([Fetch(datasetHash: served.hash, chunk: 1)]))
         let refusal = Chunk(datasetHash: served.hash, status: .unavailable, reason: "no sweep served here has dataset x")
@@ -159,8 +162,7 @@ import Testing
         let served = try Served()
         let now = Date()
         let download = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
-        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
-        _ = Self.settle(download, now: now)
+        _ = served.open(download, now: now)
         #expect(download.poll(now: now.addingTimeInterval(5)) == .send([]))
         let later = now.addingTimeInterval(DatasetDownload.requestTimeout + 1)
         #expect(download.poll(now: later) == .send([0, 1, 2].map { Fetch(datasetHash: served.hash, chunk: $0) }))
@@ -188,8 +190,7 @@ import Testing
         let served = try Served()
         let now = Date()
         let download = DatasetDownload(hash: served.hash, cache: served.cache, now: now)
-        _ = download.receive(served.answer(Fetch(datasetHash: served.hash)).0, payload: nil, now: now)
-        _ = Self.settle(download, now: now)
+        _ = served.open(download, now: now)
         // A restarted coordinator answers "preparing" for minutes: the chunk is asked for again each
         // second, and that never counts as going unanswered.
         var clock = now

@@ -57,7 +57,7 @@ final class DatasetDownload {
     private var preparing: Set<Int> = []
     /// How often each chunk arrived damaged.
     private var damaged: [Int: Int] = [:]
-    private let background = Inbox()
+    private let background = HandOff<Outcome>()
     private var receivedBytes = 0
     private let started: Date
     private var lastProgress: Date
@@ -176,7 +176,7 @@ final class DatasetDownload {
 
     /// The background step's outcome, once it is there.
     private func collect(now: Date) -> Step {
-        guard let outcome = background.take(), let manifest else { return .send([]) }
+        guard let outcome = background.take().last, let manifest else { return .send([]) }
         switch outcome {
         case .failed(let reason):
             return .failed(reason)
@@ -321,23 +321,6 @@ final class DatasetDownload {
 
     private static func mebibytes(_ bytes: Int) -> String {
         String(format: "%.1f MiB", Double(bytes) / 1_048_576)
-    }
-
-    /// The background step's outcome, handed to the loop.
-    private final class Inbox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var outcome: Outcome?
-
-        func put(_ value: Outcome) {
-            lock.withLock { outcome = value }
-        }
-
-        func take() -> Outcome? {
-            lock.withLock {
-                defer { outcome = nil }
-                return outcome
-            }
-        }
     }
 }
 
