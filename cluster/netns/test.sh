@@ -154,12 +154,7 @@ EOF
 db="$T/netns.sqlite"
 
 db_query() {  # DB SQL: rows as "a|b|c" lines, read-only
-    python3 - "$1" "$2" <<'EOF'
-import sqlite3, sys
-con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
-for row in con.execute(sys.argv[2]):
-    print("|".join(str(x) for x in row))
-EOF
+    python3 "$repo/cluster/db-query.py" "$1" "$2"
 }
 
 # ---- the coordinator on the head, every interface, CURVE

@@ -300,12 +300,7 @@ job_field() {  # JOB FIELD: a field of `scontrol show job`
 }
 in_queue() { [[ -n "$(squeue -h -j "$1" -o %i 2>/dev/null)" ]]; }
 db_query() {  # SQL: rows as "a|b|c" lines, read-only
-    python3 - "$db" "$1" <<'EOF'
-import sqlite3, sys
-con = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, timeout=10)
-for row in con.execute(sys.argv[2]):
-    print("|".join(str(x) for x in row))
-EOF
+    python3 "$repo/cluster/db-query.py" "$db" "$1"
 }
 
 victim_job="${array}_1"
