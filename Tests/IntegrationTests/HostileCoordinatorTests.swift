@@ -53,11 +53,9 @@ struct HostileCoordinatorTests {
     @Test func commandsThatWriteRefuseAFileThatIsNotAMnemoDatabase() throws {
         let dir = try TemporaryDirectory()
         let foreign = dir.path("foreign.sqlite")
-        let make = Process()
-        make.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        make.arguments = ["-c", "import sqlite3; c = sqlite3.connect('\(foreign)'); c.execute('create table foo(x)'); c.commit()"]
-        try make.run()
-        make.waitUntilExit()
+        let make = try ChildProcess.run(
+            "/usr/bin/python3", ["-c", "import sqlite3; c = sqlite3.connect('\(foreign)'); c.execute('create table foo(x)'); c.commit()"])
+        #expect(make.status == 0, "\(make.stderr)")
         let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
         for command in [["retry", foreign], ["cancel", foreign, "any"], ["delete", foreign, "any"]] {
             let run = try MnemoProcess.run(command, in: dir, label: command[0])

@@ -7,17 +7,9 @@ import Testing
 @Suite struct KubernetesManifestTests {
     @Test func everyManifestValidatesStrictly() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["cluster/kubernetes/validate.sh"]
-        process.currentDirectoryURL = root
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let run = try ChildProcess.run("/bin/bash", ["cluster/kubernetes/validate.sh"], directory: root.path, timeout: 900)
+        let text = run.stdout + run.stderr
+        #expect(run.status == 0, "\(text)")
         let manifests = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("cluster/kubernetes").path)
             .filter { $0.hasSuffix(".yaml") }
         #expect(manifests.count >= 5)

@@ -12,7 +12,7 @@ public final class MnemoProcess: @unchecked Sendable {
             .deletingLastPathComponent().appendingPathComponent("mnemo")
     }
 
-    public let process = Process()
+    private let child: ChildProcess
     private let stdoutURL: URL
     private let stderrURL: URL
 
@@ -33,41 +33,36 @@ public final class MnemoProcess: @unchecked Sendable {
     ) throws {
         stdoutURL = directory.url.appendingPathComponent("\(label).stdout")
         stderrURL = directory.url.appendingPathComponent("\(label).stderr")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory.url
         let cache = ["XDG_CACHE_HOME": directory.url.appendingPathComponent("cache").path]
-        process.environment = ProcessInfo.processInfo.environment.merging(cache) { $1 }.merging(environment) { $1 }
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        child = try ChildProcess(
+            executable: executable.path, arguments, directory: directory.url.path,
+            environment: ProcessInfo.processInfo.environment.merging(cache) { $1 }.merging(environment) { $1 },
+            standardOutput: stdoutURL.path, standardError: stderrURL.path)
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { child.pid }
     /// Whether the process ended by a signal (a crash, or a kill) rather than by exiting.
-    public var wasSignalled: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
-    public var isRunning: Bool { process.isRunning }
+    public var wasSignalled: Bool {
+        if case .signalled = child.ended { return true }
+        return false
+    }
+    public var isRunning: Bool { child.isRunning }
     public var standardOutput: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
     public var standardError: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
-    /// Waits for exit; returns the exit status, or nil if still running after `timeout` seconds.
+    /// Waits for exit; returns the exit status (the signal's number when a signal ended it), or nil if
+    /// still running after `timeout` seconds.
     @discardableResult
     public func wait(timeout: TimeInterval) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() > deadline { return nil }
-            Thread.sleep(forTimeInterval: 0.02)
+        switch child.wait(timeout: timeout) {
+        case .exited(let status), .signalled(let status): status
+        case nil: nil
         }
-        return process.terminationStatus
     }
 
-    /// Sends `signal` (SIGKILL by default) and waits for the process to end.
+    /// Sends `signal` (SIGKILL by default) and waits (up to a minute) for the process to end.
     public func kill(_ signal: Int32 = SIGKILL) {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        child.kill(signal)
     }
 
     /// Runs `mnemo arguments…` to completion and returns (status, stdout, stderr).
@@ -78,13 +73,6 @@ public final class MnemoProcess: @unchecked Sendable {
         let process = try MnemoProcess(arguments, in: directory, label: label, environment: environment)
         let status = process.wait(timeout: timeout)
         return (status, process.standardOutput, process.standardError)
-    }
-
-    deinit {
-        if process.isRunning {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
     }
 }
 

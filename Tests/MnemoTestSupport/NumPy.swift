@@ -19,20 +19,8 @@ public enum NumPy {
     /// - Throws: ``ScriptFailed`` with the script's standard error when it exits non-zero.
     @discardableResult
     public static func run(_ script: String, arguments: [String] = []) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ScriptFailed(status: process.terminationStatus, stderr: String(decoding: stderr, as: UTF8.self))
-        }
-        return String(decoding: stdout, as: UTF8.self)
+        let run = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script] + arguments)
+        guard run.status == 0 else { throw ScriptFailed(status: run.status ?? -1, stderr: run.stderr) }
+        return run.stdout
     }
 }

@@ -85,20 +85,30 @@ public final class LocalWorkers {
         return dead
     }
 
-    /// Waits up to `grace` for the workers to leave after the coordinator's goodbye, then ends the rest.
+    /// Waits up to `grace` for the workers to leave after the coordinator's goodbye, then asks the rest
+    /// to stop (SIGTERM: each hands its task back) and kills any still there 10 s later. Never waits
+    /// longer: a worker that ignores both is left to die with its parent (`--parent-pid`).
     public func shutDown(grace: TimeInterval = 3) {
         let processes = slots.values.map(\.process)
-        let deadline = Date().addingTimeInterval(grace)
-        while processes.contains(where: \.isRunning), Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
+        func waitForExits(_ seconds: TimeInterval) {
+            let deadline = Date().addingTimeInterval(seconds)
+            while processes.contains(where: \.isRunning), Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
         }
+        waitForExits(grace)
         for process in processes where process.isRunning {
             process.terminate()
         }
-        for process in processes {
-            process.waitUntilExit()
+        waitForExits(Self.stopGrace)
+        for process in processes where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
         }
+        waitForExits(1)
     }
+
+    /// How long a worker asked to stop has to hand its task back before it is killed.
+    static let stopGrace: TimeInterval = 10
 
     private func command(for workerID: String) -> [String] {
         [

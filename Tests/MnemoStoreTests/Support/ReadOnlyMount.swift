@@ -1,4 +1,5 @@
 import Foundation
+import MnemoTestSupport
 
 /// A read-only bind mount of a folder: a read-only file system even for root, whom permission bits
 /// do not stop. Needs root and the right to mount (`CAP_SYS_ADMIN`).
@@ -35,13 +36,7 @@ enum ReadOnlyMount {
     }()
 
     private static func run(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure(arguments: arguments, status: process.terminationStatus) }
+        let status = try ChildProcess.run("/usr/bin/env", arguments, timeout: 60).status
+        guard status == 0 else { throw Failure(arguments: arguments, status: status ?? -1) }
     }
 }
