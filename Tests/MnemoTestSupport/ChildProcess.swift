@@ -25,7 +25,9 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Spawns `executable arguments…` in `directory` with `environment` as its whole environment,
     /// standard input from `/dev/null` and standard output and error written to the given files
-    /// (created or truncated). Like Foundation's `Process`, the child leads a process group of its own.
+    /// (created or truncated). Like Foundation's `Process`, the child leads a process group of its own
+    /// and inherits the spawning thread's signal mask (a Swift concurrency thread blocks SIGTERM and
+    /// SIGINT, which `mnemo` unblocks itself).
     public init(
         executable: String, _ arguments: [String], directory: String? = nil, environment: [String: String],
         standardOutput: String, standardError: String
