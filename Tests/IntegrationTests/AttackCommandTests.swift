@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 import MnemoTestSupport
 import Testing
 
@@ -49,7 +50,7 @@ struct AttackCommandTests {
         }
         let skipped = try #require(document["skipped"] as? [[String: String]])
         #expect(skipped.map { $0["name"] } == ["augmentation", "feature_flip"])
-        #expect(skipped.allSatisfy { $0["needs"]?.hasPrefix("not built yet") == true })
+        #expect(skipped.first?["needs"]?.hasPrefix("an image dataset") == true && skipped.last?["needs"] == "label_only")
         func metric(_ name: String, _ key: String) -> Double { byName[name]?[key] as? Double ?? .nan }
         print(
             "overfit sweep: " + attacks.map { a in
@@ -112,6 +113,93 @@ struct AttackCommandTests {
         #expect(unknown.status != 0 && unknown.stderr.contains("'shokri'") && unknown.stderr.contains("lira_online"), "\(unknown.stderr)")
         let nothing = try MnemoProcess.run(["attack", db, "--attacks", "entropy,nn", "--json"], in: dir, label: "nothing")
         #expect(nothing.status != 0 && nothing.stdout.isEmpty && nothing.stderr.contains("no attack can run"), "\(nothing.stderr)")
+    }
+
+    /// Four classes of `dimension` binary features: each row its class's pattern with each bit flipped
+    /// with probability `noise`; the label last. Members must be memorized one by one.
+    static func binaryRows(count: Int, dimension: Int = 100, noise: Float = 0.35, stream: UInt64) -> String {
+        var patternRNG = CounterRNG(key: 5, stream: 0)
+        let patterns = (0..<4).map { _ in (0..<dimension).map { _ in Int(patternRNG.next() & 1) } }
+        var rng = CounterRNG(key: 5, stream: stream)
+        return (0..<count).map { row in
+            let bits = patterns[row % 4].map { rng.nextUnitFloat() < noise ? 1 - $0 : $0 }
+            return (bits + [row % 4]).map(String.init).joined(separator: ",")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func theFeatureFlipAttackFindsMembersOfBinaryDataBeyondCorrectness() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try SweepIdentityTests.csvStudy(
+            in: dir,
+            sweep: """
+                \(SweepFixture.csvBesideData.replacingOccurrences(of: "class_count: 3", with: "class_count: 4"))
+                model: {kind: mlp, hidden: [128]}
+                training: {batch_size: 16, learning_rate: 0.1, max_epochs: 200, until_train_accuracy: 1.0}
+                estimator: {subsets: 8, ratio: 0.5}
+                outputs: [correctness, loss, label_only]
+                """,
+            train: Self.binaryRows(count: 400, stream: 1), test: Self.binaryRows(count: 100, stream: 2))
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
+        #expect(run.status == 0, "\(run.stderr)")
+        let attack = try MnemoProcess.run(
+            ["attack", dir.path("sweeps/held.sqlite"), "--json", "--attacks", "correctness,feature_flip,augmentation"], in: dir,
+            label: "attack")
+        #expect(attack.status == 0, "\(attack.stderr)")
+        let document = try Self.document(attack.stdout)
+        let attacks = try #require(document["attacks"] as? [[String: Any]])
+        let auc = Dictionary(uniqueKeysWithValues: attacks.compactMap { a in (a["name"] as? String).map { ($0, a["auc"] as? Double ?? .nan) } })
+        print("binary data: correctness AUC \(auc["correctness"] ?? .nan), feature_flip AUC \(auc["feature_flip"] ?? .nan)")
+        // The label-only attacker sees only labels, yet learns more than the correctness attack does.
+        #expect((auc["feature_flip"] ?? 0) > 0.56 && (auc["feature_flip"] ?? 0) > (auc["correctness"] ?? 1), "\(auc)")
+        let skipped = try #require(document["skipped"] as? [[String: String]])
+        #expect(skipped.map { $0["name"] } == ["augmentation"] && skipped[0]["needs"]?.hasPrefix("an image dataset") == true)
+
+        // Features that are not 0 or 1 cannot be flipped: refused when the sweep is registered, by place.
+        let blobs = try TemporaryDirectory()
+        let refused = try SweepIdentityTests.csvStudy(in: blobs, sweep: SweepIdentityTests.csvSweep() + "\noutputs: [correctness, label_only]\n")
+        let refusal = try MnemoProcess.run(["run", refused, "--no-progress"], in: blobs, label: "refused")
+        #expect(refusal.status != 0 && refusal.stderr.contains("held.yaml:") && refusal.stderr.contains("outputs:"), "\(refusal.stderr)")
+        #expect(refusal.stderr.contains("has a feature of") && refusal.stderr.contains("all 0 or 1"), "\(refusal.stderr)")
+    }
+
+    @Test func theAugmentationAttackReadsTheShareOfAugmentedCopiesOfFashionMNISTImages() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(
+            """
+            name: images
+            seed: 3
+            dataset: {name: fashion-mnist, train_limit: 300, test_limit: 60}
+            model: {kind: mlp, hidden: [32]}
+            training: {batch_size: 32, learning_rate: 0.1, max_epochs: 10}
+            estimator: {subsets: 4, ratio: 0.5}
+            outputs: [correctness, label_only]
+            """, to: "images.yaml")
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
+        #expect(run.status == 0, "\(run.stderr)")
+        let db = dir.path("images.sqlite")
+        let attack = try MnemoProcess.run(["attack", db, "--json"], in: dir, label: "attack")
+        #expect(attack.status == 0, "\(attack.stderr)")
+        let document = try Self.document(attack.stdout)
+        let names = (document["attacks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names == ["correctness", "augmentation"], "\(document)")
+        let skipped = (document["skipped"] as? [[String: String]]) ?? []
+        #expect(skipped.first { $0["name"] == "feature_flip" }?["needs"]?.hasPrefix("binary features") == true)
+        guard NumPy.isAvailable else { return }
+        let export = try MnemoProcess.run(["export", db, "--out", dir.path("out")], in: dir, label: "export")
+        #expect(export.status == 0, "\(export.stderr)")
+        // Shares of 162 copies, each in [0, 1]; right examples are mostly robust to some copies, so the
+        // share is higher on average for examples the run classified right.
+        let check = try NumPy.run(
+            """
+            import numpy as np, sys
+            runs = np.load(sys.argv[1] + '/runs.npz')
+            s = runs['trainset_label_only'].astype(np.float64); c = runs['trainset_correctness'].astype(bool)
+            assert s.shape == c.shape == (4, 300), s.shape
+            assert ((s >= 0) & (s <= 1)).all() and np.abs(s * 162 - np.round(s * 162)).max() < 1e-4
+            assert s[c].mean() > s[~c].mean() + 0.05, (s[c].mean(), s[~c].mean())
+            print('label_only ok', s[c].mean(), s[~c].mean())
+            """, arguments: [dir.path("out")])
+        #expect(check.contains("label_only ok"), "\(check)")
     }
 
     /// LiRA online and offline recomputed from `runs.npz` and `fz_estimates.npz` (argv 1) and compared

@@ -24,12 +24,16 @@ import Testing
         return labels.flatMap { label in (0..<classCount).map { 1.5 * rng.nextGaussian() + ($0 == label ? 1.5 : 0) } }
     }
 
+    /// The run's outputs: its logits, and a label-only score from each example's margin in them, on
+    /// the augmentation attack's grid of k / 162 (so it ignores membership as the logits do).
     static func outputs(_ logits: [Float], labels: [Int]) -> StoredOutputs {
-        let correct = labels.indices.map { i in
-            let row = logits[i * classCount..<(i + 1) * classCount]
-            return row.firstIndex(of: row.max()!)! - i * classCount == labels[i]
+        let rows = labels.indices.map { i in Array(logits[i * classCount..<(i + 1) * classCount]) }
+        let correct = labels.indices.map { i in rows[i].firstIndex(of: rows[i].max()!)! == labels[i] }
+        let labelOnly = labels.indices.map { i in
+            let margin = rows[i][labels[i]] - rows[i].enumerated().filter { $0.offset != labels[i] }.map(\.element).max()!
+            return (162 / (1 + Foundation.exp(-margin))).rounded() / 162
         }
-        return StoredOutputs(correct: correct, arrays: [.logits: logits], labels: labels, classCount: classCount)
+        return StoredOutputs(correct: correct, arrays: [.logits: logits, .labelOnly: labelOnly], labels: labels, classCount: classCount)
     }
 
     @Test func noAttackTellsMembersWhenOutputsIgnoreMembership() throws {
@@ -54,13 +58,19 @@ import Testing
         let perSide = Double(audit.evaluatedPerSide)
         #expect(audit.evaluatedPerSide >= 4000)
         #expect(
-            audit.results.map(\.attack) == [.correctness, .confidence, .entropy, .modifiedEntropy, .loss, .liraOffline, .liraOnline, .rmia, .nn])
-        #expect(audit.skipped.map(\.attack) == [.augmentation, .featureFlip])
+            audit.results.map(\.attack)
+                == [.correctness, .confidence, .entropy, .modifiedEntropy, .loss, .liraOffline, .liraOnline, .rmia, .nn, .featureFlip])
+        // One label-only attack per dataset: the other is skipped here, and runs on image data.
+        #expect(audit.skipped.map(\.attack) == [.augmentation])
+        var images = inputs
+        images.labelOnlyKind = .augmentation
+        let augmentation = try MembershipAudit.run(images, attacks: [.augmentation, .featureFlip])
+        #expect(augmentation.results.map(\.attack) == [.augmentation] && augmentation.skipped.map(\.attack) == [.featureFlip])
         // Under the null, AUC has SE √((P + N + 1) / (12 P N)) and the advantage at a fixed threshold at
         // most √(¼/P + ¼/N); both about 0.006 and 0.011 here.
         let aucSE = ((2 * perSide + 1) / (12 * perSide * perSide)).squareRoot()
         let advantageSE = (0.5 / perSide).squareRoot()
-        for result in audit.results {
+        for result in audit.results + augmentation.results {
             print(
                 "null experiment \(result.attack.rawValue): AUC \(result.mean.auc) ± \(result.std.auc) (null SE \(aucSE)), "
                     + "advantage \(result.mean.advantage) ± \(result.std.advantage) (SE at most \(advantageSE)), "
@@ -85,7 +95,7 @@ import Testing
         #expect(needs[.loss] == "logits or loss or confidence or probability")
         #expect(needs[.liraOnline] == "logits or loss" && needs[.entropy] == "logits or probability")
         #expect(needs[.nn] == "outputs: [probability] or [logits] (its features)")
-        #expect(needs[.augmentation]?.hasPrefix("not built yet") == true)
+        #expect(needs[.featureFlip] == "label_only" && needs[.augmentation]?.hasPrefix("an image dataset") == true)
         #expect(throws: AttackError.self) { try MembershipAudit.run(inputs, attacks: [.entropy, .nn]) }
 
         let withLoss = StoredOutputs(

@@ -15,14 +15,16 @@ public struct AuditInputs: Sendable {
     /// Every training example's label.
     public var trainLabels: [Int]
     public var classCount: Int
+    /// What the runs' `label_only` output measures on this dataset.
+    public var labelOnlyKind: LabelOnlyKind
     /// The audited run.
     public var target: RunSignals
     /// The trial's other runs, in subset order.
     public var references: [RunSignals]
 
     public init(
-        sweep: String, trial: Int, targetIndex: Int, seed: UInt64, trainLabels: [Int], classCount: Int, target: RunSignals,
-        references: [RunSignals]
+        sweep: String, trial: Int, targetIndex: Int, seed: UInt64, trainLabels: [Int], classCount: Int,
+        labelOnlyKind: LabelOnlyKind = .featureFlip, target: RunSignals, references: [RunSignals]
     ) {
         self.sweep = sweep
         self.trial = trial
@@ -30,6 +32,7 @@ public struct AuditInputs: Sendable {
         self.seed = seed
         self.trainLabels = trainLabels
         self.classCount = classCount
+        self.labelOnlyKind = labelOnlyKind
         self.target = target
         self.references = references
     }
@@ -83,6 +86,7 @@ public struct AuditInputs: Sendable {
         }
         return AuditInputs(
             sweep: stored.record.id, trial: trialIndex, targetIndex: targetIndex, seed: stored.sweep.seed, trainLabels: trainLabels,
-            classCount: stored.dataset.classCount, target: target!, references: references)
+            classCount: stored.dataset.classCount, labelOnlyKind: .of(datasetName: stored.sweep.dataset.name), target: target!,
+            references: references)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MnemoCore
 
 /// The membership-inference attacks `mnemo attack` knows, by their names on the command line and in
 /// JSON. Each gives every training example a score, higher meaning "more likely a member".
@@ -11,7 +12,9 @@ import Foundation
 ///   "Low-Cost High-Power Membership Inference Attacks"), with one threshold for all classes.
 /// - A model attack (Shokri et al. 2017, as the SAM paper runs it): an MLP trained on the attacker's
 ///   known half to tell members from the target's sorted probability vectors.
-/// - Not built yet: `augmentation`, `feature_flip`; they are always listed as skipped.
+/// - Label-only attacks (Choquette-Choo et al. 2021), from the runs' `label_only` output: `augmentation`
+///   on image datasets, `feature_flip` on binary features (``LabelOnlyKind``), with a threshold per
+///   class like the metric attacks.
 public enum MembershipAttack: String, CaseIterable, Sendable, Codable {
     /// Member when the prediction is right.
     case correctness
@@ -31,12 +34,12 @@ public enum MembershipAttack: String, CaseIterable, Sendable, Codable {
     case rmia
     /// A neural-network attack model trained on each split's known half (Shokri et al. 2017).
     case nn
-    /// The label-only data-augmentation attack (Choquette-Choo et al. 2021): not built yet.
+    /// The label-only data-augmentation attack: member when many augmented copies are classified right.
     case augmentation
-    /// The label-only feature-flip attack: not built yet.
+    /// The label-only feature-flip attack: member when many feature flips are needed to change the label.
     case featureFlip = "feature_flip"
 
-    /// The signal the attack reads, or nil for an attack not built yet.
+    /// The signal the attack reads, or nil for the NN attack (which reads sorted probability vectors).
     public var signal: MembershipSignal? {
         switch self {
         case .correctness: .correctness
@@ -45,7 +48,8 @@ public enum MembershipAttack: String, CaseIterable, Sendable, Codable {
         case .modifiedEntropy: .modifiedEntropy
         case .loss: .loss
         case .liraOffline, .liraOnline: .scaledLogit
-        case .nn, .augmentation, .featureFlip: nil
+        case .augmentation, .featureFlip: .labelOnly
+        case .nn: nil
         }
     }
 
@@ -55,11 +59,11 @@ public enum MembershipAttack: String, CaseIterable, Sendable, Codable {
     /// Whether the attack reads the trial's other runs as reference (shadow) models.
     public var usesReferenceRuns: Bool { [.liraOffline, .liraOnline, .rmia].contains(self) }
 
-    /// Why an attack not built yet cannot run, or nil for a built one.
-    public var notBuilt: String? {
+    /// The label-only measurement the attack reads, or nil for an attack that is not label-only.
+    public var labelOnlyKind: LabelOnlyKind? {
         switch self {
-        case .augmentation: "not built yet (it needs the target's predictions on augmented copies of each example, which runs do not store)"
-        case .featureFlip: "not built yet (it needs the target's predictions on examples with flipped features, which runs do not store)"
+        case .augmentation: .augmentation
+        case .featureFlip: .featureFlip
         default: nil
         }
     }

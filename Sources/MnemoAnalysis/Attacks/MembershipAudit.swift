@@ -1,3 +1,5 @@
+import MnemoCore
+
 /// A membership-inference audit of one run of a trial (`mnemo attack`): every asked attack that the
 /// stored outputs allow, scored on the target's members against as many of its non-members over
 /// ``AttackSplits`` (the SELENA protocol), and the attacks it skipped with what they need.
@@ -82,7 +84,14 @@ public struct MembershipAudit: Sendable, Encodable {
 
     /// Every training example's score under `attack` (higher: member), or why it cannot run.
     static func scores(of attack: MembershipAttack, _ inputs: AuditInputs) -> Scoring {
-        if let reason = attack.notBuilt { return .skipped(SkippedAttack(attack: attack, needs: reason)) }
+        if let kind = attack.labelOnlyKind, kind != inputs.labelOnlyKind {
+            return .skipped(
+                SkippedAttack(
+                    attack: attack,
+                    needs: kind == .augmentation
+                        ? "an image dataset (\(LabelOnlyKind.imageDatasets.sorted().joined(separator: ", ")); here label_only measures feature flips)"
+                        : "binary features (label_only measures augmentations on an image dataset)"))
+        }
         if attack.trainsPerSplit {
             guard let features = inputs.target.sortedProbabilities else {
                 return .skipped(SkippedAttack(attack: attack, needs: "outputs: [probability] or [logits] (its features)"))
@@ -92,7 +101,7 @@ public struct MembershipAudit: Sendable, Encodable {
         let signal = attack.signal!
         guard let target = inputs.target.train[signal] else { return .skipped(SkippedAttack(attack: attack, needs: signal.needs)) }
         switch attack {
-        case .correctness, .confidence: return .scores(target)
+        case .correctness, .confidence, .augmentation, .featureFlip: return .scores(target)
         case .loss, .entropy, .modifiedEntropy: return .scores(target.map { -$0 })
         default: break
         }

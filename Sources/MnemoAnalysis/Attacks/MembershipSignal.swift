@@ -20,6 +20,9 @@ public enum MembershipSignal: String, CaseIterable, Sendable, Hashable {
     /// Carlini et al.'s logit-scaled confidence, `log(p_y / (1 − p_y)) = z_y − logsumexp_{i≠y} z_i`:
     /// LiRA's statistic.
     case scaledLogit
+    /// The run's `label_only` output as stored (``LabelOnlyKind``): robustness to augmentations or to
+    /// feature flips.
+    case labelOnly
 
     /// The stored outputs it can be derived from, in the order they are tried.
     public var sources: [RunOutput] {
@@ -29,6 +32,7 @@ public enum MembershipSignal: String, CaseIterable, Sendable, Hashable {
         case .loss: [.logits, .loss, .confidence, .probability]
         case .entropy, .modifiedEntropy: [.logits, .probability]
         case .scaledLogit: [.logits, .loss]
+        case .labelOnly: [.labelOnly]
         }
     }
 

@@ -1,5 +1,5 @@
 /// An attack an audit did not run, with what it needs: an output the sweep did not store, reference
-/// runs, or code not built yet. Skipping is not an error.
+/// runs, or data of another kind. Skipping is not an error.
 public struct SkippedAttack: Sendable, Equatable, Encodable {
     public var attack: MembershipAttack
     /// What it would take, e.g. "logits or loss".
@@ -10,10 +10,8 @@ public struct SkippedAttack: Sendable, Equatable, Encodable {
         self.needs = needs
     }
 
-    /// The sentence a report shows: "needs logits or loss", or "not built yet (…)".
-    public var explanation: String {
-        attack.notBuilt == nil ? "needs \(needs)" : needs
-    }
+    /// The sentence a report shows: "needs logits or loss".
+    public var explanation: String { "needs \(needs)" }
 
     enum CodingKeys: String, CodingKey {
         case attack = "name"

@@ -75,12 +75,12 @@ public struct StoredOutputs: Sendable {
             case .entropy: return SignalMath.entropy(probabilities: probabilities)
             case .modifiedEntropy: return SignalMath.modifiedEntropy(probabilities: probabilities, label: label)
             case .scaledLogit: return SignalMath.scaledLogit(logits: row, label: label)
-            case .correctness: preconditionFailure("correctness is read from the bits")
+            case .correctness, .labelOnly: preconditionFailure("\(signal) is read as stored")
             }
         }
         let value = Double(values[example])
         switch (signal, source) {
-        case (.confidence, .confidence), (.loss, .loss): return value
+        case (.confidence, .confidence), (.loss, .loss), (.labelOnly, .labelOnly): return value
         case (.confidence, .loss): return Foundation.exp(-value)
         case (.loss, .confidence): return -Foundation.log(max(value, SignalMath.logFloor))
         case (.scaledLogit, .loss): return SignalMath.scaledLogit(loss: value)

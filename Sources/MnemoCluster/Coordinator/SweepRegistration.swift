@@ -75,6 +75,9 @@ public struct SweepRegistration: Sendable {
                     expected: "trial \(trial.index) (\(trial.name)) does not fit the dataset: \(error)")
             }
         }
+        if spec.outputs?.contains(.labelOnly) == true, let problem = Self.labelOnlyProblem(datasetName: spec.dataset.name, data: data) {
+            throw SweepFilePosition.error(in: sweepFile, path: "outputs", expected: problem)
+        }
         // One result travels in one message: its size must fit the coordinator's frames.
         let classes = data.train.classCount
         let resultBytes = (spec.outputs ?? []).reduce((data.train.count + 7) / 8 + (data.test.count + 7) / 8) { total, output in
@@ -129,6 +132,22 @@ public struct SweepRegistration: Sendable {
             summary.groundTruth = GroundTruth(duplicates: data.duplicatePairs)
         }
         return SweepRegistration(spec: spec, dataset: summary, dataWarning: dataWarning)
+    }
+
+    /// Why `label_only` cannot be measured on this data (``LabelOnlyKind``), or nil: an image dataset
+    /// must hold images; any other must have binary features, since the attack flips them.
+    static func labelOnlyProblem(datasetName: String, data: PreparedDataset) -> String? {
+        switch LabelOnlyKind.of(datasetName: datasetName) {
+        case .augmentation:
+            guard DatasetExamples(data).imageShape(datasetName: datasetName) == nil else { return nil }
+            return "label_only measures augmented copies of \(datasetName) images, and these examples of "
+                + "\(data.train.dimension) features are not whole images"
+        case .featureFlip:
+            guard let bad = data.train.features.first(where: { $0 != 0 && $0 != 1 }) else { return nil }
+            return "label_only on a dataset that is not of images flips binary features, and \(datasetName) has "
+                + "a feature of \(bad) (features in [\(data.train.features.min() ?? 0), \(data.train.features.max() ?? 0)]); "
+                + "drop label_only, or use features that are all 0 or 1"
+        }
     }
 
     /// The most training examples a leave-one-out sweep may study.

@@ -33,7 +33,16 @@ struct BuiltinEngineBackend: TaskBackend {
             let keepLogits = outputs.contains { $0.isPerClass }
             let train = model.evaluate(data.train, keepLogits: keepLogits)
             let test = model.evaluate(data.test, keepLogits: keepLogits)
-            let arrays = RunOutputArrays.fromEngine(outputs, train: train, test: test, classes: data.train.classCount)
+            var labelOnly: (train: [Float], test: [Float])?
+            if outputs.contains(.labelOnly) {
+                guard let probe = Self.labelOnlyProbe(datasetName: spec.dataset.name, data: data) else {
+                    let problem = "outputs: label_only cannot measure \(spec.dataset.name) examples of \(data.train.dimension) features as images"
+                    return .failure(of: task, TaskFailure(.deterministic, problem), after: Date().timeIntervalSince(start))
+                }
+                labelOnly = (model.labelOnlyScores(data.train, probe: probe), model.labelOnlyScores(data.test, probe: probe))
+            }
+            let arrays = RunOutputArrays.fromEngine(
+                outputs, train: train, test: test, labelOnly: labelOnly, classes: data.train.classCount)
             let outcome = TaskOutcome(
                 taskId: task.taskId, attempt: task.attempt, failure: nil, trainCount: data.train.count,
                 testCount: data.test.count, payloadOffset: 0, subsetAccuracy: model.report.subsetAccuracy,
@@ -54,6 +63,14 @@ struct BuiltinEngineBackend: TaskBackend {
 }
 
 extension BuiltinEngineBackend {
+    /// How the `label_only` output is measured on this data (``LabelOnlyKind``): augmented copies of
+    /// an image dataset's images, or flipped features otherwise.
+    static func labelOnlyProbe(datasetName: String, data: DatasetExamples) -> LabelOnlyProbe? {
+        guard LabelOnlyKind.of(datasetName: datasetName) == .augmentation else { return .featureFlip }
+        guard let shape = data.imageShape(datasetName: datasetName), shape.count == 3 else { return nil }
+        return .augmentation(ImageShape(channels: shape[0], height: shape[1], width: shape[2]))
+    }
+
     /// Why a lease's spec does not fit the data, or nil. A lease's spec comes from the network: one that
     /// does not fit (a coordinator of another sweep, a hostile one) fails the task instead of reaching
     /// the engine's preconditions or a command's inputs.

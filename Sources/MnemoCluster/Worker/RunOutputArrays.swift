@@ -15,14 +15,18 @@ struct RunOutputArrays {
         data.append(values.withUnsafeBytes { Data($0) })
     }
 
-    /// The arrays of `outputs` from the built-in engine's evaluations of the train and test examples.
-    static func fromEngine(_ outputs: [RunOutput], train: Evaluation, test: Evaluation, classes: Int) -> RunOutputArrays {
+    /// The arrays of `outputs` from the built-in engine's evaluations of the train and test examples
+    /// and, when `outputs` has ``RunOutput/labelOnly``, their label-only scores.
+    static func fromEngine(
+        _ outputs: [RunOutput], train: Evaluation, test: Evaluation, labelOnly: (train: [Float], test: [Float])?, classes: Int
+    ) -> RunOutputArrays {
         var arrays = RunOutputArrays()
         for output in outputs {
             for (split, evaluation) in [("train", train), ("test", test)] {
                 let values: [Float]
                 switch output {
                 case .correctness: continue
+                case .labelOnly: values = (split == "train" ? labelOnly?.train : labelOnly?.test) ?? []
                 case .margin: values = evaluation.margins
                 case .loss: values = evaluation.losses
                 case .confidence: values = evaluation.probabilities

@@ -16,6 +16,9 @@ public enum RunOutput: String, Codable, Sendable, CaseIterable, Comparable {
     case probability
     /// The logits, n × classes.
     case logits
+    /// The label-only membership signal (``LabelOnlyKind``): robustness to augmentation for image
+    /// datasets, the feature-flip distance for binary features.
+    case labelOnly = "label_only"
 
     /// Whether the output has one value per class of each example (else one per example).
     public var isPerClass: Bool { self == .probability || self == .logits }
