@@ -10,10 +10,11 @@ import MnemoLinalg
 /// With `fullInfluence` it keeps the whole n × t matrix instead (one GEMM per block of runs), from which the
 /// class blocks are cut.
 ///
-/// Sums are products of 0/1 values accumulated in float32 by `BLAS.sgemm` (twice `dgemm`'s rate): every
-/// partial sum is an integer of at most 2^24 (``maximumRuns``), so they are exact, and the results do
-/// not depend on how runs were split into blocks or merged. Same-class blocks are unpacked class by
-/// class from the packed bits, so a block of many runs costs small buffers and one large GEMM per class.
+/// Sums are counts of runs kept in float32, every one an integer of at most 2^24 (``maximumRuns``), so
+/// they are exact, and the results do not depend on how runs were split into blocks or merged. The
+/// same-class blocks are counted from the packed bits themselves (``BitColumns``: the block's bits
+/// regrouped by example, then one AND and popcount per 64 runs and pair); the full n × t sums are one
+/// `BLAS.sgemm` per block of runs on bits unpacked to floats (twice `dgemm`'s rate).
 ///
 /// The state is additive: it is rebuilt on start by adding the stored results (in any order, in any block
 /// sizes) and then updated as results arrive; two accumulators over disjoint runs can be merged.
@@ -213,8 +214,8 @@ public struct InfluenceAccumulator: Sendable, Equatable {
         }
     }
 
-    /// Counts the runs, then adds `Mᵀ·C`: per class from rows unpacked for that class alone, or for the
-    /// full sums from rows in class order.
+    /// Counts the runs, then adds `Mᵀ·C`: per class by popcount over the bits regrouped by example, or
+    /// for the full sums by GEMM over rows unpacked in class order.
     private mutating func addChunk(_ chunk: ArraySlice<RunOutcome>) {
         // The per-example counts are taken on another core while this one runs the GEMMs.
         let counts = ChunkCounts(trainCount: partition.trainCount, testCount: partition.testCount)
@@ -237,26 +238,15 @@ public struct InfluenceAccumulator: Sendable, Equatable {
             addFull(chunk)
             return
         }
-        let b = chunk.count
-        for cls in 0..<partition.classCount {
-            let rows = partition.trainIndices[cls]
-            let columns = partition.testIndices[cls]
-            guard !rows.isEmpty, !columns.isEmpty else { continue }
-            var membership = [Float](unsafeUninitializedCapacity: b * rows.count) { $1 = $0.count }
-            var correct = [Float](unsafeUninitializedCapacity: b * columns.count) { $1 = $0.count }
-            membership.withUnsafeMutableBufferPointer { m in
-                correct.withUnsafeMutableBufferPointer { c in
-                    for (r, run) in chunk.enumerated() {
-                        run.membership.unpack(at: rows, into: m.baseAddress! + r * rows.count)
-                        run.testCorrect.unpack(at: columns, into: c.baseAddress! + r * columns.count)
-                    }
-                    inSums.withUnsafeMutableBufferPointer { sums in
-                        BLAS.sgemm(
-                            .transposed, .none, m: rows.count, n: columns.count, k: b,
-                            a: m.baseAddress!, lda: rows.count, b: c.baseAddress!, ldb: columns.count,
-                            beta: 1, c: sums.baseAddress! + blockOffsets[cls], ldc: columns.count)
-                    }
-                }
+        // Same-class sums by popcount: the chunk's bits regrouped by example once (bit-matrix
+        // transposes), then per class one AND and popcount per 64 runs and pair — no float unpacking.
+        let members = BitColumns(chunk.map(\.membership), count: partition.trainCount)
+        let correct = BitColumns(chunk.map(\.testCorrect), count: partition.testCount)
+        inSums.withUnsafeMutableBufferPointer { sums in
+            for cls in 0..<partition.classCount {
+                BitColumns.addCoincidences(
+                    rows: partition.trainIndices[cls], of: members, columns: partition.testIndices[cls], of: correct,
+                    into: sums.baseAddress! + blockOffsets[cls])
             }
         }
     }
