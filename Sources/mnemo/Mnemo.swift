@@ -25,9 +25,10 @@ struct Mnemo: AsyncParsableCommand {
             AttackCommand.self, KeysCommand.self, ValidateCommand.self, PlanCommand.self, ReportCommand.self,
         ])
 
-    /// Unblocks SIGTERM and SIGINT on the main thread before anything else runs (see
-    /// ``StopSignals/unblock()``), then parses and runs the command.
+    /// Checks the processor (``ProcessorCheck``) and unblocks SIGTERM and SIGINT on the main thread
+    /// before anything else runs (see ``StopSignals/unblock()``), then parses and runs the command.
     static func main() async {
+        ProcessorCheck.requirePopcount()
         StopSignals.unblock()
         await main(nil)
     }

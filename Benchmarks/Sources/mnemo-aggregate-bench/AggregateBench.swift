@@ -6,8 +6,9 @@ import MnemoReport
 import MnemoStore
 
 /// `mnemo-aggregate-bench`: the Feldman–Zhang aggregation of a trial read from a database (results read
-/// from SQLite, masks drawn, bits unpacked, same-class `Mᵀ·C` by `sgemm`, estimates) against raw
-/// `sgemm` on the same block shapes, timed in the same run; and its peak memory, measured in a fresh
+/// from SQLite, masks drawn, bits regrouped by example, same-class `Mᵀ·C` by popcount, estimates)
+/// against raw `sgemm` on the same block shapes (the GEMMs the same sums would take), timed in the
+/// same run; and its peak memory, measured in a fresh
 /// child process. Prints a Markdown table for `Benchmarks/README.md`.
 ///
 ///     swift run -c release mnemo-aggregate-bench --runs 4000 --train 50000 --test 10000 --classes 100
