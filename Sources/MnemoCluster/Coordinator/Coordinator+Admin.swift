@@ -14,6 +14,9 @@ extension Coordinator {
     public func serveUnfinishedSweeps() throws -> [String] {
         var served: [String] = []
         for record in try store.sweeps() where plans[record.id] == nil {
+            if let (_, missing) = try SweepPlan.resumeRegistration(sweepID: record.id, from: store) {
+                logger.info("sweep \(record.id): finished its registration, which had stopped before \(missing) of its tasks were stored")
+            }
             let progress = try store.progress(sweepID: record.id)
             guard progress.contains(where: { $0.pending + $0.leased > 0 }) else { continue }
             try serve(try SweepPlan.load(sweepID: record.id, from: store))
@@ -38,7 +41,14 @@ extension Coordinator {
                 logger.warning("refused an admin command: \(refusal)")
                 throw AdminError(message: refusal)
             }
-            reply = try carryOut(try routed.envelope.decodeHeader(AdminRequest.self))
+            let request = try routed.envelope.decodeHeader(AdminRequest.self)
+            if request.command == .submit {
+                // Answered when its registration, on another thread, is done (``finishSubmissions(_:)``).
+                guard let file = request.sweepFile else { throw AdminError(message: "submit needs a sweep file") }
+                submissions.start(request, file: file, identity: identity, remote: socket === remoteAdminSocket, store: store, logger: logger)
+                return
+            }
+            reply = try carryOut(request)
         } catch {
             reply = AdminReply(ok: false, message: "\(error)")
         }
@@ -55,18 +65,7 @@ extension Coordinator {
         case .status:
             return AdminReply(ok: true, message: "", statusDocument: try status(now: now).json())
         case .submit:
-            guard let file = request.sweepFile else { return AdminReply(ok: false, message: "submit needs a sweep file") }
-            let registration = try SweepRegistration.prepare(sweepFile: file, logger: logger)
-            let (plan, _) = try registration.register(in: store, newSweep: request.newSweep ?? false)
-            if let priority = request.priority {
-                try store.setSweepPriority(id: plan.sweepID, priority: priority)
-            }
-            try serve(plan)
-            let counts = scheduler.counts(sweep: plan.sweepID)?.values ?? [:].values
-            let done = counts.reduce(0) { $0 + $1.done }
-            let total = counts.reduce(0) { $0 + $1.total }
-            logger.info("sweep \(plan.sweepID) submitted: \(done) of \(total) tasks already done")
-            return AdminReply(ok: true, message: "sweep \(plan.sweepID): \(done) of \(total) tasks already done")
+            return AdminReply(ok: false, message: "submit is answered when its registration is done")
         case .cancel:
             let sweep = try resolve(request.sweep)
             let before = closed(sweep, .cancelled)
@@ -96,6 +95,34 @@ extension Coordinator {
             }
             try perform(scheduler.handle(.drain(worker: worker), at: now))
             return AdminReply(ok: true, message: "worker \(worker) is draining: no new tasks; it leaves when done")
+        }
+    }
+
+    /// Serves the sweeps whose registration finished (``SweepSubmissions/take()``) and answers the
+    /// admin clients that submitted them (the reason, when one could not be registered or served).
+    func finishSubmissions(_ registered: [SweepSubmissions.Finished]) throws {
+        for finished in registered {
+            let reply: AdminReply
+            do {
+                let plan = try finished.result.get()
+                if let priority = finished.request.priority {
+                    try store.setSweepPriority(id: plan.sweepID, priority: priority)
+                }
+                try serve(plan)
+                let counts = scheduler.counts(sweep: plan.sweepID)?.values ?? [:].values
+                let done = counts.reduce(0) { $0 + $1.done }
+                let total = counts.reduce(0) { $0 + $1.total }
+                logger.info("sweep \(plan.sweepID) submitted: \(done) of \(total) tasks already done")
+                reply = AdminReply(ok: true, message: "sweep \(plan.sweepID): \(done) of \(total) tasks already done")
+            } catch {
+                reply = AdminReply(ok: false, message: "\(error)")
+            }
+            guard let socket = finished.remote ? remoteAdminSocket : adminSocket else { continue }
+            do {
+                try socket.send(Envelope(type: .admin, header: reply), to: finished.identity)
+            } catch let error as WireError where error.isHostUnreachable {
+                logger.info("the client that submitted a sweep left before its answer")
+            }
         }
     }
 

@@ -20,9 +20,9 @@ public final class Coordinator {
     private let options: CoordinatorOptions
     private let socket: ZMQSocket
     /// The admin endpoint's socket (CLI commands), polled with the worker socket.
-    private let adminSocket: ZMQSocket?
+    let adminSocket: ZMQSocket?
     /// The TCP admin socket (`--admin-bind`), CURVE with admin keys only.
-    private let remoteAdminSocket: ZMQSocket?
+    let remoteAdminSocket: ZMQSocket?
     /// With CURVE, the context's ZAP handler (polled with the sockets) and, for each worker id, the
     /// public key that first used it: a message under that id from another key is refused.
     private let zap: ZAPHandler?
@@ -65,6 +65,8 @@ public final class Coordinator {
     private var stopRules = StopRuleMonitor()
     /// Ships datasets to workers that lack them.
     private let datasets: DatasetServer
+    /// Sweeps submitted while serving, registered on a thread of their own.
+    let submissions = SweepSubmissions()
     /// Messages handled per turn before the writes are committed and the replies sent.
     static let drainBatch = 512
 
@@ -280,6 +282,13 @@ public final class Coordinator {
                     try answerAdmin(frames, on: admin, refusing: revoked ? "this key is not in the admin allowlist" : nil)
                 }
             }
+            let registered = submissions.take()
+            if !registered.isEmpty {
+                // As for admin commands: the messages above act on the scheduler first.
+                try perform(effects)
+                effects = []
+                try finishSubmissions(registered)
+            }
             let now = Date()
             if now >= nextTick {
                 nextTick = now.addingTimeInterval(options.heartbeat.seconds)
@@ -293,7 +302,7 @@ public final class Coordinator {
             try pump(wait: false)
             let totals = totals()
             progress?.update(done: totals.done, total: totals.total, workers: scheduler.connectedWorkers.count)
-            if totals.open == 0 && !options.serveForever {
+            if totals.open == 0 && !options.serveForever && submissions.inFlight == 0 {
                 // The counts include results staged or being committed: finish those first.
                 try pump(wait: true)
                 updateGauges()

@@ -107,6 +107,12 @@ public struct SweepPlan: Sendable {
     ///
     /// - Throws: ``SweepLoadError`` when something recorded is missing, or ``StoreError``.
     public static func load(sweepID: String, from store: Store) throws -> SweepPlan {
+        try load(sweepID: sweepID, from: store, engineVersion: nil)
+    }
+
+    /// ``load(sweepID:from:)``, with the engine version given (a registration in progress may have
+    /// stored no task yet) or read from the first task.
+    private static func load(sweepID: String, from store: Store, engineVersion given: String?) throws -> SweepPlan {
         guard let record = try store.sweep(id: sweepID) else {
             throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "the sweep")
         }
@@ -116,10 +122,15 @@ public struct SweepPlan: Sendable {
         guard let artifact = try store.artifact(sweepID: sweepID, name: DatasetSummary.artifactName) else {
             throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "its dataset summary")
         }
-        guard let task = try store.firstTask(sweepID: sweepID) else {
-            throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "its tasks")
+        let engineVersion: String
+        if let given {
+            engineVersion = given
+        } else {
+            guard let task = try store.firstTask(sweepID: sweepID) else {
+                throw SweepLoadError(sweepID: sweepID, databasePath: store.path, missing: "its tasks")
+            }
+            engineVersion = try decoder.decode(TaskSpec.self, from: Data(task.specJSON.utf8)).engineVersion
         }
-        let engineVersion = try decoder.decode(TaskSpec.self, from: Data(task.specJSON.utf8)).engineVersion
         return SweepPlan(
             sweepID: sweepID, spec: spec, trials: trials, dataset: try decoder.decode(DatasetSummary.self, from: artifact),
             engineVersion: engineVersion)
@@ -151,8 +162,28 @@ public struct SweepPlan: Sendable {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// Records the trials, the dataset summary and any task not yet stored; finished tasks are kept.
+    /// The artifact a registration leaves until every task of the sweep is stored: a coordinator that
+    /// stops while storing them (killed, or a full disk) finishes the job when it serves the database
+    /// again (``resumeRegistration(sweepID:from:)``), instead of serving a sweep with part of its tasks.
+    static let registeringArtifact = "registering"
+
+    /// What a registration in progress recorded: enough to rebuild every task's spec without the data.
+    struct RegistrationMarker: Codable {
+        var engineVersion: String
+        var tasks: Int
+    }
+
+    /// Tasks stored per transaction: each one short, so a registration of a million tasks on another
+    /// thread leaves the database to the coordinator's commits between its chunks, and memory holds one
+    /// chunk of task specs at a time.
+    static let registrationChunk = 10_000
+
+    /// Records the trials, the dataset summary and any task not yet stored, in chunks, between a
+    /// ``registeringArtifact`` marker and its removal; finished tasks are kept.
     private func storeTrialsAndTasks(in store: Store) throws -> Int {
+        let subsets = 0..<spec.estimator.runs(trainCount: dataset.trainLabels.count)
+        let marker = RegistrationMarker(engineVersion: engineVersion, tasks: subsets.count * trials.count)
+        try store.putArtifact(sweepID: sweepID, name: Self.registeringArtifact, data: try JSONEncoder().encode(marker))
         try store.insertTrials(
             trials.map { trial in
                 TrialRecord(
@@ -161,18 +192,35 @@ public struct SweepPlan: Sendable {
             })
         try store.putArtifact(sweepID: sweepID, name: DatasetSummary.artifactName, data: try JSONEncoder().encode(dataset))
         let now = Date()
-        let subsets = 0..<spec.estimator.runs(trainCount: dataset.trainLabels.count)
-        return try store.insertTasksIfAbsent(
-            trials.flatMap { trial -> [TaskRecord] in
-                guard let template = taskSpec(trial: trial.index, subset: 0) else { return [] }
-                return zip(subsets, template.canonicalForms(subsets: subsets)).map { subset, form in
-                    TaskRecord(
-                        id: TaskSpec.taskID(specID: form.id, sweepID: sweepID, sweepName: spec.name), sweepID: sweepID,
-                        trialIndex: trial.index, subsetIndex: subset,
-                        seed: template.trainingSeed(ofSubset: subset),
-                        specJSON: String(decoding: form.json, as: UTF8.self), createdAt: now)
-                }
-            })
+        var inserted = 0
+        for trial in trials {
+            guard let template = taskSpec(trial: trial.index, subset: 0) else { continue }
+            for start in stride(from: subsets.lowerBound, to: subsets.upperBound, by: Self.registrationChunk) {
+                let chunk = start..<min(start + Self.registrationChunk, subsets.upperBound)
+                inserted += try store.insertTasksIfAbsent(
+                    zip(chunk, template.canonicalForms(subsets: chunk)).map { subset, form in
+                        TaskRecord(
+                            id: TaskSpec.taskID(specID: form.id, sweepID: sweepID, sweepName: spec.name), sweepID: sweepID,
+                            trialIndex: trial.index, subsetIndex: subset, seed: template.trainingSeed(ofSubset: subset),
+                            specJSON: String(decoding: form.json, as: UTF8.self), createdAt: now)
+                    })
+            }
+        }
+        try store.removeArtifact(sweepID: sweepID, name: Self.registeringArtifact)
+        return inserted
+    }
+
+    /// Finishes the registration of a sweep whose coordinator stopped while storing its tasks, from
+    /// what it recorded first (spec, trials, dataset summary, engine version); nil when the sweep's
+    /// registration is complete.
+    ///
+    /// - Returns: the plan and how many tasks were still missing.
+    /// - Throws: ``SweepLoadError`` when something recorded is missing, or ``StoreError``.
+    public static func resumeRegistration(sweepID: String, from store: Store) throws -> (plan: SweepPlan, newTasks: Int)? {
+        guard let data = try store.artifact(sweepID: sweepID, name: registeringArtifact) else { return nil }
+        let marker = try JSONDecoder().decode(RegistrationMarker.self, from: data)
+        let plan = try load(sweepID: sweepID, from: store, engineVersion: marker.engineVersion)
+        return (plan, try plan.storeTrialsAndTasks(in: store))
     }
 }
 

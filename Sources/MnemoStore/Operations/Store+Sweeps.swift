@@ -39,6 +39,15 @@ extension Store {
         }
     }
 
+    /// Removes the artifact `name` of a sweep (nothing when there is none).
+    ///
+    /// - Throws: ``StoreError``.
+    public func removeArtifact(sweepID: String, name: String) throws {
+        try write("removing artifact \(name) of sweep \(sweepID)") { db in
+            _ = try ArtifactRecord.deleteOne(db, key: ["sweepID": sweepID, "name": name])
+        }
+    }
+
     /// The artifact `name` of a sweep, or nil if there is none.
     ///
     /// - Throws: ``StoreError``.

@@ -1,0 +1,44 @@
+import Dispatch
+import Logging
+import MnemoStore
+import MnemoWire
+
+/// Sweeps submitted to a running coordinator (`mnemo submit`), prepared and registered one at a time
+/// on a thread of their own: preparing a dataset and storing a million tasks take minutes, during
+/// which the loop goes on answering heartbeats, leasing and committing. The loop takes each finished
+/// registration back (``take()``), serves its plan and answers the admin client that asked.
+final class SweepSubmissions: @unchecked Sendable {
+    /// A registration done (or failed), with the admin client waiting for its answer.
+    struct Finished: Sendable {
+        let request: AdminRequest
+        let identity: PeerIdentity
+        /// Whether the request came on the TCP admin socket (else the local `ipc://` one).
+        let remote: Bool
+        let result: Result<SweepPlan, any Error>
+    }
+
+    private let queue = DispatchQueue(label: "mnemo.sweep-registration")
+    private let finished = HandOff<Finished>()
+    /// Submissions started and not taken back yet; the loop's thread only.
+    private(set) var inFlight = 0
+
+    /// Prepares and registers the sweep file `file` of `request` on the registration thread.
+    func start(
+        _ request: AdminRequest, file: String, identity: PeerIdentity, remote: Bool, store: Store, logger: Logger
+    ) {
+        inFlight += 1
+        queue.async { [finished] in
+            let result = Result {
+                try SweepRegistration.prepare(sweepFile: file, logger: logger).register(in: store, newSweep: request.newSweep ?? false).plan
+            }
+            finished.put(Finished(request: request, identity: identity, remote: remote, result: result))
+        }
+    }
+
+    /// The registrations finished since the last call, oldest first.
+    func take() -> [Finished] {
+        let done = finished.take()
+        inFlight -= done.count
+        return done
+    }
+}

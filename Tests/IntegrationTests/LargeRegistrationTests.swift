@@ -1,0 +1,92 @@
+import Foundation
+import MnemoStore
+import MnemoTestSupport
+import Testing
+
+/// Registering a sweep of tens of thousands of tasks: a running coordinator does it beside its loop
+/// (heartbeats, leases, commits and admin answers go on), in chunks that each commit on their own, and
+/// a coordinator killed in the middle finishes the job the next time it serves the database.
+@Suite(.serialized) struct LargeRegistrationTests {
+    /// A no-op sweep of `subsets` tasks over a tiny synthetic dataset.
+    static func sweep(name: String, subsets: Int) -> String {
+        """
+        name: \(name)
+        seed: 2
+        dataset:
+          name: synthetic
+          synthetic: {class_count: 2, dimension: 4, common_modes_per_class: 1, common_mode_size: 10, rare_modes_per_class: 0, common_test_size: 4}
+        model: {kind: softmax}
+        training: {batch_size: 8, learning_rate: 0.1, max_epochs: 1}
+        trainer: {kind: noop}
+        estimator: {subsets: \(subsets)}
+        """
+    }
+
+    static let largeTasks = 60_000
+
+    static func taskCount(_ db: String, sweep: String) -> Int {
+        (try? Store.openReadOnly(path: db).progress(sweepID: sweep).reduce(0) { $0 + $1.total }) ?? 0
+    }
+
+    static func doneCount(_ db: String, sweep: String) -> Int {
+        (try? Store.openReadOnly(path: db).progress(sweepID: sweep).reduce(0) { $0 + $1.done }) ?? 0
+    }
+
+    @Test func aLargeSweepSubmittedToARunningCoordinatorIsRegisteredBesideItsLoop() throws {
+        let dir = try TemporaryDirectory()
+        let small = try dir.write(Self.sweep(name: "small", subsets: 400), to: "small.yaml")
+        let large = try dir.write(Self.sweep(name: "large", subsets: Self.largeTasks), to: "large.yaml")
+        let db = dir.path("lab.sqlite")
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", small, "--bind", "tcp://127.0.0.1:*", "--db", db, "--serve", "--no-progress"], in: dir)
+        defer { coordinator.kill(SIGTERM) }
+        let submit = try MnemoProcess(["submit", large, "--db", db], in: dir, label: "submit")
+        // While the large sweep is being registered, the coordinator answers status at once and its
+        // worker goes on with the small sweep.
+        var answers: [TimeInterval] = []
+        var doneDuring: [Int] = []
+        var worker: MnemoProcess?
+        while submit.isRunning, answers.count < 20 {
+            let asked = Date()
+            let status = try MnemoProcess.run(["status", db, "--json"], in: dir, label: "status", timeout: 30)
+            guard submit.isRunning else { break }
+            #expect(status.status == 0, "\(status.stderr)")
+            answers.append(Date().timeIntervalSince(asked))
+            doneDuring.append(Self.doneCount(db, sweep: "small"))
+            if worker == nil {
+                worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "w1"], in: dir, label: "w1")
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(submit.wait(timeout: 300) == 0, "\(submit.standardError)")
+        #expect(submit.standardOutput.contains("sweep large: 0 of \(Self.largeTasks) tasks already done"), "\(submit.standardOutput)")
+        print("status answered in \(answers.map { String(format: "%.2f", $0) }) s while registering; small done: \(doneDuring)")
+        #expect(answers.count >= 2, "the registration took long enough to ask during it: \(answers)")
+        #expect(answers.allSatisfy { $0 < 2 }, "status waited for the registration: \(answers)")
+        #expect((doneDuring.last ?? 0) > (doneDuring.first ?? 0), "the worker's tasks were committed meanwhile: \(doneDuring)")
+        #expect(Self.taskCount(db, sweep: "large") == Self.largeTasks)
+        let store = try Store.openReadOnly(path: db)
+        #expect(try store.artifact(sweepID: "large", name: "registering") == nil, "the registration marked itself complete")
+    }
+
+    @Test func aCoordinatorKilledWhileRegisteringFinishesTheRegistrationWhenItServesAgain() throws {
+        let dir = try TemporaryDirectory()
+        let large = try dir.write(Self.sweep(name: "large", subsets: Self.largeTasks), to: "large.yaml")
+        let db = dir.path("large.sqlite")
+        let first = try MnemoProcess(
+            ["coordinator", large, "--bind", "tcp://127.0.0.1:*", "--db", db, "--no-progress"], in: dir, label: "first")
+        // Killed once some chunks are stored and before the last one is.
+        #expect(eventually(timeout: 120) { Self.taskCount(db, sweep: "large") > 0 || !first.isRunning })
+        first.kill(SIGKILL)
+        let stored = Self.taskCount(db, sweep: "large")
+        #expect(stored > 0 && stored < Self.largeTasks, "killed in the middle: \(stored) tasks stored")
+        #expect(try Store.openReadOnly(path: db).artifact(sweepID: "large", name: "registering") != nil)
+
+        let (second, _) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", db, "--no-progress"], in: dir)
+        defer { second.kill(SIGTERM) }
+        #expect(second.standardError.contains("sweep large: finished its registration, which had stopped before \(Self.largeTasks - stored) of its tasks were stored"), "\(second.standardError)")
+        #expect(Self.taskCount(db, sweep: "large") == Self.largeTasks)
+        #expect(try Store.openReadOnly(path: db).artifact(sweepID: "large", name: "registering") == nil)
+    }
+}
