@@ -9,17 +9,8 @@ import Testing
 @Suite(.serialized) struct LargeRegistrationTests {
     /// A no-op sweep of `subsets` tasks over a tiny synthetic dataset.
     static func sweep(name: String, subsets: Int) -> String {
-        """
-        name: \(name)
-        seed: 2
-        dataset:
-          name: synthetic
-          synthetic: {class_count: 2, dimension: 4, common_modes_per_class: 1, common_mode_size: 10, rare_modes_per_class: 0, common_test_size: 4}
-        model: {kind: softmax}
-        training: {batch_size: 8, learning_rate: 0.1, max_epochs: 1}
-        trainer: {kind: noop}
-        estimator: {subsets: \(subsets)}
-        """
+        CommandBoundsTests.sweep.replacingOccurrences(of: "name: bounds", with: "name: \(name)")
+            .replacingOccurrences(of: "estimator: {subsets: 2}", with: "estimator: {subsets: \(subsets)}") + "\ntrainer: {kind: noop}\n"
     }
 
     static let largeTasks = 60_000
