@@ -57,7 +57,7 @@ import Testing
         #expect((doneDuring.last ?? 0) > (doneDuring.first ?? 0), "the worker's tasks were committed meanwhile: \(doneDuring)")
         #expect(Self.taskCount(db, sweep: "large") == Self.largeTasks)
         let store = try Store.openReadOnly(path: db)
-        #expect(try store.artifact(sweepID: "large", name: "registering") == nil, "the registration marked itself complete")
+        #expect(try store.registrationInProgress(sweepID: "large") == nil, "the registration marked itself complete")
     }
 
     @Test func aCoordinatorKilledWhileRegisteringFinishesTheRegistrationWhenItServesAgain() throws {
@@ -71,13 +71,18 @@ import Testing
         first.kill(SIGKILL)
         let stored = Self.taskCount(db, sweep: "large")
         #expect(stored > 0 && stored < Self.largeTasks, "killed in the middle: \(stored) tasks stored")
-        #expect(try Store.openReadOnly(path: db).artifact(sweepID: "large", name: "registering") != nil)
+        #expect(try Store.openReadOnly(path: db).registrationInProgress(sweepID: "large")?.tasks == Self.largeTasks)
+        // Readers say the sweep is being registered, with how many tasks are stored so far.
+        let status = try MnemoProcess.run(["status", db], in: dir, label: "status")
+        #expect(status.stdout.contains("registering: \(stored) of its \(Self.largeTasks) tasks stored so far"), "\(status.stdout)")
+        let json = try AdminCommandTests.status(db, in: dir)
+        #expect((json["sweeps"] as? [[String: Any]])?.first?["registering"] as? Int == Self.largeTasks, "\(json)")
 
         let (second, _) = try FaultToleranceTests.startCoordinator(
             ["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", db, "--no-progress"], in: dir)
         defer { second.kill(SIGTERM) }
         #expect(second.standardError.contains("sweep large: finished its registration, which had stopped before \(Self.largeTasks - stored) of its tasks were stored"), "\(second.standardError)")
         #expect(Self.taskCount(db, sweep: "large") == Self.largeTasks)
-        #expect(try Store.openReadOnly(path: db).artifact(sweepID: "large", name: "registering") == nil)
+        #expect(try Store.openReadOnly(path: db).registrationInProgress(sweepID: "large") == nil)
     }
 }

@@ -44,9 +44,12 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         /// Workers the running coordinator excluded from this sweep, each as `worker W: reason`
         /// (nil when no coordinator runs).
         public var exclusions: [String]?
+        /// While its registration is storing tasks (or was cut short), how many it stores in all;
+        /// `tasks` counts those stored so far. Nil (absent) once registered.
+        public var registering: Int?
 
         enum CodingKeys: String, CodingKey {
-            case id, name, priority, tasks, trials, exclusions
+            case id, name, priority, tasks, trials, exclusions, registering
             case datasetSHA256 = "dataset_sha256"
         }
     }
@@ -86,7 +89,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
                 id: record.id, name: record.name, datasetSHA256: record.datasetSHA256, priority: record.priority,
                 tasks: tasks,
                 trials: progress.map { Trial(index: $0.trialIndex, params: params(of: $0.name), runsDone: $0.done, runsTotal: $0.total) },
-                exclusions: nil)
+                exclusions: nil, registering: try store.registrationInProgress(sweepID: record.id)?.tasks)
         }
         return StatusDocument(coordinator: coordinator, sweeps: sweeps, workers: workers)
     }

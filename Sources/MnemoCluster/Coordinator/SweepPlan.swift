@@ -162,28 +162,18 @@ public struct SweepPlan: Sendable {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// The artifact a registration leaves until every task of the sweep is stored: a coordinator that
-    /// stops while storing them (killed, or a full disk) finishes the job when it serves the database
-    /// again (``resumeRegistration(sweepID:from:)``), instead of serving a sweep with part of its tasks.
-    static let registeringArtifact = "registering"
-
-    /// What a registration in progress recorded: enough to rebuild every task's spec without the data.
-    struct RegistrationMarker: Codable {
-        var engineVersion: String
-        var tasks: Int
-    }
-
     /// Tasks stored per transaction: each one short, so a registration of a million tasks on another
     /// thread leaves the database to the coordinator's commits between its chunks, and memory holds one
     /// chunk of task specs at a time.
     static let registrationChunk = 10_000
 
     /// Records the trials, the dataset summary and any task not yet stored, in chunks, between a
-    /// ``registeringArtifact`` marker and its removal; finished tasks are kept.
+    /// ``RegistrationMarker`` and its removal (a coordinator that stops in the middle finishes the job
+    /// when it serves the database again: ``resumeRegistration(sweepID:from:)``); finished tasks are kept.
     private func storeTrialsAndTasks(in store: Store) throws -> Int {
         let subsets = 0..<spec.estimator.runs(trainCount: dataset.trainLabels.count)
-        let marker = RegistrationMarker(engineVersion: engineVersion, tasks: subsets.count * trials.count)
-        try store.putArtifact(sweepID: sweepID, name: Self.registeringArtifact, data: try JSONEncoder().encode(marker))
+        try store.beginRegistration(
+            sweepID: sweepID, RegistrationMarker(engineVersion: engineVersion, tasks: subsets.count * trials.count))
         try store.insertTrials(
             trials.map { trial in
                 TrialRecord(
@@ -206,7 +196,7 @@ public struct SweepPlan: Sendable {
                     })
             }
         }
-        try store.removeArtifact(sweepID: sweepID, name: Self.registeringArtifact)
+        try store.endRegistration(sweepID: sweepID)
         return inserted
     }
 
@@ -217,8 +207,7 @@ public struct SweepPlan: Sendable {
     /// - Returns: the plan and how many tasks were still missing.
     /// - Throws: ``SweepLoadError`` when something recorded is missing, or ``StoreError``.
     public static func resumeRegistration(sweepID: String, from store: Store) throws -> (plan: SweepPlan, newTasks: Int)? {
-        guard let data = try store.artifact(sweepID: sweepID, name: registeringArtifact) else { return nil }
-        let marker = try JSONDecoder().decode(RegistrationMarker.self, from: data)
+        guard let marker = try store.registrationInProgress(sweepID: sweepID) else { return nil }
         let plan = try load(sweepID: sweepID, from: store, engineVersion: marker.engineVersion)
         return (plan, try plan.storeTrialsAndTasks(in: store))
     }

@@ -20,6 +20,11 @@ public enum StatusReport {
         let done = progress.reduce(0) { $0 + $1.done }
         let total = progress.reduce(0) { $0 + $1.total }
         lines.append("all trials: \(done)/\(total) tasks done")
+        if let registering = try store.registrationInProgress(sweepID: sweep.id) {
+            lines.append(
+                "registering: \(total) of its \(registering.tasks) tasks stored so far (a coordinator serving this "
+                    + "database stores the rest before serving the sweep)")
+        }
         let workers = try store.workers()
         if !workers.isEmpty {
             let formatter = ISO8601DateFormatter()
