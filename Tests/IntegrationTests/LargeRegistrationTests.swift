@@ -85,4 +85,23 @@ import Testing
         #expect(Self.taskCount(db, sweep: "large") == Self.largeTasks)
         #expect(try Store.openReadOnly(path: db).registrationInProgress(sweepID: "large") == nil)
     }
+
+    @Test func aCoordinatorStoppedWhileRegisteringASubmissionAnswersItsClientAtOnce() throws {
+        let dir = try TemporaryDirectory()
+        let small = try dir.write(Self.sweep(name: "small", subsets: 10), to: "small.yaml")
+        let large = try dir.write(Self.sweep(name: "large", subsets: Self.largeTasks), to: "large.yaml")
+        let db = dir.path("lab.sqlite")
+        let (coordinator, _) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", small, "--bind", "tcp://127.0.0.1:*", "--db", db, "--serve", "--no-progress"], in: dir)
+        let submit = try MnemoProcess(["submit", large, "--db", db], in: dir, label: "submit")
+        #expect(eventually(timeout: 120) { Self.taskCount(db, sweep: "large") > 0 || !submit.isRunning })
+        coordinator.kill(SIGTERM)
+        // Before: the client waited out its ten-minute timeout.
+        #expect(submit.wait(timeout: 15) == 1, "\(submit.standardError)")
+        #expect(submit.standardError.contains("stopped before it finished registering") && submit.standardError.contains("submit it again"), "\(submit.standardError)")
+        let (resumed, _) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", db, "--no-progress"], in: dir)
+        defer { resumed.kill(SIGTERM) }
+        #expect(Self.taskCount(db, sweep: "large") == Self.largeTasks)
+    }
 }

@@ -117,12 +117,28 @@ extension Coordinator {
             } catch {
                 reply = AdminReply(ok: false, message: "\(error)")
             }
-            guard let socket = finished.remote ? remoteAdminSocket : adminSocket else { continue }
-            do {
-                try socket.send(Envelope(type: .admin, header: reply), to: finished.identity)
-            } catch let error as WireError where error.isHostUnreachable {
-                logger.info("the client that submitted a sweep left before its answer")
-            }
+            try answerSubmitter(finished.identity, remote: finished.remote, reply)
+        }
+    }
+
+    /// Answers the clients whose submissions are still being registered when the loop ends (stopped,
+    /// or no eligible worker): they would otherwise wait out their ten-minute timeout.
+    func answerAbandonedSubmissions() {
+        for client in submissions.abandon() {
+            let reply = AdminReply(
+                ok: false,
+                message: "the coordinator stopped before it finished registering \(client.file); submit it again (tasks "
+                    + "already stored are kept, and a registration cut short is finished by the next coordinator on this database)")
+            try? answerSubmitter(client.identity, remote: client.remote, reply)
+        }
+    }
+
+    private func answerSubmitter(_ identity: PeerIdentity, remote: Bool, _ reply: AdminReply) throws {
+        guard let socket = remote ? remoteAdminSocket : adminSocket else { return }
+        do {
+            try socket.send(Envelope(type: .admin, header: reply), to: identity)
+        } catch let error as WireError where error.isHostUnreachable {
+            logger.info("the client that submitted a sweep left before its answer")
         }
     }
 

@@ -239,6 +239,7 @@ public final class Coordinator {
         -> CoordinatorExit
     {
         try bindIfNeeded()
+        defer { answerAbandonedSubmissions() }
         var nextTick = Date()
         let optional = [adminSocket, zap?.socket, monitor?.socket, remoteAdminSocket]
         let polled = [socket, pipeline.wakeSocket] + optional.compactMap { $0 }

@@ -17,16 +17,25 @@ final class SweepSubmissions: @unchecked Sendable {
         let result: Result<SweepPlan, any Error>
     }
 
+    /// A client waiting for its answer.
+    struct Client: Hashable, Sendable {
+        let identity: PeerIdentity
+        let remote: Bool
+        let file: String
+    }
+
     private let queue = DispatchQueue(label: "mnemo.sweep-registration")
     private let finished = HandOff<Finished>()
-    /// Submissions started and not taken back yet; the loop's thread only.
-    private(set) var inFlight = 0
+    /// The clients of submissions started and not taken back yet; the loop's thread only.
+    private var waiting: [Client] = []
+    /// Submissions started and not taken back yet.
+    var inFlight: Int { waiting.count }
 
     /// Prepares and registers the sweep file `file` of `request` on the registration thread.
     func start(
         _ request: AdminRequest, file: String, identity: PeerIdentity, remote: Bool, store: Store, logger: Logger
     ) {
-        inFlight += 1
+        waiting.append(Client(identity: identity, remote: remote, file: file))
         queue.async { [finished] in
             let result = Result {
                 try SweepRegistration.prepare(sweepFile: file, logger: logger).register(in: store, newSweep: request.newSweep ?? false).plan
@@ -38,7 +47,17 @@ final class SweepSubmissions: @unchecked Sendable {
     /// The registrations finished since the last call, oldest first.
     func take() -> [Finished] {
         let done = finished.take()
-        inFlight -= done.count
+        for item in done {
+            if let index = waiting.firstIndex(where: { $0.identity == item.identity && $0.file == item.request.sweepFile }) {
+                waiting.remove(at: index)
+            }
+        }
         return done
+    }
+
+    /// The clients still waiting, forgotten: the loop is ending before their registrations finish.
+    func abandon() -> [Client] {
+        defer { waiting = [] }
+        return waiting
     }
 }
