@@ -80,7 +80,7 @@ public struct SweepComparison: Codable, Sendable {
         let record = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
         let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(record.specYAML.utf8))
         var rows: [Row] = []
-        let progress = try store.progress(sweepID: record.id)
+        let progress = try store.plannedProgress(sweepID: record.id)
         let cancellations = try store.cancellationReasons(sweepID: record.id)
         for trial in try store.trials(sweepID: record.id) {
             var values: [String: [Double]] = [:]

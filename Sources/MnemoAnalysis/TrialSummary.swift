@@ -120,7 +120,7 @@ extension TrialSummary {
     public static func load(store: Store, sweepName: String?, trialIndex: Int) throws -> (TrialScores, TrialSummary) {
         let analysis = try TrialAnalysis.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
         let scores = TrialScores(analysis)
-        let progress = try store.progress(sweepID: analysis.trial.sweepID).first { $0.trialIndex == trialIndex }
+        let progress = try store.plannedProgress(sweepID: analysis.trial.sweepID).first { $0.trialIndex == trialIndex }
         let stopReason = EstimateQuality.stopReason(
             in: try store.cancellationReasons(sweepID: analysis.trial.sweepID), trialIndex: trialIndex)
         return (

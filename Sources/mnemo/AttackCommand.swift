@@ -10,7 +10,8 @@ extension Mnemo {
             abstract: "Audit one run with membership-inference attacks, the trial's other runs as reference models.",
             discussion: """
                 Runs every attack the stored outputs allow (correctness, confidence, entropy, modified_entropy, \
-                loss, lira_offline, lira_online, rmia, nn) on the target's members against as many of its \
+                loss, lira_offline, lira_online, rmia, nn, and from a label_only output augmentation on images \
+                or feature_flip on binary features) on the target's members against as many of its \
                 non-members, over 5 splits in which the attacker knows half of each; lists the others with what \
                 they need. Exits non-zero only when no attack can run.
                 Example:

@@ -159,7 +159,17 @@ struct AttackCommandTests {
         let refused = try SweepIdentityTests.csvStudy(in: blobs, sweep: SweepIdentityTests.csvSweep() + "\noutputs: [correctness, label_only]\n")
         let refusal = try MnemoProcess.run(["run", refused, "--no-progress"], in: blobs, label: "refused")
         #expect(refusal.status != 0 && refusal.stderr.contains("held.yaml:") && refusal.stderr.contains("outputs:"), "\(refusal.stderr)")
-        #expect(refusal.stderr.contains("has a feature of") && refusal.stderr.contains("all 0 or 1"), "\(refusal.stderr)")
+        #expect(refusal.stderr.contains("have a feature of") && refusal.stderr.contains("all 0 or 1"), "\(refusal.stderr)")
+        // Every split is checked: binary training examples with one test value of 0.5 are refused too.
+        let halves = try TemporaryDirectory()
+        let binaryTest = Self.binaryRows(count: 100, stream: 2)
+        let oneHalf = try SweepIdentityTests.csvStudy(
+            in: halves,
+            sweep: SweepFixture.csvBesideData.replacingOccurrences(of: "class_count: 3", with: "class_count: 4")
+                + "\nmodel: {kind: softmax}\ntraining: {learning_rate: 0.1, max_epochs: 1}\nestimator: {subsets: 2}\noutputs: [correctness, label_only]\n",
+            train: Self.binaryRows(count: 400, stream: 1), test: "0.5" + binaryTest.dropFirst())
+        let halfRefusal = try MnemoProcess.run(["run", oneHalf, "--no-progress"], in: halves, label: "half")
+        #expect(halfRefusal.status != 0 && halfRefusal.stderr.contains("test examples have a feature of 0.5"), "\(halfRefusal.stderr)")
     }
 
     @Test func theAugmentationAttackReadsTheShareOfAugmentedCopiesOfFashionMNISTImages() throws {

@@ -145,6 +145,31 @@ struct ExternalTrainerTests {
         #expect(status.stdout.contains("bad output"), "\(status.stdout)")
     }
 
+    @Test(.enabled(if: NumPy.isAvailable && FileManager.default.fileExists(atPath: SweepFixture.fashionMNISTDirectory)))
+    func labelOnlyValuesOutsideZeroToOneFailTheRun() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(
+            Self.outputScript(
+                """
+                np.save(out + "/label_only_train.npy", np.full(len(train), 7.5, dtype=np.float32))
+                np.save(out + "/label_only_test.npy", np.full(len(test), 0.5, dtype=np.float32))
+                """), to: "fail.py")
+        let sweep = try dir.write(
+            """
+            name: failing
+            seed: 3
+            dataset: {name: fashion-mnist, train_limit: 40, test_limit: 10}
+            trainer:
+              kind: command
+              command: python3 fail.py {out} {data}
+            outputs: [correctness, label_only]
+            estimator: {subsets: 2, ratio: 0.5}
+            """, to: "failing.yaml")
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "run", environment: environment(dir))
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("label_only_train.npy[0] is 7.5; label_only values are shares in [0, 1]"), "\(run.stderr)")
+    }
+
     @Test(.enabled(if: NumPy.isAvailable)) func aCommandPastItsTimeoutIsKilledWithItsGroup() throws {
         let dir = try TemporaryDirectory()
         let sweep = try failingSweep(

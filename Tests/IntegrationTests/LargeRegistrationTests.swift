@@ -46,6 +46,11 @@ import Testing
             doneDuring.append(Self.doneCount(db, sweep: "small"))
             if worker == nil {
                 worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "w1"], in: dir, label: "w1")
+                // The scheduler does not hold the sweep's tasks yet: cancelling it would change nothing.
+                let cancel = try MnemoProcess.run(["cancel", db, "large"], in: dir, label: "cancel", timeout: 30)
+                if submit.isRunning {
+                    #expect(cancel.status != 0 && cancel.stderr.contains("is being registered"), "\(cancel.stdout) \(cancel.stderr)")
+                }
             }
             Thread.sleep(forTimeInterval: 0.2)
         }
@@ -103,5 +108,26 @@ import Testing
             ["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", db, "--no-progress"], in: dir)
         defer { resumed.kill(SIGTERM) }
         #expect(Self.taskCount(db, sweep: "large") == Self.largeTasks)
+    }
+
+    @Test func aGrowthCutShortLeavesItsTrialPartialForEveryReader() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(Self.sweep(name: "grown", subsets: 4), to: "grown.yaml")
+        let db = dir.path("grown.sqlite")
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "1", "--no-progress"], in: dir, label: "run")
+        #expect(run.status == 0, "\(run.stderr)")
+        try dir.write(Self.sweep(name: "grown", subsets: Self.largeTasks), to: "grown.yaml")
+        let grower = try MnemoProcess(["coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", db, "--no-progress"], in: dir, label: "grower")
+        #expect(eventually(timeout: 120) { Self.taskCount(db, sweep: "grown") > 4 || !grower.isRunning })
+        grower.kill(SIGKILL)
+        #expect(Self.taskCount(db, sweep: "grown") < Self.largeTasks)
+        // Four runs of a trial that will have 60,000: partial, whatever was stored when it stopped.
+        let scores = try MnemoProcess.run(["scores", db], in: dir, label: "scores")
+        #expect(scores.stdout.contains("partial: 4 of \(Self.largeTasks) runs"), "\(scores.stdout)\(scores.stderr)")
+        let export = try MnemoProcess.run(["export", db, "--out", dir.path("out")], in: dir, label: "export")
+        #expect(export.status == 0, "\(export.stderr)")
+        // One trial exports into the folder itself.
+        let summary = (try? String(contentsOfFile: dir.path("out/summary.json"), encoding: .utf8)) ?? ""
+        #expect(summary.contains("\"partial\" : true"), "\(summary)")
     }
 }

@@ -71,6 +71,8 @@ public final class ChildProcess: @unchecked Sendable {
             repeat { reaped = waitpid(pid, &status, WNOHANG) } while reaped < 0 && errno == EINTR
             guard reaped == pid else { return nil }
             ending = (status & 0x7f) == 0 ? .exited((status >> 8) & 0xff) : .signalled(status & 0x7f)
+            // Reaped: its pid may be reused, so the watchdog must not signal it any more.
+            ChildProcessWatchdog.shared.ended(pid)
             return ending
         }
     }
@@ -113,7 +115,6 @@ public final class ChildProcess: @unchecked Sendable {
 
     deinit {
         kill()
-        ChildProcessWatchdog.shared.ended(pid)
     }
 
     private static func check(_ result: Int32, _ what: String) throws {

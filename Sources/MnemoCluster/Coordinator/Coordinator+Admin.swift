@@ -68,11 +68,13 @@ extension Coordinator {
             return AdminReply(ok: false, message: "submit is answered when its registration is done")
         case .cancel:
             let sweep = try resolve(request.sweep)
+            try refuseWhileRegistering(sweep, "cancel")
             let before = closed(sweep, .cancelled)
             try perform(scheduler.handle(.cancel(sweep: sweep, trial: request.trial), at: now))
             return AdminReply(ok: true, message: "cancelled \(closed(sweep, .cancelled) - before) tasks of sweep \(sweep)")
         case .retry:
             let sweep = try request.sweep.map { try resolve($0) }
+            if let sweep { try refuseWhileRegistering(sweep, "retry") }
             // Sweeps not served (finished ones) are served again for their closed tasks to run.
             for record in try store.sweeps() where plans[record.id] == nil && (sweep == nil || sweep == record.id) {
                 let closed = try store.progress(sweepID: record.id).contains { $0.quarantined + $0.cancelled > 0 }
@@ -172,6 +174,15 @@ extension Coordinator {
             document.sweeps[index].exclusions = scheduler.exclusions(sweep: document.sweeps[index].id)
         }
         return document
+    }
+
+    /// Refuses `command` on a sweep whose tasks are still being stored: the scheduler does not hold
+    /// them yet, so it would change nothing while saying it did.
+    private func refuseWhileRegistering(_ sweep: String, _ command: String) throws {
+        guard plans[sweep] == nil, let marker = try store.registrationInProgress(sweepID: sweep) else { return }
+        throw AdminError(
+            message: "sweep \(sweep) is being registered (\(marker.tasks) tasks); \(command) it once `mnemo submit` has "
+                + "answered, or once a coordinator serves this database")
     }
 
     private func resolve(_ name: String?) throws -> String {

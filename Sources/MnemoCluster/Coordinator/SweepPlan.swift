@@ -84,7 +84,8 @@ public struct SweepPlan: Sendable {
             plan = SweepPlan(
                 sweepID: existing.id, spec: spec, trials: reindex(spec.trials, keeping: storedTrials),
                 dataset: dataset, engineVersion: engineVersion)
-            try store.updateSweepSpec(id: existing.id, specYAML: try canonical(spec), datasetSHA256: dataset.contentHash)
+            try store.updateSweepSpec(
+                id: existing.id, specYAML: try canonical(spec), datasetSHA256: dataset.contentHash, registering: plan.marker)
         } else {
             let taken = Set(try store.sweeps().map(\.id))
             var id = spec.name
@@ -97,7 +98,8 @@ public struct SweepPlan: Sendable {
             try store.registerSweep(
                 SweepRecord(
                     id: id, name: spec.name, specYAML: try canonical(spec), seed: spec.seed, createdAt: Date(),
-                    datasetSHA256: dataset.contentHash))
+                    datasetSHA256: dataset.contentHash),
+                registering: plan.marker)
         }
         return (plan, try plan.storeTrialsAndTasks(in: store))
     }
@@ -162,6 +164,12 @@ public struct SweepPlan: Sendable {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
+    /// The marker of this plan's registration: every task of every trial.
+    var marker: RegistrationMarker {
+        let runs = spec.estimator.runs(trainCount: dataset.trainLabels.count)
+        return RegistrationMarker(engineVersion: engineVersion, tasks: runs * trials.count, runsPerTrial: runs)
+    }
+
     /// Tasks stored per transaction: each one short, so a registration of a million tasks on another
     /// thread leaves the database to the coordinator's commits between its chunks, and memory holds one
     /// chunk of task specs at a time.
@@ -172,8 +180,7 @@ public struct SweepPlan: Sendable {
     /// when it serves the database again: ``resumeRegistration(sweepID:from:)``); finished tasks are kept.
     private func storeTrialsAndTasks(in store: Store) throws -> Int {
         let subsets = 0..<spec.estimator.runs(trainCount: dataset.trainLabels.count)
-        try store.beginRegistration(
-            sweepID: sweepID, RegistrationMarker(engineVersion: engineVersion, tasks: subsets.count * trials.count))
+        try store.beginRegistration(sweepID: sweepID, marker)
         try store.insertTrials(
             trials.map { trial in
                 TrialRecord(

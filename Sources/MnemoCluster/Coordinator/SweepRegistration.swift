@@ -143,10 +143,15 @@ public struct SweepRegistration: Sendable {
             return "label_only measures augmented copies of \(datasetName) images, and these examples of "
                 + "\(data.train.dimension) features are not whole images"
         case .featureFlip:
-            guard let bad = data.train.features.first(where: { $0 != 0 && $0 != 1 }) else { return nil }
-            return "label_only on a dataset that is not of images flips binary features, and \(datasetName) has "
-                + "a feature of \(bad) (features in [\(data.train.features.min() ?? 0), \(data.train.features.max() ?? 0)]); "
-                + "drop label_only, or use features that are all 0 or 1"
+            // Every split is probed: its train, test and validation examples must all be binary.
+            let splits = [("training", data.train), ("test", data.test)] + (data.validation.map { [("validation", $0)] } ?? [])
+            for (split, examples) in splits {
+                guard let bad = examples.features.first(where: { $0 != 0 && $0 != 1 }) else { continue }
+                return "label_only on a dataset that is not of images flips binary features, and \(datasetName)'s \(split) "
+                    + "examples have a feature of \(bad) (features in [\(examples.features.min() ?? 0), \(examples.features.max() ?? 0)]); "
+                    + "drop label_only, or use features that are all 0 or 1"
+            }
+            return nil
         }
     }
 

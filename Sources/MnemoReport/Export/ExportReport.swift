@@ -33,7 +33,7 @@ public enum ExportReport {
     ) throws -> [URL] {
         let sweep = try TrialAnalysis.sweepRecord(store: store, name: sweepName)
         let spec = try JSONDecoder().decode(SweepSpec.self, from: Data(sweep.specYAML.utf8))
-        let trials = try store.progress(sweepID: sweep.id)
+        let trials = try store.plannedProgress(sweepID: sweep.id)
         let exportedAt = Date()
         var table = TrialsTable(spec: spec)
         var files: [URL] = []

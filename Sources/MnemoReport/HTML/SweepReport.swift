@@ -34,7 +34,7 @@ public enum SweepReport {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var files = ReportFiles(directory: directory)
         var page = HTMLDocument(title: "Mnemo report: \(record.name)")
-        let progressRows = try store.progress(sweepID: record.id)
+        let progressRows = try store.plannedProgress(sweepID: record.id)
         let (done, total) = progressRows.reduce((0, 0)) { ($0.0 + $1.done, $0.1 + $1.total) }
         if let banner = comparison.partialBanner {
             page.paragraph("Snapshot of a running sweep (\(done) of \(total) tasks done): \(banner).", className: "partial")

@@ -1,11 +1,12 @@
 import Foundation
+import GRDB
 
 extension Store {
     /// Records that a registration of `sweepID` has begun storing tasks.
     ///
     /// - Throws: ``StoreError``.
     public func beginRegistration(sweepID: String, _ marker: RegistrationMarker) throws {
-        try putArtifact(sweepID: sweepID, name: RegistrationMarker.artifactName, data: try JSONEncoder().encode(marker))
+        try write("marking sweep \(sweepID) as being registered") { db in try Self.markerRecord(sweepID: sweepID, marker).upsert(db) }
     }
 
     /// Records that every task of `sweepID` is stored.
@@ -22,5 +23,16 @@ extension Store {
         try artifact(sweepID: sweepID, name: RegistrationMarker.artifactName).map {
             try JSONDecoder().decode(RegistrationMarker.self, from: $0)
         }
+    }
+
+    /// ``progress(sweepID:)`` with each trial's total raised to the runs a registration in progress (or
+    /// cut short) stores per trial: a reader must not take the tasks stored so far for the whole trial.
+    ///
+    /// - Throws: ``StoreError``.
+    public func plannedProgress(sweepID: String) throws -> [TrialProgress] {
+        var progress = try self.progress(sweepID: sweepID)
+        guard let marker = try registrationInProgress(sweepID: sweepID) else { return progress }
+        for index in progress.indices { progress[index].total = max(progress[index].total, marker.runsPerTrial) }
+        return progress
     }
 }

@@ -7,11 +7,18 @@ extension Store {
     /// - Returns: whether the sweep was new.
     /// - Throws: ``StoreError``.
     @discardableResult
-    public func registerSweep(_ sweep: SweepRecord) throws -> Bool {
+    public func registerSweep(_ sweep: SweepRecord, registering marker: RegistrationMarker? = nil) throws -> Bool {
         try write("registering sweep \(sweep.id)") { db in
             try sweep.insert(db, onConflict: .ignore)
-            return db.changesCount > 0
+            let inserted = db.changesCount > 0
+            // In the same transaction: a sweep row is never without its marker while tasks are missing.
+            if let marker { try Self.markerRecord(sweepID: sweep.id, marker).upsert(db) }
+            return inserted
         }
+    }
+
+    static func markerRecord(sweepID: String, _ marker: RegistrationMarker) throws -> ArtifactRecord {
+        ArtifactRecord(sweepID: sweepID, name: RegistrationMarker.artifactName, blob: try JSONEncoder().encode(marker))
     }
 
     /// Records the trials of a registered sweep; trials that exist already are left as they are.
@@ -87,11 +94,15 @@ extension Store {
     /// Replaces a stored sweep's spec (a sweep grown by more subsets or grid values).
     ///
     /// - Throws: ``StoreError``.
-    public func updateSweepSpec(id: String, specYAML: String, datasetSHA256: String) throws {
+    public func updateSweepSpec(
+        id: String, specYAML: String, datasetSHA256: String, registering marker: RegistrationMarker? = nil
+    ) throws {
         try write("updating the spec of sweep \(id)") { db in
             try db.execute(
                 sql: "UPDATE sweep SET specYAML = ?, datasetSHA256 = ? WHERE id = ?",
                 arguments: [specYAML, datasetSHA256, id])
+            // In the same transaction: a grown spec is never stored without the marker of its new tasks.
+            if let marker { try Self.markerRecord(sweepID: id, marker).upsert(db) }
         }
     }
 

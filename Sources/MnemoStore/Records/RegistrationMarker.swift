@@ -11,9 +11,12 @@ public struct RegistrationMarker: Codable, Sendable, Equatable {
     public var engineVersion: String
     /// How many tasks the registration stores in all.
     public var tasks: Int
+    /// How many runs each trial has once they are all stored.
+    public var runsPerTrial: Int
 
-    public init(engineVersion: String, tasks: Int) {
+    public init(engineVersion: String, tasks: Int, runsPerTrial: Int) {
         self.engineVersion = engineVersion
         self.tasks = tasks
+        self.runsPerTrial = runsPerTrial
     }
 }

@@ -61,6 +61,10 @@ struct CommandOutputs {
                     throw OutputError(description: "\(file.lastPathComponent) has shape \(array.shape), expected \(shape)")
                 }
                 let values = try numbers(array, file: file)
+                if output == .labelOnly, let bad = values.firstIndex(where: { !(0...1).contains($0) }) {
+                    throw OutputError(
+                        description: "\(file.lastPathComponent)[\(bad)] is \(values[bad]); label_only values are shares in [0, 1]")
+                }
                 result.arrays.append(name, shape: shape, values: values.map { Float($0) })
             }
         }
