@@ -23,15 +23,24 @@ import Testing
         (try? Store.openReadOnly(path: db).progress(sweepID: sweep).reduce(0) { $0 + $1.done }) ?? 0
     }
 
-    @Test func aLargeSweepSubmittedToARunningCoordinatorIsRegisteredBesideItsLoop() throws {
-        let dir = try TemporaryDirectory()
-        let small = try dir.write(Self.sweep(name: "small", subsets: 400), to: "small.yaml")
+    /// A coordinator serving a sweep of `smallTasks` no-op tasks (`--serve`), and `mnemo submit` of a
+    /// sweep of ``largeTasks`` started beside it; the database is `dir/lab.sqlite`.
+    static func submitLarge(
+        in dir: TemporaryDirectory, smallTasks: Int
+    ) throws -> (coordinator: MnemoProcess, endpoint: String, submit: MnemoProcess, db: String) {
+        let small = try dir.write(Self.sweep(name: "small", subsets: smallTasks), to: "small.yaml")
         let large = try dir.write(Self.sweep(name: "large", subsets: Self.largeTasks), to: "large.yaml")
         let db = dir.path("lab.sqlite")
         let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(
             ["coordinator", small, "--bind", "tcp://127.0.0.1:*", "--db", db, "--serve", "--no-progress"], in: dir)
-        defer { coordinator.kill(SIGTERM) }
         let submit = try MnemoProcess(["submit", large, "--db", db], in: dir, label: "submit")
+        return (coordinator, endpoint, submit, db)
+    }
+
+    @Test func aLargeSweepSubmittedToARunningCoordinatorIsRegisteredBesideItsLoop() throws {
+        let dir = try TemporaryDirectory()
+        let (coordinator, endpoint, submit, db) = try Self.submitLarge(in: dir, smallTasks: 400)
+        defer { coordinator.kill(SIGTERM) }
         // While the large sweep is being registered, the coordinator answers status at once and its
         // worker goes on with the small sweep.
         var answers: [TimeInterval] = []
@@ -93,12 +102,7 @@ import Testing
 
     @Test func aCoordinatorStoppedWhileRegisteringASubmissionAnswersItsClientAtOnce() throws {
         let dir = try TemporaryDirectory()
-        let small = try dir.write(Self.sweep(name: "small", subsets: 10), to: "small.yaml")
-        let large = try dir.write(Self.sweep(name: "large", subsets: Self.largeTasks), to: "large.yaml")
-        let db = dir.path("lab.sqlite")
-        let (coordinator, _) = try FaultToleranceTests.startCoordinator(
-            ["coordinator", small, "--bind", "tcp://127.0.0.1:*", "--db", db, "--serve", "--no-progress"], in: dir)
-        let submit = try MnemoProcess(["submit", large, "--db", db], in: dir, label: "submit")
+        let (coordinator, _, submit, db) = try Self.submitLarge(in: dir, smallTasks: 10)
         #expect(eventually(timeout: 120) { Self.taskCount(db, sweep: "large") > 0 || !submit.isRunning })
         coordinator.kill(SIGTERM)
         // Before: the client waited out its ten-minute timeout.
