@@ -41,31 +41,26 @@ extension Coordinator {
                 logger.warning("refused an admin command: \(refusal)")
                 throw AdminError(message: refusal)
             }
-            let request = try routed.envelope.decodeHeader(AdminRequest.self)
-            if request.command == .submit {
-                // Answered when its registration, on another thread, is done (``finishSubmissions(_:)``).
-                guard let file = request.sweepFile else { throw AdminError(message: "submit needs a sweep file") }
-                submissions.start(request, file: file, identity: identity, remote: socket === remoteAdminSocket, store: store, logger: logger)
-                return
-            }
-            reply = try carryOut(request)
+            let client = SweepSubmissions.Client(identity: identity, remote: socket === remoteAdminSocket)
+            guard let answer = try carryOut(try routed.envelope.decodeHeader(AdminRequest.self), from: client) else { return }
+            reply = answer
         } catch {
             reply = AdminReply(ok: false, message: "\(error)")
         }
-        do {
-            try socket.send(Envelope(type: .admin, header: reply), to: identity)
-        } catch let error as WireError where error.isHostUnreachable {
-            logger.info("the admin client left before its answer")
-        }
+        try send(reply, to: identity, on: socket)
     }
 
-    private func carryOut(_ request: AdminRequest) throws -> AdminReply {
+    /// Does `request` and returns its answer, or nil for one answered later (a submission, once its
+    /// registration on another thread is done: ``finishSubmissions(_:)``).
+    private func carryOut(_ request: AdminRequest, from client: SweepSubmissions.Client) throws -> AdminReply? {
         let now = Date()
         switch request.command {
         case .status:
             return AdminReply(ok: true, message: "", statusDocument: try status(now: now).json())
         case .submit:
-            return AdminReply(ok: false, message: "submit is answered when its registration is done")
+            guard let file = request.sweepFile else { throw AdminError(message: "submit needs a sweep file") }
+            submissions.start(request, file: file, from: client, store: store, logger: logger)
+            return nil
         case .cancel:
             let sweep = try resolve(request.sweep)
             try refuseWhileRegistering(sweep, "cancel")
@@ -119,28 +114,34 @@ extension Coordinator {
             } catch {
                 reply = AdminReply(ok: false, message: "\(error)")
             }
-            try answerSubmitter(finished.identity, remote: finished.remote, reply)
+            try answer(finished.client, reply)
         }
     }
 
     /// Answers the clients whose submissions are still being registered when the loop ends (stopped,
     /// or no eligible worker): they would otherwise wait out their ten-minute timeout.
     func answerAbandonedSubmissions() {
-        for client in submissions.abandon() {
+        for (client, file) in submissions.abandon() {
             let reply = AdminReply(
                 ok: false,
-                message: "the coordinator stopped before it finished registering \(client.file); submit it again (tasks "
+                message: "the coordinator stopped before it finished registering \(file); submit it again (tasks "
                     + "already stored are kept, and a registration cut short is finished by the next coordinator on this database)")
-            try? answerSubmitter(client.identity, remote: client.remote, reply)
+            try? answer(client, reply)
         }
     }
 
-    private func answerSubmitter(_ identity: PeerIdentity, remote: Bool, _ reply: AdminReply) throws {
-        guard let socket = remote ? remoteAdminSocket : adminSocket else { return }
+    /// Answers an admin client on the socket its request came on.
+    private func answer(_ client: SweepSubmissions.Client, _ reply: AdminReply) throws {
+        guard let socket = client.remote ? remoteAdminSocket : adminSocket else { return }
+        try send(reply, to: client.identity, on: socket)
+    }
+
+    /// Sends an admin answer; a client that left meanwhile is only logged.
+    private func send(_ reply: AdminReply, to identity: PeerIdentity, on socket: ZMQSocket) throws {
         do {
             try socket.send(Envelope(type: .admin, header: reply), to: identity)
         } catch let error as WireError where error.isHostUnreachable {
-            logger.info("the client that submitted a sweep left before its answer")
+            logger.info("the admin client left before its answer")
         }
     }
 

@@ -175,12 +175,12 @@ public struct SweepPlan: Sendable {
     /// chunk of task specs at a time.
     static let registrationChunk = 10_000
 
-    /// Records the trials, the dataset summary and any task not yet stored, in chunks, between a
-    /// ``RegistrationMarker`` and its removal (a coordinator that stops in the middle finishes the job
-    /// when it serves the database again: ``resumeRegistration(sweepID:from:)``); finished tasks are kept.
+    /// Records the trials, the dataset summary and any task not yet stored, in chunks, then removes the
+    /// ``RegistrationMarker`` that the sweep's row (or its grown spec) was stored with (a coordinator
+    /// that stops in the middle finishes the job when it serves the database again:
+    /// ``resumeRegistration(sweepID:from:)``); finished tasks are kept.
     private func storeTrialsAndTasks(in store: Store) throws -> Int {
-        let subsets = 0..<spec.estimator.runs(trainCount: dataset.trainLabels.count)
-        try store.beginRegistration(sweepID: sweepID, marker)
+        let subsets = 0..<marker.runsPerTrial
         try store.insertTrials(
             trials.map { trial in
                 TrialRecord(

@@ -8,39 +8,36 @@ import MnemoWire
 /// which the loop goes on answering heartbeats, leasing and committing. The loop takes each finished
 /// registration back (``take()``), serves its plan and answers the admin client that asked.
 final class SweepSubmissions: @unchecked Sendable {
-    /// A registration done (or failed), with the admin client waiting for its answer.
-    struct Finished: Sendable {
-        let request: AdminRequest
+    /// An admin client waiting for its answer.
+    struct Client: Hashable, Sendable {
         let identity: PeerIdentity
         /// Whether the request came on the TCP admin socket (else the local `ipc://` one).
         let remote: Bool
-        let result: Result<SweepPlan, any Error>
     }
 
-    /// A client waiting for its answer.
-    struct Client: Hashable, Sendable {
-        let identity: PeerIdentity
-        let remote: Bool
-        let file: String
+    /// A registration done (or failed), with the admin client waiting for its answer.
+    struct Finished: Sendable {
+        let client: Client
+        let request: AdminRequest
+        let result: Result<SweepPlan, any Error>
     }
 
     private let queue = DispatchQueue(label: "mnemo.sweep-registration")
     private let finished = HandOff<Finished>()
-    /// The clients of submissions started and not taken back yet; the loop's thread only.
-    private var waiting: [Client] = []
+    /// The clients of submissions started and not taken back yet, with their sweep files; the loop's
+    /// thread only.
+    private var waiting: [(client: Client, file: String)] = []
     /// Submissions started and not taken back yet.
     var inFlight: Int { waiting.count }
 
     /// Prepares and registers the sweep file `file` of `request` on the registration thread.
-    func start(
-        _ request: AdminRequest, file: String, identity: PeerIdentity, remote: Bool, store: Store, logger: Logger
-    ) {
-        waiting.append(Client(identity: identity, remote: remote, file: file))
+    func start(_ request: AdminRequest, file: String, from client: Client, store: Store, logger: Logger) {
+        waiting.append((client, file))
         queue.async { [finished] in
             let result = Result {
                 try SweepRegistration.prepare(sweepFile: file, logger: logger).register(in: store, newSweep: request.newSweep ?? false).plan
             }
-            finished.put(Finished(request: request, identity: identity, remote: remote, result: result))
+            finished.put(Finished(client: client, request: request, result: result))
         }
     }
 
@@ -48,15 +45,14 @@ final class SweepSubmissions: @unchecked Sendable {
     func take() -> [Finished] {
         let done = finished.take()
         for item in done {
-            if let index = waiting.firstIndex(where: { $0.identity == item.identity && $0.file == item.request.sweepFile }) {
-                waiting.remove(at: index)
-            }
+            if let index = waiting.firstIndex(where: { $0.client == item.client }) { waiting.remove(at: index) }
         }
         return done
     }
 
-    /// The clients still waiting, forgotten: the loop is ending before their registrations finish.
-    func abandon() -> [Client] {
+    /// The clients still waiting, with their sweep files, forgotten: the loop is ending before their
+    /// registrations finish.
+    func abandon() -> [(client: Client, file: String)] {
         defer { waiting = [] }
         return waiting
     }

@@ -1,14 +1,6 @@
 import Foundation
-import GRDB
 
 extension Store {
-    /// Records that a registration of `sweepID` has begun storing tasks.
-    ///
-    /// - Throws: ``StoreError``.
-    public func beginRegistration(sweepID: String, _ marker: RegistrationMarker) throws {
-        try write("marking sweep \(sweepID) as being registered") { db in try Self.markerRecord(sweepID: sweepID, marker).upsert(db) }
-    }
-
     /// Records that every task of `sweepID` is stored.
     ///
     /// - Throws: ``StoreError``.
