@@ -27,15 +27,23 @@ struct AttackCommandTests {
         try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
     }
 
+    /// Runs `sweep` with two local workers, then `mnemo attack DB --json` with `arguments`, expecting
+    /// both to succeed, and returns the audit's JSON.
+    static func runThenAttack(_ sweep: String, db: String, in dir: TemporaryDirectory, _ arguments: [String] = []) throws
+        -> [String: Any]
+    {
+        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
+        #expect(run.status == 0, "\(run.stderr)")
+        let attack = try MnemoProcess.run(["attack", db, "--json"] + arguments, in: dir, label: "attack")
+        #expect(attack.status == 0, "\(attack.stderr)")
+        return try document(attack.stdout)
+    }
+
     @Test func theAttacksFindTheMembersOfAnOverfitModel() throws {
         let dir = try TemporaryDirectory()
         let sweep = try dir.write(Self.overfitSweep, to: "overfit.yaml")
-        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
-        #expect(run.status == 0, "\(run.stderr)")
         let db = dir.path("overfit.sqlite")
-        let attack = try MnemoProcess.run(["attack", db, "--json", "--out", dir.path("npz")], in: dir, label: "attack")
-        #expect(attack.status == 0, "\(attack.stderr)")
-        let document = try Self.document(attack.stdout)
+        let document = try Self.runThenAttack(sweep, db: db, in: dir, ["--out", dir.path("npz")])
         #expect(document["trial"] as? Int == 0 && document["target"] as? Int == 0 && document["reference_runs"] as? Int == 15)
         let attacks = try #require(document["attacks"] as? [[String: Any]])
         let byName = Dictionary(uniqueKeysWithValues: attacks.compactMap { a in (a["name"] as? String).map { ($0, a) } })
@@ -93,12 +101,8 @@ struct AttackCommandTests {
             training: {batch_size: 16, learning_rate: 0.1, max_epochs: 5}
             estimator: {subsets: 4, ratio: 0.5}
             """, to: "bits.yaml")
-        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
-        #expect(run.status == 0, "\(run.stderr)")
         let db = dir.path("bits.sqlite")
-        let attack = try MnemoProcess.run(["attack", db, "--json"], in: dir, label: "attack")
-        #expect(attack.status == 0, "\(attack.stderr)")
-        let document = try Self.document(attack.stdout)
+        let document = try Self.runThenAttack(sweep, db: db, in: dir)
         #expect((document["attacks"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["correctness"])
         let skipped = try #require(document["skipped"] as? [[String: String]])
         let needs = Dictionary(uniqueKeysWithValues: skipped.compactMap { s in s["name"].map { ($0, s["needs"] ?? "") } })
@@ -139,13 +143,8 @@ struct AttackCommandTests {
                 outputs: [correctness, loss, label_only]
                 """,
             train: Self.binaryRows(count: 400, stream: 1), test: Self.binaryRows(count: 100, stream: 2))
-        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
-        #expect(run.status == 0, "\(run.stderr)")
-        let attack = try MnemoProcess.run(
-            ["attack", dir.path("sweeps/held.sqlite"), "--json", "--attacks", "correctness,feature_flip,augmentation"], in: dir,
-            label: "attack")
-        #expect(attack.status == 0, "\(attack.stderr)")
-        let document = try Self.document(attack.stdout)
+        let document = try Self.runThenAttack(
+            sweep, db: dir.path("sweeps/held.sqlite"), in: dir, ["--attacks", "correctness,feature_flip,augmentation"])
         let attacks = try #require(document["attacks"] as? [[String: Any]])
         let auc = Dictionary(uniqueKeysWithValues: attacks.compactMap { a in (a["name"] as? String).map { ($0, a["auc"] as? Double ?? .nan) } })
         print("binary data: correctness AUC \(auc["correctness"] ?? .nan), feature_flip AUC \(auc["feature_flip"] ?? .nan)")
@@ -184,12 +183,8 @@ struct AttackCommandTests {
             estimator: {subsets: 4, ratio: 0.5}
             outputs: [correctness, label_only]
             """, to: "images.yaml")
-        let run = try MnemoProcess.run(["run", sweep, "--workers", "2", "--no-progress"], in: dir, label: "run")
-        #expect(run.status == 0, "\(run.stderr)")
         let db = dir.path("images.sqlite")
-        let attack = try MnemoProcess.run(["attack", db, "--json"], in: dir, label: "attack")
-        #expect(attack.status == 0, "\(attack.stderr)")
-        let document = try Self.document(attack.stdout)
+        let document = try Self.runThenAttack(sweep, db: db, in: dir)
         let names = (document["attacks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
         #expect(names == ["correctness", "augmentation"], "\(document)")
         let skipped = (document["skipped"] as? [[String: String]]) ?? []
