@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "MnemoCluster",
             dependencies: [
-                "CSupervisor", "MnemoCore", "MnemoData", "MnemoLearn", "MnemoStore", "MnemoWire",
+                "CSupervisor", "MnemoAnalysis", "MnemoCore", "MnemoData", "MnemoLearn", "MnemoStore", "MnemoWire",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

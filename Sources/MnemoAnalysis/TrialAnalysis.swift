@@ -38,54 +38,29 @@ public struct TrialAnalysis: Sendable {
     ///   result does not fit the dataset.
     public static func load(store: Store, sweepName: String? = nil, trialIndex: Int) throws -> TrialAnalysis {
         let stored = try StoredTrial.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
-        let (sweepRecord, sweep, trial, dataset) = (stored.record, stored.sweep, stored.trial, stored.dataset)
-        var accumulator = try InfluenceAccumulator(
-            trainLabels: dataset.trainLabels.map(Int.init), testLabels: dataset.testLabels.map(Int.init),
-            classCount: dataset.classCount)
-        let n = dataset.trainLabels.count
-        let t = dataset.testLabels.count
-        typealias Run = (subset: Int, train: BitVector, test: BitVector)
-        var block: [Run] = []
-        // The block whose masks are being drawn while the next one is read and the previous one added.
-        var drawing: [Run] = []
-        let masks = MembershipPipeline(sweep: sweep, count: n)
-        /// Hands the block read to the mask drawer and adds the one drawn before it; called once more
-        /// with nothing read, it adds the last block.
-        func flush() throws {
-            let previous = drawing
-            let memberships = masks.finish()
-            drawing = block
-            block.removeAll(keepingCapacity: true)
-            if !drawing.isEmpty { masks.start(drawing.map(\.subset)) }
-            try accumulator.add(
-                zip(previous, memberships).map { RunOutcome(membership: $1, trainCorrect: $0.train, testCorrect: $0.test) })
-        }
-        var subsetAccuracy = 0.0
-        var testAccuracy = 0.0
-        var epochs = 0.0
-        var count = 0.0
-        let fitTarget = sweep.fitTarget(ofTrialNamed: trial.name)
-        var belowTarget = 0
-        var lowest = Double.infinity
-        try store.forEachResult(sweepID: sweepRecord.id, trialIndex: trialIndex) { row in
-            block.append(
-                (row.subsetIndex, try BitVector(data: row.trainBits, count: n), try BitVector(data: row.testBits, count: t)))
-            subsetAccuracy += row.subsetAccuracy
-            lowest = min(lowest, row.subsetAccuracy)
-            if let fitTarget, row.subsetAccuracy < fitTarget { belowTarget += 1 }
-            testAccuracy += row.testAccuracy
-            epochs += Double(row.epochs)
-            count += 1
-            if block.count == blockSize { try flush() }
-        }
-        try flush()
-        try flush()
-        guard count > 0 else { throw stored.noRunsYet }
-        return TrialAnalysis(
-            sweep: sweep, trial: trial, dataset: dataset, accumulator: accumulator,
-            memorization: accumulator.memorization(), meanReportedSubsetAccuracy: subsetAccuracy / max(count, 1),
-            meanTestAccuracy: testAccuracy / max(count, 1), meanEpochs: epochs / max(count, 1), fitTarget: fitTarget,
-            runsBelowFitTarget: belowTarget, lowestSubsetAccuracy: lowest)
+        var aggregate = try TrialAggregate(sweep: stored.sweep, trialName: stored.trial.name, dataset: stored.dataset)
+        try aggregate.load(store: store, sweepID: stored.record.id, trialIndex: trialIndex)
+        return try TrialAnalysis(stored, aggregate)
+    }
+
+    /// The estimates of a stored trial from an aggregate of its runs (one built from the database, or a
+    /// running coordinator's live one).
+    ///
+    /// - Throws: ``AnalysisError`` when the aggregate holds no run yet.
+    public init(_ stored: StoredTrial, _ aggregate: TrialAggregate) throws {
+        let totals = aggregate.totals
+        guard totals.runs > 0 else { throw stored.noRunsYet }
+        sweep = stored.sweep
+        trial = stored.trial
+        dataset = stored.dataset
+        accumulator = aggregate.accumulator
+        memorization = aggregate.accumulator.memorization()
+        meanReportedSubsetAccuracy = totals.mean(totals.subsetAccuracySum)
+        meanTestAccuracy = totals.mean(totals.testAccuracySum)
+        meanEpochs = totals.mean(totals.epochsSum)
+        fitTarget = aggregate.fitTarget
+        runsBelowFitTarget = totals.belowFitTarget
+        lowestSubsetAccuracy = totals.lowestSubsetAccuracy ?? .infinity
     }
 
     /// The sweep a reader means: the one whose id is `name`, else the newest of that name; with no

@@ -118,8 +118,14 @@ public struct TrialSummary: Codable, Sendable {
 extension TrialSummary {
     /// Loads one trial's scores from the database together with its summary.
     public static func load(store: Store, sweepName: String?, trialIndex: Int) throws -> (TrialScores, TrialSummary) {
-        let analysis = try TrialAnalysis.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
+        try load(store: store, analysis: TrialAnalysis.load(store: store, sweepName: sweepName, trialIndex: trialIndex))
+    }
+
+    /// The scores of `analysis` (aggregated from the database or copied from a running coordinator)
+    /// with its summary; progress and stop reasons are read from `store`.
+    public static func load(store: Store, analysis: TrialAnalysis) throws -> (TrialScores, TrialSummary) {
         let scores = TrialScores(analysis)
+        let trialIndex = analysis.trial.trialIndex
         let progress = try store.plannedProgress(sweepID: analysis.trial.sweepID).first { $0.trialIndex == trialIndex }
         let stopReason = EstimateQuality.stopReason(
             in: try store.cancellationReasons(sweepID: analysis.trial.sweepID), trialIndex: trialIndex)

@@ -67,6 +67,8 @@ extension Mnemo {
         @Option(help: "At most this much of datasets in --cache-dir, least recently used removed first, e.g. 20G (default: no bound).")
         var cacheMax: ByteSize?
 
+        @OptionGroup var aggregates: AggregateMemoryOption
+
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
@@ -131,6 +133,7 @@ extension Mnemo {
                 configured.datasetFolder = URL(fileURLWithPath: cacheDir).standardizedFileURL.appendingPathComponent("data")
             }
             configured.datasetCacheMaxBytes = cacheMax?.bytes
+            configured.aggregateMemoryBytes = aggregates.bytes
             let options = configured
             let showProgress = !noProgress
             // SIGHUP reads the allowlist again.

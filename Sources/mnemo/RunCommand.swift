@@ -36,6 +36,8 @@ extension Mnemo {
         @Flag(help: "Register the sweep file as a new sweep even if the database holds one of its name.")
         var newSweep = false
 
+        @OptionGroup var aggregates: AggregateMemoryOption
+
         @OptionGroup var logging: LoggingOptions
 
         func validate() throws {
@@ -47,11 +49,11 @@ extension Mnemo {
             let logger = logging.makeLogger("mnemo.run")
             let session = try SweepSession.open(
                 sweepFile: sweepFile, databasePath: db, newSweep: newSweep, logger: logger)
-            let (workers, threads, showProgress) = (workers, threads, !noProgress)
+            let (workers, threads, showProgress, aggregateMemory) = (workers, threads, !noProgress, aggregates.bytes)
             let service = BlockingLoopService { stop in
                 try LocalRun.execute(
-                    session: session, workers: workers, threads: threads, showProgress: showProgress, stop: stop,
-                    logger: logger)
+                    session: session, workers: workers, threads: threads, showProgress: showProgress,
+                    aggregateMemory: aggregateMemory, stop: stop, logger: logger)
             }
             try await ServiceGroup.runUntilStopped(service, logger: logger)
             let exit = try service.result()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MnemoAnalysis
+import MnemoCluster
 import MnemoReport
 
 extension Mnemo {
@@ -27,9 +28,11 @@ extension Mnemo {
         }
 
         func run() throws {
-            print(
-                try ScoresReport.text(
-                    store: database.openStore(), sweepName: database.sweep, trialIndex: trial, top: top, maximumSE: maxSe))
+            let store = try database.openStore()
+            let estimates = try LiveScores.estimates(
+                store: store, databasePath: database.database, sweepName: database.sweep, trialIndex: trial)
+            FileHandle.standardError.write(Data("scores: \(estimates.source)\n".utf8))
+            print(try ScoresReport.text(analysis: estimates.analysis, store: store, top: top, maximumSE: maxSe))
         }
     }
 }

@@ -81,7 +81,10 @@ public enum AdminClient {
             if !sent { sent = try sendOnce() }
             let ready = try poller.poll(timeout: min(.milliseconds(200), deadline - ContinuousClock.now))
             if ready.contains(0), let frames = try socket.receive(timeout: .zero) {
-                return try Envelope.decode(frames).decodeHeader(AdminReply.self)
+                let envelope = try Envelope.decode(frames, limits: AdminReply.limits)
+                var reply = try envelope.decodeHeader(AdminReply.self)
+                reply.payload = envelope.payload
+                return reply
             }
             if ready.contains(1), let monitor {
                 for failure in try monitor.failures() {

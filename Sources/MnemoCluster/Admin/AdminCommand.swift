@@ -22,7 +22,7 @@ public enum AdminCommand {
         switch request.command {
         case .drain:
             throw AdminError(message: "no coordinator serves \(databasePath): there is no worker to drain")
-        case .status:
+        case .status, .scores:
             throw AdminError(message: "no coordinator serves \(databasePath)")
         case .submit, .cancel, .retry:
             let lock = try DatabaseLock.acquire(databasePath: databasePath)
@@ -66,7 +66,7 @@ public enum AdminCommand {
             }
             try store.apply([.retry(taskIDs: ids, at: now)])
             return "\(ids.count) tasks pending again with a fresh budget"
-        case .drain, .status:
+        case .drain, .status, .scores:
             throw AdminError(message: "\(request.command.rawValue) needs a running coordinator")
         }
     }

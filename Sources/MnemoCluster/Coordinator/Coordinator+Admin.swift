@@ -41,7 +41,7 @@ extension Coordinator {
                 logger.warning("refused an admin command: \(refusal)")
                 throw AdminError(message: refusal)
             }
-            let client = SweepSubmissions.Client(identity: identity, remote: socket === remoteAdminSocket)
+            let client = AdminPeer(identity: identity, remote: socket === remoteAdminSocket)
             guard let answer = try carryOut(try routed.envelope.decodeHeader(AdminRequest.self), from: client) else { return }
             reply = answer
         } catch {
@@ -52,7 +52,7 @@ extension Coordinator {
 
     /// Does `request` and returns its answer, or nil for one answered later (a submission, once its
     /// registration on another thread is done: ``finishSubmissions(_:)``).
-    private func carryOut(_ request: AdminRequest, from client: SweepSubmissions.Client) throws -> AdminReply? {
+    private func carryOut(_ request: AdminRequest, from client: AdminPeer) throws -> AdminReply? {
         let now = Date()
         switch request.command {
         case .status:
@@ -86,6 +86,12 @@ extension Coordinator {
             let note = stillStopped.isEmpty ? "" : "; \(stillStopped.joined(separator: ", ")) still meets estimator.stop_when "
                 + "and was stopped again (raise mem_se_below or remove the rule to run more)"
             return AdminReply(ok: true, message: "\(revived) tasks pending again with a fresh budget\(note)")
+        case .scores:
+            guard let sweep = request.sweep, let trial = request.trial else {
+                throw AdminError(message: "scores needs a sweep id and a trial")
+            }
+            aggregates.ask(sweep: sweep, trial: trial, from: client)
+            return nil
         case .drain:
             guard let worker = request.worker, scheduler.connectedWorkers[worker] != nil else {
                 return AdminReply(ok: false, message: "no connected worker is called '\(request.worker ?? "")'")
@@ -128,10 +134,13 @@ extension Coordinator {
                     + "already stored are kept, and a registration cut short is finished by the next coordinator on this database)")
             try? answer(client, reply)
         }
+        for client in aggregates.abandon() {
+            try? answer(client, AdminReply(ok: false, message: "the coordinator stopped before it copied its live aggregate"))
+        }
     }
 
     /// Answers an admin client on the socket its request came on.
-    private func answer(_ client: SweepSubmissions.Client, _ reply: AdminReply) throws {
+    func answer(_ client: AdminPeer, _ reply: AdminReply) throws {
         guard let socket = client.remote ? remoteAdminSocket : adminSocket else { return }
         try send(reply, to: client.identity, on: socket)
     }
@@ -139,7 +148,7 @@ extension Coordinator {
     /// Sends an admin answer; a client that left meanwhile is only logged.
     private func send(_ reply: AdminReply, to identity: PeerIdentity, on socket: ZMQSocket) throws {
         do {
-            try socket.send(Envelope(type: .admin, header: reply), to: identity)
+            try socket.send(Envelope(type: .admin, header: reply, payload: reply.payload, limits: AdminReply.limits), to: identity)
         } catch let error as WireError where error.isHostUnreachable {
             logger.info("the admin client left before its answer")
         }

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Logging
+import MnemoAnalysis
 import MnemoCore
 import MnemoData
 import MnemoStore
@@ -67,6 +68,8 @@ public final class Coordinator {
     private let datasets: DatasetServer
     /// Sweeps submitted while serving, registered on a thread of their own.
     let submissions = SweepSubmissions()
+    /// The live estimates of the trials served, for `mnemo scores`.
+    let aggregates: LiveAggregates
     /// Messages handled per turn before the writes are committed and the replies sent.
     static let drainBatch = 512
 
@@ -86,6 +89,7 @@ public final class Coordinator {
         keyOfWorker = options.curve == nil ? [:] : try store.workerKeys()
         allowedAdmins = options.curve?.allowedAdmins ?? []
         pipeline = try CommitPipeline(store: store, context: context)
+        aggregates = LiveAggregates(store: store, budget: options.aggregateMemoryBytes, logger: logger)
         datasets = DatasetServer(files: DatasetFileCache(folder: options.datasetFolder, maxBytes: options.datasetCacheMaxBytes))
         socket = try ZMQSocket(context: context, kind: .router)
         try socket.set(.routerMandatory(true))
@@ -199,6 +203,7 @@ public final class Coordinator {
             gpus: plan.spec.trainer?.command?.gpus ?? 0)
         try perform(scheduler.handle(.submit(submission), at: Date()))
         try watchStopRules(of: plan)
+        aggregates.track(plan)
     }
 
     /// Watches `plan`'s unfinished trials for their stop rule, stopping at once those whose stored runs
@@ -282,6 +287,9 @@ public final class Coordinator {
                     let revoked = admin === remoteAdminSocket && !(userID.map(allowedAdmins.contains) ?? false)
                     try answerAdmin(frames, on: admin, refusing: revoked ? "this key is not in the admin allowlist" : nil)
                 }
+            }
+            for answer in aggregates.take() {
+                try self.answer(answer.client, answer.reply)
             }
             let registered = submissions.take()
             if !registered.isEmpty {
@@ -632,7 +640,16 @@ public final class Coordinator {
         for (worker, message) in committed.turn.sends {
             try send(message, to: worker)
         }
-        watchStopRules(committed.turn, outcomes: outcomes)
+        let results = acceptedResults(committed.turn, outcomes: outcomes)
+        watchStopRules(results)
+        aggregates.record(
+            results.map { location, record in
+                LiveAggregates.Committed(
+                    sweep: location.sweep, trial: location.trial,
+                    run: TrialAggregate.Run(
+                        subset: location.subset, trainBits: record.trainBits, testBits: record.testBits,
+                        subsetAccuracy: record.subsetAccuracy, testAccuracy: record.testAccuracy, epochs: record.epochs))
+            })
         // A worker that cannot be reached holds leases it will never receive: they go back (next commit).
         let gone = unreachable
         unreachable.removeAll()
@@ -642,19 +659,24 @@ public final class Coordinator {
         }
     }
 
-    /// Feeds the committed results of watched trials to their stop rules and stops the trials that meet
-    /// theirs (next turn).
-    private func watchStopRules(_ turn: CommitPipeline.Turn, outcomes: [CommitOutcome]) {
-        guard !turn.accepted.isEmpty else { return }
+    /// The results a committed turn stored, with where each belongs.
+    private func acceptedResults(_ turn: CommitPipeline.Turn, outcomes: [CommitOutcome])
+        -> [(location: ResultLocation, record: ResultRecord)]
+    {
+        guard !turn.accepted.isEmpty else { return [] }
         var committed: [String: ResultRecord] = [:]
         var verdicts = outcomes.makeIterator()
         for case .result(let record) in turn.writes where verdicts.next() == .accepted {
             committed[record.taskID] = record
         }
-        for location in turn.accepted {
-            guard let record = committed[location.taskID],
-                let reason = stopRules.record(location, trainBits: record.trainBits)
-            else { continue }
+        return turn.accepted.compactMap { location in committed[location.taskID].map { (location, $0) } }
+    }
+
+    /// Feeds committed results of watched trials to their stop rules and stops the trials that meet
+    /// theirs (next turn).
+    private func watchStopRules(_ results: [(location: ResultLocation, record: ResultRecord)]) {
+        for (location, record) in results {
+            guard let reason = stopRules.record(location, trainBits: record.trainBits) else { continue }
             stage(stopTrial(sweep: location.sweep, trial: location.trial, reason: reason))
         }
     }

@@ -43,6 +43,11 @@ public struct CoordinatorOptions: Sendable {
     /// most how many bytes of them (`--cache-max`).
     public var datasetFolder = DatasetFileCache.defaultRoot.appendingPathComponent("data")
     public var datasetCacheMaxBytes: Int?
+    /// At most how many bytes the live aggregates (one per trial served, for `mnemo scores`) hold
+    /// together (`--aggregate-memory`); trials beyond it are aggregated from the database on demand.
+    public var aggregateMemoryBytes = CoordinatorOptions.defaultAggregateMemoryBytes
+    /// 2 GiB.
+    public static let defaultAggregateMemoryBytes = 2 << 30
 
     public init(endpoints: [String]) {
         self.endpoints = endpoints

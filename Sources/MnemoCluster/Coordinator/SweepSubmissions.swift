@@ -8,16 +8,9 @@ import MnemoWire
 /// which the loop goes on answering heartbeats, leasing and committing. The loop takes each finished
 /// registration back (``take()``), serves its plan and answers the admin client that asked.
 final class SweepSubmissions: @unchecked Sendable {
-    /// An admin client waiting for its answer.
-    struct Client: Hashable, Sendable {
-        let identity: PeerIdentity
-        /// Whether the request came on the TCP admin socket (else the local `ipc://` one).
-        let remote: Bool
-    }
-
     /// A registration done (or failed), with the admin client waiting for its answer.
     struct Finished: Sendable {
-        let client: Client
+        let client: AdminPeer
         let request: AdminRequest
         let result: Result<SweepPlan, any Error>
     }
@@ -26,12 +19,12 @@ final class SweepSubmissions: @unchecked Sendable {
     private let finished = HandOff<Finished>()
     /// The clients of submissions started and not taken back yet, with their sweep files; the loop's
     /// thread only.
-    private var waiting: [(client: Client, file: String)] = []
+    private var waiting: [(client: AdminPeer, file: String)] = []
     /// Submissions started and not taken back yet.
     var inFlight: Int { waiting.count }
 
     /// Prepares and registers the sweep file `file` of `request` on the registration thread.
-    func start(_ request: AdminRequest, file: String, from client: Client, store: Store, logger: Logger) {
+    func start(_ request: AdminRequest, file: String, from client: AdminPeer, store: Store, logger: Logger) {
         waiting.append((client, file))
         queue.async { [finished] in
             let result = Result {
@@ -52,7 +45,7 @@ final class SweepSubmissions: @unchecked Sendable {
 
     /// The clients still waiting, with their sweep files, forgotten: the loop is ending before their
     /// registrations finish.
-    func abandon() -> [(client: Client, file: String)] {
+    func abandon() -> [(client: AdminPeer, file: String)] {
         defer { waiting = [] }
         return waiting
     }

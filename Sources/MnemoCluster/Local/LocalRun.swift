@@ -7,11 +7,13 @@ import MnemoWire
 /// Local mode: the coordinator in this process and N worker processes of the same binary, talking the
 /// cluster protocol over an `ipc://` socket.
 public enum LocalRun {
-    /// Serves `session` with `workers` local worker processes until the sweep is finished or stopped.
+    /// Serves `session` with `workers` local worker processes until the sweep is finished or stopped,
+    /// keeping live aggregates within `aggregateMemory` bytes (``CoordinatorOptions/aggregateMemoryBytes``).
     ///
     /// - Throws: ``LocalWorkersError`` when no worker can start, or what the coordinator throws.
     public static func execute(
-        session: SweepSession, workers: Int, threads: Int, showProgress: Bool, stop: StopFlag, logger: Logger
+        session: SweepSession, workers: Int, threads: Int, showProgress: Bool,
+        aggregateMemory: Int = CoordinatorOptions.defaultAggregateMemoryBytes, stop: StopFlag, logger: Logger
     ) throws -> CoordinatorExit {
         let socketDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("mnemo-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -22,6 +24,7 @@ public enum LocalRun {
         var options = CoordinatorOptions(endpoints: [endpoint])
         options.giveUpWithoutEligibleWorkers = true
         options.adminEndpoint = AdminEndpoint.forDatabase(session.store.path)
+        options.aggregateMemoryBytes = aggregateMemory
         let coordinator = try Coordinator(store: session.store, context: context, options: options, logger: logger)
         try coordinator.serve(session.plan)
         let totals = coordinator.totals()

@@ -10,6 +10,10 @@ final class HandOff<Item>: @unchecked Sendable {
         lock.withLock { items.append(item) }
     }
 
+    func put(contentsOf more: [Item]) {
+        lock.withLock { items += more }
+    }
+
     func take() -> [Item] {
         lock.withLock {
             defer { items = [] }

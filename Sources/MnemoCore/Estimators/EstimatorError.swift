@@ -6,6 +6,7 @@ public struct EstimatorError: Error, Sendable, Equatable, CustomStringConvertibl
         case lengthMismatch(field: String, run: Int, expected: Int, actual: Int)
         case incompatibleMerge(field: String)
         case tooManyRuns(Int)
+        case inconsistentState(String)
     }
 
     private let kind: Kind
@@ -37,6 +38,11 @@ public struct EstimatorError: Error, Sendable, Equatable, CustomStringConvertibl
         Self(.tooManyRuns(limit))
     }
 
+    /// A saved accumulator state (``InfluenceAccumulator/State``) contradicts itself: `detail` says how.
+    static func inconsistentState(_ detail: String) -> Self {
+        Self(.inconsistentState(detail))
+    }
+
     public var description: String {
         switch kind {
         case .invalidClassCount(let count):
@@ -49,6 +55,8 @@ public struct EstimatorError: Error, Sendable, Equatable, CustomStringConvertibl
             "estimator: cannot merge accumulators with different \(field)"
         case .tooManyRuns(let limit):
             "estimator: a trial of more than \(limit) runs cannot be counted exactly in float32; split it into trials"
+        case .inconsistentState(let detail):
+            "estimator: the accumulator state received is inconsistent (\(detail)); read the scores from the database instead"
         }
     }
 }

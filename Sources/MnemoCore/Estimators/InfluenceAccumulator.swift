@@ -91,6 +91,77 @@ public struct InfluenceAccumulator: Sendable, Equatable {
         inSums = [Float](repeating: 0, count: fullInfluence ? n * t : total)
     }
 
+    /// Everything an accumulator has counted, to move it to another process (a coordinator's live
+    /// estimates to `mnemo scores`): with the class partition, which both sides derive from the
+    /// dataset, it restores an equal accumulator.
+    public struct State: Sendable, Equatable {
+        public var runs: Int
+        public var trainInCounts: [Int]
+        public var trainInCorrect: [Int]
+        public var trainCorrect: [Int]
+        public var testCorrect: [Int]
+        public var minimumSubsetAccuracy: Double?
+        /// The influence sums in the accumulator's own layout (class blocks, or the full matrix in class order).
+        public var sums: [Float]
+
+        public init(
+            runs: Int, trainInCounts: [Int], trainInCorrect: [Int], trainCorrect: [Int], testCorrect: [Int],
+            minimumSubsetAccuracy: Double?, sums: [Float]
+        ) {
+            self.runs = runs
+            self.trainInCounts = trainInCounts
+            self.trainInCorrect = trainInCorrect
+            self.trainCorrect = trainCorrect
+            self.testCorrect = testCorrect
+            self.minimumSubsetAccuracy = minimumSubsetAccuracy
+            self.sums = sums
+        }
+    }
+
+    /// What this accumulator has counted.
+    public var state: State {
+        State(
+            runs: runs, trainInCounts: trainInCounts, trainInCorrect: trainInCorrect, trainCorrect: trainCorrect,
+            testCorrect: testCorrect, minimumSubsetAccuracy: minimumSubsetAccuracy, sums: inSums)
+    }
+
+    /// The accumulator that counted `state` over `partition`.
+    ///
+    /// - Throws: ``EstimatorError`` when the state does not fit the partition or contradicts itself (a
+    ///   count above the runs, a sum that is not a whole number of runs), so a damaged state is refused
+    ///   rather than turned into estimates.
+    public init(partition: ClassPartition, fullInfluence: Bool = false, state: State) throws(EstimatorError) {
+        self.init(partition: partition, fullInfluence: fullInfluence)
+        guard state.runs <= Self.maximumRuns else { throw .tooManyRuns(Self.maximumRuns) }
+        guard
+            let tally = MemorizationTally(
+                runs: state.runs, inCounts: state.trainInCounts, inCorrect: state.trainInCorrect,
+                correct: state.trainCorrect),
+            state.trainInCounts.count == partition.trainCount
+        else { throw .inconsistentState("training counts do not fit \(partition.trainCount) examples and \(state.runs) runs") }
+        guard state.testCorrect.count == partition.testCount, state.testCorrect.allSatisfy({ (0...state.runs).contains($0) }) else {
+            throw .inconsistentState("test counts do not fit \(partition.testCount) examples and \(state.runs) runs")
+        }
+        guard state.sums.count == inSums.count,
+            state.sums.allSatisfy({ $0 >= 0 && $0 <= Float(state.runs) && $0.rounded() == $0 })
+        else { throw .inconsistentState("influence sums are not \(inSums.count) whole numbers of runs") }
+        if let lowest = state.minimumSubsetAccuracy, !(0...1).contains(lowest) {
+            throw .inconsistentState("lowest subset accuracy \(lowest) is outside [0, 1]")
+        }
+        self.tally = tally
+        testCorrect = state.testCorrect
+        minimumSubsetAccuracy = state.minimumSubsetAccuracy
+        inSums = state.sums
+    }
+
+    /// The bytes an accumulator over `partition` holds: its influence sums and per-example counts.
+    public static func memoryBytes(partition: ClassPartition, fullInfluence: Bool = false) -> Int {
+        let sums = fullInfluence
+            ? partition.trainCount * partition.testCount
+            : (0..<partition.classCount).reduce(0) { $0 + partition.trainIndices[$1].count * partition.testIndices[$1].count }
+        return sums * MemoryLayout<Float>.size + (3 * partition.trainCount + partition.testCount) * MemoryLayout<Int>.size
+    }
+
     /// Adds one run.
     ///
     /// - Throws: ``EstimatorError`` when a bit vector has the wrong length; nothing is added then.

@@ -18,6 +18,23 @@ public struct MemorizationTally: Sendable, Equatable {
         correct = inCounts
     }
 
+    /// A tally with the given counts (one per training example each), as ``InfluenceAccumulator/State``
+    /// carries them; nil unless every count lies in `0...runs` with `inCorrect[i] ≤ min(inCounts[i], correct[i])`
+    /// and `correct[i] − inCorrect[i] ≤ runs − inCounts[i]`.
+    public init?(runs: Int, inCounts: [Int], inCorrect: [Int], correct: [Int]) {
+        guard runs >= 0, inCorrect.count == inCounts.count, correct.count == inCounts.count else { return nil }
+        for i in inCounts.indices {
+            let (inCount, inRight, right) = (inCounts[i], inCorrect[i], correct[i])
+            guard inCount >= 0, inCount <= runs, inRight >= 0, inRight <= inCount, right >= inRight,
+                right - inRight <= runs - inCount
+            else { return nil }
+        }
+        self.runs = runs
+        self.inCounts = inCounts
+        self.inCorrect = inCorrect
+        self.correct = correct
+    }
+
     /// Counts one run: which examples it trained on and which it then classified correctly (both of
     /// this tally's length), and returns its accuracy on its own subset (nil for an empty subset).
     @discardableResult

@@ -6,11 +6,14 @@ import MnemoStore
 /// `mnemo scores`: the headline, the most memorized train examples, the top same-class influence
 /// pairs, and the influence-entropy bucket counts of one trial.
 public enum ScoresReport {
-    /// - Parameter maximumSE: estimates with a larger standard error are left out of the top lists.
+    /// - Parameters:
+    ///   - analysis: the trial's estimates, aggregated from `store` or copied from the coordinator serving it.
+    ///   - maximumSE: estimates with a larger standard error are left out of the top lists.
     public static func text(
-        store: Store, sweepName: String?, trialIndex: Int, top: Int, maximumSE: Double = TrialScores.defaultMaximumSE
+        analysis: TrialAnalysis, store: Store, top: Int, maximumSE: Double = TrialScores.defaultMaximumSE
     ) throws -> String {
-        let (scores, summary) = try TrialSummary.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
+        let (scores, summary) = try TrialSummary.load(store: store, analysis: analysis)
+        let trialIndex = analysis.trial.trialIndex
         let dataset = scores.analysis.dataset
         let flipped = Set(dataset.flippedIndices)
         let memorized = scores.topMemorized(top, maximumSE: maximumSE)

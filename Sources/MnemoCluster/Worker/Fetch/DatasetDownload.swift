@@ -185,14 +185,14 @@ final class DatasetDownload {
             phase = .chunks
             let kept = manifest.chunks.count - missing.count
             notes.append(
-                "fetching dataset \(hash.prefix(12))… from the coordinator: \(Self.mebibytes(manifest.size)), \(manifest.chunks.count) chunks"
+                "fetching dataset \(hash.prefix(12))… from the coordinator: \(ByteText.mebibytes(manifest.size)), \(manifest.chunks.count) chunks"
                     + (kept > 0 ? "; \(kept) already here, \(missing.count) missing or damaged" : ""))
             return next(now: now)
         case .installed(let installed, let found):
             let seconds = max(0.001, now.timeIntervalSince(started))
             notes.append(
-                "fetched dataset \(hash.prefix(12))… (\(Self.mebibytes(manifest.size)) in \(String(format: "%.1f", seconds))s, "
-                    + "\(Self.mebibytes(receivedBytes)) over the network), checked: SHA-256 \(found.prefix(16))…")
+                "fetched dataset \(hash.prefix(12))… (\(ByteText.mebibytes(manifest.size)) in \(String(format: "%.1f", seconds))s, "
+                    + "\(ByteText.mebibytes(receivedBytes)) over the network), checked: SHA-256 \(found.prefix(16))…")
             return .finished(installed)
         }
     }
@@ -290,7 +290,7 @@ final class DatasetDownload {
         let free = (try? FileManager.default.attributesOfFileSystem(forPath: cache.folder.path)[.systemFreeSize] as? Int) ?? nil
         if let free, manifest.size > Int(present) + free {
             throw DatasetDownloadError(
-                description: "the dataset takes \(mebibytes(manifest.size)) and the cache folder \(cache.folder.path) has \(mebibytes(free)) free: "
+                description: "the dataset takes \(ByteText.mebibytes(manifest.size)) and the cache folder \(cache.folder.path) has \(ByteText.mebibytes(free)) free: "
                     + "free some space, lower other use of the folder, or give the worker another --cache-dir")
         }
         try handle.truncate(atOffset: UInt64(manifest.size))
@@ -317,10 +317,6 @@ final class DatasetDownload {
     private static func cannotWrite(_ cache: DatasetFileCache, _ error: any Error) -> String {
         "cannot write into the cache folder \(cache.folder.path) (\((error as NSError).localizedDescription)): "
             + "make it writable, free some space, or give the worker another --cache-dir"
-    }
-
-    private static func mebibytes(_ bytes: Int) -> String {
-        String(format: "%.1f MiB", Double(bytes) / 1_048_576)
     }
 }
 
