@@ -107,7 +107,7 @@ let package = Package(
             name: "MnemoStoreTests",
             dependencies: ["MnemoStore", "MnemoCore", "MnemoTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "MnemoWireTests", dependencies: ["MnemoWire", "MnemoCore", "MnemoTestSupport"]),
-        .testTarget(name: "MnemoClusterTests", dependencies: ["MnemoCluster", "MnemoData", "MnemoLearn", "MnemoStore", "MnemoWire"]),
+        .testTarget(name: "MnemoClusterTests", dependencies: ["MnemoAnalysis", "MnemoCluster", "MnemoCore", "MnemoData", "MnemoLearn", "MnemoStore", "MnemoWire"]),
         .testTarget(name: "MnemoAnalysisTests", dependencies: ["MnemoAnalysis", "MnemoCore"]),
         .testTarget(
             name: "IntegrationTests",

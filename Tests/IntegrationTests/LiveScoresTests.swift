@@ -1,0 +1,74 @@
+import Foundation
+import MnemoTestSupport
+import Testing
+
+/// `mnemo scores` asks the coordinator serving a database for its live estimates, which it rebuilds
+/// from the stored results when it starts and feeds with every result it commits; the scores are the
+/// ones the database gives, at every point.
+@Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: SweepFixture.fashionMNISTDirectory)))
+struct LiveScoresTests {
+    /// `mnemo scores DB`: its output and where it says the estimates came from.
+    static func scores(_ db: String, in dir: TemporaryDirectory) throws -> (text: String, source: String) {
+        let run = try MnemoProcess.run(["scores", db, "--top", "8"], in: dir, label: "scores", timeout: 90)
+        guard run.status == 0 else { throw TestFailure("scores failed: \(run.stderr)") }
+        return (run.stdout, run.stderr)
+    }
+
+    static func done(_ db: String, in dir: TemporaryDirectory) -> Int {
+        (try? AdminCommandTests.status(db, in: dir)).map { AdminCommandTests.tasks($0, sweep: "faults")["done"] ?? 0 } ?? 0
+    }
+
+    @Test func scoresComeFromTheRunningCoordinatorAndEqualTheDatabasesBeforeAndAfterARestart() throws {
+        let dir = try TemporaryDirectory()
+        let sweep = try dir.write(WorkerLifecycleTests.sweep(subsets: 8), to: "faults.yaml")
+        let db = dir.path("faults.sqlite")
+        let (first, endpoint) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", sweep, "--bind", "tcp://127.0.0.1:*", "--db", db, "--serve"], in: dir)
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "w1"], in: dir, label: "w1")
+        #expect(eventually(timeout: 90) { Self.done(db, in: dir) >= 3 })
+        worker.kill(SIGKILL)
+        _ = worker.wait(timeout: 10)
+        let stored = Self.done(db, in: dir)
+        #expect(stored >= 3 && stored < 8, "\(stored) runs stored")
+
+        // Fed by the commits: the live copy counts every stored run.
+        let live = try Self.scores(db, in: dir)
+        #expect(live.source.contains("live estimates of the coordinator serving"), "\(live.source)")
+        #expect(live.source.contains("(\(stored) runs)"), "\(live.source)")
+        #expect(live.text.contains("\(stored) runs of 8"), "\(live.text)")
+        first.kill(SIGTERM)
+        #expect(first.wait(timeout: 30) == 130, "\(first.standardError)")
+        let fromDatabase = try Self.scores(db, in: dir)
+        #expect(fromDatabase.source.contains("aggregated from the results stored"), "\(fromDatabase.source)")
+        #expect(fromDatabase.source.contains("no coordinator serves it"), "\(fromDatabase.source)")
+        #expect(live.text == fromDatabase.text)
+
+        // A coordinator whose budget holds no aggregate says so, and scores reads the database.
+        let (small, _) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", "--db", db, "--bind", "tcp://127.0.0.1:*", "--serve", "--aggregate-memory", "1K"], in: dir)
+        let unheld = try Self.scores(db, in: dir)
+        #expect(unheld.source.contains("aggregated from the results stored"), "\(unheld.source)")
+        #expect(unheld.source.contains("beyond what is left of the coordinator's --aggregate-memory"), "\(unheld.source)")
+        #expect(unheld.text == fromDatabase.text)
+        small.kill(SIGTERM)
+        #expect(small.wait(timeout: 30) == 130, "\(small.standardError)")
+
+        // Rebuilt from the stored runs at start, then fed by the new ones.
+        let (restarted, again) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", "--db", db, "--bind", "tcp://127.0.0.1:*", "--serve"], in: dir)
+        let rebuilt = try Self.scores(db, in: dir)
+        #expect(rebuilt.source.contains("live estimates"), "\(rebuilt.source)")
+        #expect(rebuilt.text == fromDatabase.text)
+        let finisher = try MnemoProcess(["worker", "--connect", again, "--id", "w2"], in: dir, label: "w2")
+        #expect(eventually(timeout: 90) { Self.done(db, in: dir) == 8 })
+        let complete = try Self.scores(db, in: dir)
+        #expect(complete.source.contains("live estimates") && complete.source.contains("(8 runs)"), "\(complete.source)")
+        restarted.kill(SIGTERM)
+        #expect(restarted.wait(timeout: 30) == 0, "\(restarted.standardError)")
+        finisher.kill(SIGTERM)
+        _ = finisher.wait(timeout: 30)
+        let final = try Self.scores(db, in: dir)
+        #expect(final.source.contains("aggregated from the results stored"), "\(final.source)")
+        #expect(complete.text == final.text)
+    }
+}
