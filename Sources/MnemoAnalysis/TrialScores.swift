@@ -19,9 +19,10 @@ public struct TrialScores: Sendable {
     public init(_ analysis: TrialAnalysis) {
         self.analysis = analysis
         blocks = analysis.accumulator.influenceBlocks()
-        rawEntropy = RawInfluenceEntropy(analysis.accumulator)
+        let testCount = analysis.accumulator.partition.testCount
+        rawEntropy = RawInfluenceEntropy(blocks: blocks, testCount: testCount)
         rawBuckets = rawEntropy.buckets()
-        thresholdedEntropy = ThresholdedInfluenceEntropy(analysis.accumulator, z: Self.significanceZ)
+        thresholdedEntropy = ThresholdedInfluenceEntropy(blocks: blocks, testCount: testCount, z: Self.significanceZ)
         thresholdedBuckets = thresholdedEntropy.buckets()
     }
 

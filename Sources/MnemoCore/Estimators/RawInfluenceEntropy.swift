@@ -31,10 +31,12 @@ public struct RawInfluenceEntropy: Sendable, Equatable {
 
     /// The raw influence entropy of a trial's test examples over its same-class blocks.
     public init(_ accumulator: InfluenceAccumulator) {
-        self.init(
-            influences: InfluenceEntropy.sameClassColumns(
-                of: accumulator.influenceBlocks(), testCount: accumulator.partition.testCount
-            ) { $0.values[$1, $2] })
+        self.init(blocks: accumulator.influenceBlocks(), testCount: accumulator.partition.testCount)
+    }
+
+    /// The raw influence entropy of `testCount` test examples over same-class blocks already built.
+    public init(blocks: [InfluenceMatrix], testCount: Int) {
+        self.init(influences: InfluenceEntropy.sameClassColumns(of: blocks, testCount: testCount) { $0.values[$1, $2] })
     }
 
     /// The raw influence entropy of test examples given their same-class influence vectors S_j.

@@ -20,8 +20,11 @@ public struct ThresholdedInfluenceEntropy: Sendable, Equatable {
 
     /// The thresholded influence entropy of a trial's test examples over its same-class blocks.
     public init(_ accumulator: InfluenceAccumulator, z: Double = 2) {
-        let blocks = accumulator.influenceBlocks()
-        let testCount = accumulator.partition.testCount
+        self.init(blocks: accumulator.influenceBlocks(), testCount: accumulator.partition.testCount, z: z)
+    }
+
+    /// The thresholded influence entropy of `testCount` test examples over same-class blocks already built.
+    public init(blocks: [InfluenceMatrix], testCount: Int, z: Double = 2) {
         self.init(
             influences: InfluenceEntropy.sameClassColumns(of: blocks, testCount: testCount) { $0.values[$1, $2] },
             standardErrors: InfluenceEntropy.sameClassColumns(of: blocks, testCount: testCount) {
