@@ -61,6 +61,15 @@ struct ReportCommandTests {
             #expect(html.contains("<title>\(section)</title>"), "\(section)")
         }
         #expect(html.contains("<img alt=\"\" src=\"data:image/png;base64,"), "inline thumbnails")
+        // Trials are named for reading, not in the JSON they are stored under.
+        #expect(html.contains("Trial 1: objective=sam(rho 0.05)"), "\(html.prefix(4000))")
+        #expect(html.contains("Trial 0: objective=standard"))
+        // Every series of a chart has a colour of its own (the audit's nine attacks, chance and the marks too).
+        for chart in Self.charts(in: html) {
+            let legend = chart.components(separatedBy: "<g class=\"legend\">").dropFirst().first ?? ""
+            let colours = legend.components(separatedBy: "fill=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+            #expect(Set(colours).count == colours.count, "repeated colours in \(chart.prefix(200))")
+        }
         // Trial 0's most memorized: one picture per row of its CSV, planted flips (and only they) in red.
         let listed = try String(contentsOfFile: dir.path("report/trial-0-top-memorized.csv"), encoding: .utf8)
             .split(separator: "\n").dropFirst()

@@ -52,11 +52,14 @@ public struct Chart: Sendable {
         public var name: String
         public var style: Style
         public var points: [Point]
+        /// A colour of its own (a reference line, marks over other series), else the next of ``Chart/palette``.
+        public var color: String?
 
-        public init(_ name: String, _ style: Style, _ points: [Point]) {
+        public init(_ name: String, _ style: Style, _ points: [Point], color: String? = nil) {
             self.name = name
             self.style = style
             self.points = points
+            self.color = color
         }
     }
 
@@ -82,8 +85,16 @@ public struct Chart: Sendable {
     static let width = 640.0
     static let height = 360.0
     static let margin = (left: 70.0, right: 20.0, top: 36.0, bottom: 52.0)
-    /// Colours of the series, in turn.
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f"]
+    /// Colours of the series, in turn: twelve distinct ones, so every attack of an audit has its own.
+    static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f",
+        "#aec7e8", "#ff9896",
+    ]
+
+    /// The colour series `index` is drawn in.
+    private func color(ofSeries index: Int) -> String {
+        series[index].color ?? Self.palette[index % Self.palette.count]
+    }
 
     /// Whether anything can be drawn.
     public var isEmpty: Bool {
@@ -128,10 +139,11 @@ public struct Chart: Sendable {
         let middle = (plot.y0 + plot.y1) / 2
         out += "<text transform=\"translate(16 \(f(middle))) rotate(-90)\" text-anchor=\"middle\" stroke=\"none\">\(escape(yLabel))</text></g>"
         // Series.
+        var labels = LabelPlacement()
         let dodged = series.filter { $0.style == .intervals }.count
         var dodgeIndex = 0
         for (index, series) in series.enumerated() {
-            let color = Self.palette[index % Self.palette.count]
+            let color = color(ofSeries: index)
             let points = series.points.filter(usable)
             out += "<g class=\"series\" data-name=\"\(escape(series.name))\">"
             switch series.style {
@@ -162,7 +174,8 @@ public struct Chart: Sendable {
                     let (x, y) = (px(point.x), py(point.y))
                     out += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"5\" fill=\"\(color)\" stroke=\"#fff\"/>"
                     if let label = point.label {
-                        out += "<text x=\"\(f(x + 7))\" y=\"\(f(y - 6))\" fill=\"\(color)\">\(escape(label))</text>"
+                        let spot = labels.place(label, x: x + 7, y: y - 6)
+                        out += "<text x=\"\(f(spot.x))\" y=\"\(f(spot.y))\" fill=\"\(color)\">\(escape(label))</text>"
                     }
                 }
             }
@@ -172,7 +185,7 @@ public struct Chart: Sendable {
             out += "<g class=\"legend\">"
             for (row, entry) in legend.enumerated() {
                 let y = Self.margin.top + 4 + Double(row) * 16
-                let color = Self.palette[entry.index % Self.palette.count]
+                let color = color(ofSeries: entry.index)
                 out += "<rect x=\"\(f(plot.x0 + 10))\" y=\"\(f(y - 9))\" width=\"12\" height=\"10\" fill=\"\(color)\"/>"
                 out += "<text x=\"\(f(plot.x0 + 28))\" y=\"\(f(y))\">\(escape(entry.name))</text>"
             }

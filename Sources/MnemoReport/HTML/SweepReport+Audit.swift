@@ -35,14 +35,15 @@ extension SweepReport {
         var series = audit.results.map { result in
             Chart.Series(result.attack.rawValue, .line, thinned(result.firstSplit.curve).filter { $0.x >= floor && $0.y >= floor })
         }
-        series.append(Chart.Series("chance", .dashed, [Chart.Point(x: floor, y: floor), Chart.Point(x: 1, y: 1)]))
+        series.append(Chart.Series("chance", .dashed, [Chart.Point(x: floor, y: floor), Chart.Point(x: 1, y: 1)], color: "#444"))
         // With fewer than 1,000 non-members the lowest false-positive rate measured is 1/n: the mark sits there.
         let markX = max(0.001, floor)
         let marks = audit.results.compactMap { result -> Chart.Point? in
             let tpr = result.mean.tprAtPointOnePercentFPR
-            return tpr >= floor ? Chart.Point(x: markX, y: tpr, label: String(format: "%.1f%%", tpr * 100)) : nil
+            return tpr >= floor
+                ? Chart.Point(x: markX, y: tpr, label: result.attack.rawValue + String(format: " %.1f%%", tpr * 100)) : nil
         }
-        if !marks.isEmpty { series.append(Chart.Series("TPR at 0.1% FPR (mean over splits)", .markers, marks)) }
+        if !marks.isEmpty { series.append(Chart.Series("TPR at 0.1% FPR (mean over splits)", .markers, marks, color: "#000")) }
         var chart = Chart(title: "ROC, trial \(row.index)", xLabel: "false-positive rate", yLabel: "true-positive rate", series: series)
         chart.xScale = .log
         chart.yScale = .log
@@ -73,7 +74,7 @@ extension SweepReport {
     /// Figure 3 form), and the non-member confidence variance per trial.
     static func privacyUtility(_ audits: [TrialAudit], into page: inout HTMLDocument, files: inout ReportFiles) {
         let attacks = Array(Set(audits.flatMap { $0.audit?.results.map(\.attack) ?? [] })).sorted { $0.rawValue < $1.rawValue }
-        let chart = Chart(
+        var chart = Chart(
             title: "Privacy–utility", xLabel: "attack advantage (TPR − FPR at the best threshold)", yLabel: "test accuracy",
             series: attacks.map { attack in
                 Chart.Series(attack.rawValue, .markers, audits.compactMap { entry in
@@ -83,6 +84,11 @@ extension SweepReport {
                     return Chart.Point(x: result.mean.advantage, y: accuracy, label: "trial \(entry.row.index)")
                 })
             })
+        // Accuracies stay within [0, 1]: a margin around them, not a range fitted past 1.
+        let accuracies = chart.series.flatMap { $0.points.map(\.y) }.filter(\.isFinite)
+        if let low = accuracies.min(), let high = accuracies.max() {
+            chart.yRange = max(0, low - 0.05)...min(1, max(high + 0.05, low - 0.05 + 0.1))
+        }
         if chart.isEmpty {
             page.missing("No trial could be audited: each needs at least \(MembershipAudit.minimumReferenceRuns + 1) runs.")
         } else {
@@ -98,7 +104,7 @@ extension SweepReport {
             title: "Confidence variance on non-members", xLabel: "trial", yLabel: "variance of true-class confidence",
             series: [
                 Chart.Series("mean over runs, 95% interval", .intervals, variances.map { row, value in
-                    Chart.Point(x: Double(row.index), y: value.mean, low: value.low, high: value.high, label: row.name)
+                    Chart.Point(x: Double(row.index), y: value.mean, low: value.low, high: value.high, label: TrialLabel.short(row.name))
                 })
             ])
         spread.xTicks = variances.map { (Double($0.0.index), "\($0.0.index)") }

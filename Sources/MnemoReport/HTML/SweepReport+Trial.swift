@@ -135,7 +135,7 @@ extension SweepReport {
             var chart = Chart(
                 title: "Test accuracy per bucket (\(scheme.rawValue))", xLabel: "\(scheme.rawValue) influence-entropy bucket", yLabel: "test accuracy",
                 series: buckets.trials.map { row in
-                    Chart.Series("trial \(row.index): \(row.name)", .intervals, row.accuracy.enumerated().map { bucket, value in
+                    Chart.Series("trial \(row.index): \(TrialLabel.short(row.name))", .intervals, row.accuracy.enumerated().map { bucket, value in
                         Chart.Point(x: Double(bucket + 1), y: value.mean, low: value.low, high: value.high)
                     })
                 })
