@@ -85,6 +85,39 @@ import Testing
         #expect(check.relativeError < 1e-3)
     }
 
+    @Test func theL2NormWeighsSquaresAndTheL1NormSigns() {
+        let penalty = Penalty(l1: 0, l2: 0, parameterCount: 3, adaptive: true)
+        penalty.adaptive.pointer.update(from: [0.5, 0.5, 2], count: 3)
+        penalty.adaptiveActive = true
+        let w: [Float] = [1, -2, 0]
+        var l1 = [Float](repeating: 0, count: 3)
+        penalty.addGradient(parameters: w, gradients: &l1, count: 3)
+        #expect(l1 == [0.5, -0.5, 0])
+        penalty.adaptiveSquared = true
+        var l2 = [Float](repeating: 0, count: 3)
+        penalty.addGradient(parameters: w, gradients: &l2, count: 3)
+        #expect(l2 == [1, -2, 0])
+    }
+
+    @Test func plainL2TuningShrinksTheWeightsAndOnlyL2IsWrittenOut() throws {
+        let members = Array(0..<150)
+        func tuned(_ settings: SparsityTuning) throws -> [Float] {
+            var config = config(lambda: 0)
+            config.sparsityTuning = settings
+            return try Trainer(config: config).train(seed: 3, data: data, subset: members).parameters
+        }
+        let squares = { (parameters: [Float]) in parameters.reduce(0.0) { $0 + Double($1 * $1) } }
+        let plain = try tuned(SparsityTuning(alpha: 0, lambda: 0, epochs: 3, sampleSize: 150))
+        let l2 = try tuned(SparsityTuning(alpha: 0, lambda: 3e-2, epochs: 3, sampleSize: 150, norm: .l2))
+        #expect(squares(l2) < 0.9 * squares(plain), "\(squares(l2)) against \(squares(plain))")
+
+        let encoded = { (settings: SparsityTuning) in String(decoding: try JSONEncoder().encode(settings), as: UTF8.self) }
+        #expect(!(try encoded(SparsityTuning(alpha: 2, lambda: 1e-5, epochs: 5))).contains("norm"))
+        let withL2 = SparsityTuning(alpha: 0, lambda: 1e-3, epochs: 5, norm: .l2)
+        #expect(try encoded(withL2).contains("\"norm\":\"l2\""))
+        #expect(try JSONDecoder().decode(SparsityTuning.self, from: Data(try encoded(withL2).utf8)) == withL2)
+    }
+
     @Test func pastNeedsNonMembers() throws {
         let trainer = try Trainer(config: config(lambda: 1e-3))
         let error = #expect(throws: TrainingError.self) {

@@ -22,6 +22,7 @@ extension TrainingRun {
             }
         }
         penalty.adaptiveActive = true
+        penalty.adaptiveSquared = settings.norm == .l2
         return abs(memberLoss - otherLoss)
     }
 
