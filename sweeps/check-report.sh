@@ -5,7 +5,8 @@
 #
 #     sweeps/check-report.sh REPORT_DIR [SCREENSHOT.png]
 #
-# The screenshot defaults to REPORT_DIR/screenshot.png. The page itself has no script: the check
+# The screenshot defaults to REPORT_DIR/screenshot.png; a page taller than 16,000 pixels is taken in
+# parts, SCREENSHOT-2.png and so on after the first. The page itself has no script: the check
 # measures a copy of it with a small script appended (removed afterwards). Installs chromium with
 # apt-get when missing (needs root). Exit status 0 when every check passed, 1 otherwise.
 set -euo pipefail
@@ -69,11 +70,23 @@ if not report["charts"]:
 if bad or report["brokenImages"] or not report["charts"]:
     sys.exit(1)
 print(f"check-report: {len(report['charts'])} charts rendered, each with both axes", file=sys.stderr)
-print(min(int(report["height"]) + 20, 16000))
+print(int(report["height"]) + 20)
 EOF
 )
 
-# 3. The screenshot of the whole page.
-"${browser[@]}" --window-size="1400,$height" --screenshot="$shot" "file://$dir/report.html" 2>/dev/null
-[[ -s "$shot" ]] || { echo "check-report: no screenshot written" >&2; exit 1; }
-echo "check-report: $page opens without console errors; screenshot $shot (1400 × $height)"
+# 3. Screenshots of the whole page: Chromium draws at most 16,000 pixels in one, so a taller page is
+# taken in parts (SHOT.png, SHOT-2.png, …), each a copy of the page moved up by the parts before it.
+part_height=16000
+parts=$(( (height + part_height - 1) / part_height ))
+rm -f "${shot%.png}"-[0-9]*.png
+for (( part = 0; part < parts; part++ )); do
+    target=$shot
+    (( part > 0 )) && target="${shot%.png}-$((part + 1)).png"
+    rest=$(( height - part * part_height ))
+    size=$(( rest < part_height ? rest : part_height ))
+    sed "s#</body></html>#<style>body{position:relative;top:-$((part * part_height))px}</style></body></html>#" "$page" > "$probe"
+    "${browser[@]}" --window-size="1400,$size" --screenshot="$target" "file://$probe" 2>/dev/null
+    [[ -s "$target" ]] || { echo "check-report: no screenshot written" >&2; exit 1; }
+    echo "check-report: screenshot $target (1400 × $size, part $((part + 1)) of $parts)"
+done
+echo "check-report: $page opens without console errors"

@@ -173,8 +173,7 @@ public struct Chart: Sendable {
                 for point in points {
                     let (x, y) = (px(point.x), py(point.y))
                     out += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"5\" fill=\"\(color)\" stroke=\"#fff\"/>"
-                    if let label = point.label {
-                        let spot = labels.place(label, x: x + 7, y: y - 6)
+                    if let label = point.label, let spot = labels.place(label, x: x + 7, y: y - 6) {
                         out += "<text x=\"\(f(spot.x))\" y=\"\(f(spot.y))\" fill=\"\(color)\">\(escape(label))</text>"
                     }
                 }
