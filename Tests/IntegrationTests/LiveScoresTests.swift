@@ -8,14 +8,15 @@ import Testing
 @Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: SweepFixture.fashionMNISTDirectory)))
 struct LiveScoresTests {
     /// `mnemo scores DB`: its output and where it says the estimates came from.
-    static func scores(_ db: String, in dir: TemporaryDirectory) throws -> (text: String, source: String) {
-        let run = try MnemoProcess.run(["scores", db, "--top", "8"], in: dir, label: "scores", timeout: 90)
+    static func scores(_ db: String, sweep: String? = nil, in dir: TemporaryDirectory) throws -> (text: String, source: String) {
+        let run = try MnemoProcess.run(
+            ["scores", db, "--top", "8"] + (sweep.map { ["--sweep", $0] } ?? []), in: dir, label: "scores", timeout: 90)
         guard run.status == 0 else { throw TestFailure("scores failed: \(run.stderr)") }
         return (run.stdout, run.stderr)
     }
 
-    static func done(_ db: String, in dir: TemporaryDirectory) -> Int {
-        (try? AdminCommandTests.status(db, in: dir)).map { AdminCommandTests.tasks($0, sweep: "faults")["done"] ?? 0 } ?? 0
+    static func done(_ db: String, sweep: String = "faults", in dir: TemporaryDirectory) -> Int {
+        (try? AdminCommandTests.status(db, in: dir)).map { AdminCommandTests.tasks($0, sweep: sweep)["done"] ?? 0 } ?? 0
     }
 
     @Test func scoresComeFromTheRunningCoordinatorAndEqualTheDatabasesBeforeAndAfterARestart() throws {
@@ -70,5 +71,32 @@ struct LiveScoresTests {
         let final = try Self.scores(db, in: dir)
         #expect(final.source.contains("aggregated from the results stored"), "\(final.source)")
         #expect(complete.text == final.text)
+    }
+
+    @Test func aFinishedSweepsAggregateMakesRoomForARunningOnes() throws {
+        let dir = try TemporaryDirectory()
+        let first = try dir.write(AdminCommandTests.sweep(name: "first", subsets: 3), to: "first.yaml")
+        let second = try dir.write(AdminCommandTests.sweep(name: "second", subsets: 3), to: "second.yaml")
+        let db = dir.path("lab.sqlite")
+        // Room for one trial's aggregate (2,000 × 200 examples of 10 classes: about 210 KB), not two.
+        let (coordinator, endpoint) = try FaultToleranceTests.startCoordinator(
+            ["coordinator", first, "--bind", "tcp://127.0.0.1:*", "--db", db, "--serve", "--aggregate-memory", "300K"], in: dir)
+        let worker = try MnemoProcess(["worker", "--connect", endpoint, "--id", "w1"], in: dir, label: "w1")
+        #expect(eventually(timeout: 90) { Self.done(db, sweep: "first", in: dir) == 3 })
+        #expect(try Self.scores(db, sweep: "first", in: dir).source.contains("live estimates"))
+
+        let submit = try MnemoProcess.run(["submit", second, "--db", db], in: dir, label: "submit")
+        #expect(submit.status == 0, "\(submit.stderr)")
+        #expect(eventually(timeout: 90) { Self.done(db, sweep: "second", in: dir) == 3 })
+        let running = try Self.scores(db, sweep: "second", in: dir)
+        #expect(running.source.contains("live estimates") && running.source.contains("(3 runs)"), "\(running.source)")
+        let finished = try Self.scores(db, sweep: "first", in: dir)
+        #expect(finished.source.contains("aggregated from the results stored"), "\(finished.source)")
+        #expect(finished.source.contains("its sweep had finished"), "\(finished.source)")
+        coordinator.kill(SIGTERM)
+        #expect(coordinator.wait(timeout: 30) == 0, "\(coordinator.standardError)")
+        worker.kill(SIGTERM)
+        _ = worker.wait(timeout: 30)
+        #expect(try Self.scores(db, sweep: "first", in: dir).text == finished.text)
     }
 }

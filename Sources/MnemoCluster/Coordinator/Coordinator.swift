@@ -203,7 +203,10 @@ public final class Coordinator {
             gpus: plan.spec.trainer?.command?.gpus ?? 0)
         try perform(scheduler.handle(.submit(submission), at: Date()))
         try watchStopRules(of: plan)
-        aggregates.track(plan)
+        let finished = plans.keys.filter { sweep in
+            sweep != plan.sweepID && (scheduler.counts(sweep: sweep)?.values ?? [:].values).allSatisfy { $0.open == 0 }
+        }
+        aggregates.track(plan, finished: Set(finished))
     }
 
     /// Watches `plan`'s unfinished trials for their stop rule, stopping at once those whose stored runs

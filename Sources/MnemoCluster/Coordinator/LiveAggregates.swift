@@ -11,7 +11,8 @@ import Synchronization
 /// as they fit in its budget (`--aggregate-memory`), kept on a thread of their own. Each is rebuilt
 /// from the stored results when its sweep is first served and fed every result the coordinator commits
 /// after that; `mnemo scores` asks for a copy (``ask(sweep:trial:from:)``) instead of aggregating the
-/// database again. Trials beyond the budget are left to be aggregated from the database on demand.
+/// database again. Trials beyond the budget are left to be aggregated from the database on demand;
+/// the aggregates of sweeps that have finished make room for a new sweep's first.
 ///
 /// The loop thread calls ``track(_:)``, ``record(_:)``, ``ask(sweep:trial:from:)``, ``take()`` and
 /// ``abandon()``; everything else happens on the aggregation queue, in the order it was asked for.
@@ -60,13 +61,19 @@ final class LiveAggregates: @unchecked Sendable {
     }
 
     /// Starts keeping the aggregates of `plan`'s trials not kept yet, in trial order while the budget
-    /// lasts, each rebuilt from the results stored so far.
-    func track(_ plan: SweepPlan) {
+    /// lasts (making room by dropping those of the sweeps in `finished`, which have no task left to
+    /// run), each rebuilt from the results stored so far.
+    func track(_ plan: SweepPlan, finished: Set<String>) {
         queue.async { [self] in
             for trial in plan.trials.sorted(by: { $0.index < $1.index }) {
                 let key = Key(sweep: plan.sweepID, trial: trial.index)
                 guard held[key] == nil, notHeld[key] == nil else { continue }
                 let bytes = TrialAggregate.memoryBytes(dataset: plan.dataset)
+                for old in held.keys.filter({ finished.contains($0.sweep) }).sorted(by: { ($0.sweep, $0.trial) < ($1.sweep, $1.trial) })
+                where used + bytes > budget {
+                    used -= TrialAggregate.memoryBytes(dataset: held.removeValue(forKey: old)!.dataset)
+                    notHeld[old] = "its sweep had finished, and its live aggregate made room for a running sweep's"
+                }
                 guard used + bytes <= budget else {
                     notHeld[key] =
                         "its live aggregate needs \(ByteText.mebibytes(bytes)), beyond what is left of the "
