@@ -67,7 +67,10 @@ final class LiveAggregates: @unchecked Sendable {
         queue.async { [self] in
             for trial in plan.trials.sorted(by: { $0.index < $1.index }) {
                 let key = Key(sweep: plan.sweepID, trial: trial.index)
-                guard held[key] == nil, notHeld[key] == nil else { continue }
+                // One not held before (no room, dropped, a rebuild that failed) is tried again: its
+                // sweep is served again (a retry revived it), and room may have been made since.
+                guard held[key] == nil else { continue }
+                notHeld[key] = nil
                 let bytes = TrialAggregate.memoryBytes(dataset: plan.dataset)
                 for old in held.keys.filter({ finished.contains($0.sweep) }).sorted(by: { ($0.sweep, $0.trial) < ($1.sweep, $1.trial) })
                 where used + bytes > budget {
