@@ -53,7 +53,9 @@ let package = Package(
         .target(name: "MnemoLearn", dependencies: ["MnemoCore", "MnemoData", "MnemoLinalg"]),
         .target(name: "MnemoStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "MnemoWire", dependencies: ["CZeroMQ", "MnemoCore"]),
-        .target(name: "MnemoAnalysis", dependencies: ["MnemoCore", "MnemoData", "MnemoLearn", "MnemoStore"]),
+        .target(
+            name: "MnemoAnalysis",
+            dependencies: ["MnemoCore", "MnemoData", "MnemoLearn", "MnemoStore", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "MnemoReport",
             dependencies: ["MnemoAnalysis", "MnemoCore", "MnemoData", "MnemoLinalg", "MnemoStore"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MnemoCore
 import MnemoStore
 
@@ -79,8 +80,8 @@ public struct TrialAnalysis: Sendable {
         let sweeps = try store.sweeps()
         guard let newest = sweeps.last else { throw AnalysisError("database \(store.path) holds no sweep yet") }
         if sweeps.count > 1 {
-            FileHandle.standardError.write(
-                Data("reading sweep \(newest.id), the newest of \(sweeps.count) in \(store.path); --sweep ID|NAME picks another\n".utf8))
+            Logger(label: "mnemo.analysis").info(
+                "reading sweep \(newest.id), the newest of \(sweeps.count) in \(store.path); --sweep ID|NAME picks another")
         }
         return newest
     }

@@ -10,6 +10,8 @@ struct AdminDatabase: ParsableArguments {
     @Argument(help: "The sweep database (a running coordinator serving it is reached through the socket beside it).")
     var database: String
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard FileManager.default.fileExists(atPath: database) else {
             throw ValidationError("no Mnemo database at \(database)")
@@ -199,6 +201,7 @@ extension Mnemo {
         @OptionGroup var database: AdminDatabase
 
         func run() throws {
+            _ = database.logging.makeLogger("mnemo")
             let store = try Store.openReadOnly(path: database.database)
             let document = try StatusDocument.build(store: store, coordinator: .init(running: false), workers: [])
             print("id\tname\tpriority\tdone/total\tquarantined\tcancelled\tdataset sha256")
@@ -220,6 +223,7 @@ extension Mnemo {
         var sweep: String
 
         func run() throws {
+            _ = database.logging.makeLogger("mnemo")
             if let holder = DatabaseLock.holder(databasePath: database.database) {
                 throw AdminError(
                     message: "a coordinator serves \(database.database) (host \(holder.host), pid \(holder.pid)); stop it before deleting a sweep")
@@ -248,6 +252,7 @@ extension Mnemo {
         }
 
         func run() throws {
+            _ = database.logging.makeLogger("mnemo")
             try Store.openReadOnly(path: database.database).backup(to: out)
             print(out)
         }

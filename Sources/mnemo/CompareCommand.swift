@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MnemoAnalysis
 import MnemoReport
 
@@ -77,7 +78,7 @@ extension Mnemo {
             }
             let comparison = try SweepComparison.load(store: database.openStore(), sweepName: database.sweep, sortBy: sort)
             if json || csv, let banner = comparison.partialBanner {
-                FileHandle.standardError.write(Data("compare: \(banner)\n".utf8))
+                database.makeLogger("mnemo.compare").warning("\(banner)")
             }
             if json {
                 print(try ComparisonReport.json(comparison), terminator: "")
@@ -94,7 +95,7 @@ extension Mnemo {
                 b: TrialSelector(parsing: paired[1])!, reference: reference)
             if let out {
                 for file in try PairedReport.writeExamples(comparison, to: URL(fileURLWithPath: out)) {
-                    FileHandle.standardError.write(Data("compare: wrote \(file.path)\n".utf8))
+                    database.makeLogger("mnemo.compare").info("wrote \(file.path)")
                 }
             }
             print(json ? try PairedReport.json(comparison) : PairedReport.text(comparison), terminator: json ? "" : "\n")

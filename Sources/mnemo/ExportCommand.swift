@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MnemoAnalysis
 import MnemoReport
 import MnemoStore
@@ -57,7 +58,8 @@ extension Mnemo {
             let directory = URL(fileURLWithPath: out)
             let files: [URL]
             let sizes = ExportSizes(topPairs: pairs, influencers: influencers)
-            let tell = { (line: String) in FileHandle.standardError.write(Data("export: \(line)\n".utf8)) }
+            let logger = database.makeLogger("mnemo.export")
+            let tell = { (line: String) in logger.info("\(line)") }
             if allTrials {
                 files = try ExportReport.writeAllTrials(
                     store: database.openStore(), sweepName: database.sweep, to: directory, sizes: sizes, progress: tell)

@@ -35,7 +35,10 @@ extension Mnemo {
                 }
             }
 
+            @OptionGroup var logging: LoggingOptions
+
             func run() throws {
+                _ = logging.makeLogger("mnemo.keys")
                 let (secret, publicPath) = try CurveKeyFiles.generate(in: out, name: name)
                 print("secret key: \(secret) (keep it private; mode 0600)")
                 print("public key: \(publicPath) \(try CurveKeyFiles.loadPublic(publicPath))")

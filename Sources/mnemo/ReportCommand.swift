@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MnemoReport
 
 extension Mnemo {
@@ -30,9 +31,10 @@ extension Mnemo {
         }
 
         func run() throws {
+            let logger = database.makeLogger("mnemo.report")
             let files = try SweepReport.write(
                 store: database.openStore(), sweepName: database.sweep, to: URL(fileURLWithPath: out),
-                progress: { FileHandle.standardError.write(Data("report: \($0)\n".utf8)) })
+                progress: { logger.info("\($0)") })
             for file in files { print(file.path) }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MnemoAnalysis
 import MnemoCluster
 import MnemoReport
@@ -31,7 +32,7 @@ extension Mnemo {
             let store = try database.openStore()
             let estimates = try LiveScores.estimates(
                 store: store, databasePath: database.database, sweepName: database.sweep, trialIndex: trial)
-            FileHandle.standardError.write(Data("scores: \(estimates.source)\n".utf8))
+            database.makeLogger("mnemo.scores").info("\(estimates.source)")
             print(try ScoresReport.text(analysis: estimates.analysis, store: store, top: top, maximumSE: maxSe))
         }
     }

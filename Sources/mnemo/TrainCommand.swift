@@ -1,3 +1,4 @@
+import Logging
 import ArgumentParser
 import Foundation
 import MnemoCluster
@@ -30,11 +31,14 @@ extension Mnemo {
             guard trial >= 0 else { throw ValidationError("--trial must be non-negative") }
         }
 
+        @OptionGroup var logging: LoggingOptions
+
         func run() throws {
             BLAS.setThreads(threads)
+            let logger = logging.makeLogger("mnemo.train")
             let spec = try SweepParser.parse(contentsOf: sweepFile)
             let run = try CalibrationRun.execute(spec: spec, sweepFile: sweepFile, trialIndex: trial) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                logger.info("\(line)")
             }
             print(run.text)
         }

@@ -31,7 +31,7 @@ struct EstimateQualityTests {
 
         let export = try MnemoProcess.run(["export", db, "--out", dir.path("out")], in: dir, label: "export")
         try #require(export.status == 0, "\(export.stderr)")
-        #expect(export.stderr.contains("export: partial: 4 of 6 runs"), "\(export.stderr)")
+        #expect(export.stderr.contains("mnemo.export") && export.stderr.contains("partial: 4 of 6 runs"), "\(export.stderr)")
         // Counted independently from the exported masks.
         let counts = try NumPy.run(
             """
@@ -74,7 +74,7 @@ struct EstimateQualityTests {
         let compare = try MnemoProcess.run(["compare", db], in: dir, label: "compare")
         #expect(compare.stdout.hasPrefix("partial: trial 0 4 of 6 runs"), "\(compare.stdout)")
         let json = try MnemoProcess.run(["compare", db, "--json"], in: dir, label: "compare-json")
-        #expect(json.stderr.contains("compare: partial: trial 0 4 of 6 runs"), "\(json.stderr)")
+        #expect(json.stderr.contains("mnemo.compare") && json.stderr.contains("partial: trial 0 4 of 6 runs"), "\(json.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let trial = try #require((document["trials"] as? [[String: Any]])?.first)
         #expect(trial["runs"] as? Int == 4 && trial["runs_total"] as? Int == 6)

@@ -71,6 +71,17 @@ struct LiveScoresTests {
         let final = try Self.scores(db, in: dir)
         #expect(final.source.contains("aggregated from the results stored"), "\(final.source)")
         #expect(complete.text == final.text)
+
+        // With --log-format json, the note is a JSON object on standard error and stdout is unchanged.
+        let json = try MnemoProcess.run(["scores", db, "--top", "8", "--log-format", "json"], in: dir, label: "scores-json", timeout: 90)
+        #expect(json.status == 0 && json.stdout == final.text, "\(json.stderr)")
+        let lines = json.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["message"] as? String != nil, "not a JSON log line: \(line)")
+        }
+        #expect(json.stderr.contains("aggregated from the results stored"), "\(json.stderr)")
     }
 
     @Test func aFinishedSweepsAggregateMakesRoomForARunningOnes() throws {
