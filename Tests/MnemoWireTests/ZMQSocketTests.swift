@@ -1,4 +1,5 @@
 import Foundation
+import MnemoTestSupport
 import Testing
 
 @testable import MnemoWire
@@ -33,6 +34,26 @@ import Testing
 }
 
 extension ZMQSocketTests {
+    /// A worker sets a linger before its goodbye and then lets its socket go: the release must keep that
+    /// linger, not drop the goodbye (a loaded machine lost one, and the coordinator took the worker for
+    /// dead).
+    @Test func aReleasedSocketKeepsTheLingerItWasGiven() throws {
+        let endpoint = "tcp://127.0.0.1:\(try FreePort.pick())"
+        let leaving = try ZMQContext()
+        do {
+            // Nothing listens yet: the goodbye waits in the socket's queue when the socket is released.
+            let dealer = try Self.dealer(leaving, identity: "leaving", connectingTo: endpoint)
+            try dealer.set(.linger(.seconds(5)))
+            try dealer.send(Envelope(type: .bye, header: Welcome(heartbeatMilliseconds: 0)))
+        }
+        let context = try ZMQContext()
+        let router = try ZMQSocket(context: context, kind: .router)
+        try router.bind(endpoint)
+        let received = try router.receive(timeout: .seconds(5))
+        #expect(try received.map { try RoutedEnvelope.decode($0).envelope.type } == .bye)
+        withExtendedLifetime(leaving) {}
+    }
+
     @Test func routerAndDealerExchangeEnvelopesOverTCP() throws {
         let context = try ZMQContext()
         let (router, endpoint) = try Self.boundRouter(context, options: [.routerMandatory(true)])

@@ -89,6 +89,7 @@ extension ZMQSocket {
             try setOption(ZMQ_RCVHWM, value: Int32(clamping: count), operation: operation)
         case .linger(let duration):
             try setOption(ZMQ_LINGER, value: duration.wholeMillisecondsRoundedUp, operation: operation)
+            lingerOnClose = duration
         case .maxMessageSize(let bytes):
             try setOption(ZMQ_MAXMSGSIZE, value: Int64(bytes ?? -1), operation: operation)
         case .tcpKeepAlive(let on):

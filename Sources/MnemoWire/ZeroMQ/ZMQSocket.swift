@@ -59,6 +59,9 @@ public final class ZMQSocket {
     public let kind: Kind
     private let context: ZMQContext
     private var handle: UnsafeMutableRawPointer?
+    /// The linger last set (``Option/linger(_:)``), which `deinit` closes with: a socket told to let its
+    /// last messages leave (a worker's `bye`) keeps that wish when it is released rather than closed.
+    var lingerOnClose: Duration = .zero
 
     /// Creates a socket of `kind` in `context`.
     ///
@@ -70,7 +73,7 @@ public final class ZMQSocket {
     }
 
     deinit {
-        close()
+        close(linger: lingerOnClose)
     }
 
     /// Whether ``close(linger:)`` has been called.
@@ -181,8 +184,9 @@ public final class ZMQSocket {
     /// Closes the socket now instead of in `deinit`; later calls throw ``WireError`` with `ENOTSOCK`.
     ///
     /// - Parameter linger: how long unsent messages may still be delivered in the background. The
-    ///   context's termination waits for them, so keep it short; `.zero` (also used by `deinit`) drops
-    ///   them at once. A worker saying `bye` before exiting passes a few hundred milliseconds.
+    ///   context's termination waits for them, so keep it short; `.zero` drops them at once. `deinit`
+    ///   uses the linger last set (zero when none was). A worker saying `bye` before exiting passes a
+    ///   few hundred milliseconds.
     public func close(linger: Duration = .zero) {
         guard let socket = handle else { return }
         var milliseconds = linger.wholeMillisecondsRoundedUp
