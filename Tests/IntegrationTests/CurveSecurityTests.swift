@@ -1,4 +1,6 @@
 import Foundation
+import MnemoWire
+import MnemoCluster
 import MnemoStore
 import MnemoTestSupport
 import Testing
@@ -96,6 +98,34 @@ import Testing
         #expect(second.wait(timeout: 30) == 2, "\(second.standardError)")
         #expect(second.standardError.contains("belongs to another key"), "\(second.standardError)")
         restarted.kill(SIGTERM)
+    }
+
+    @Test func aWorkerKeyCannotCancelOnTheWorkerSocketAndAWrongServerKeyGetsNowhere() throws {
+        let dir = try TemporaryDirectory()
+        try Self.makeKeys(in: dir)
+        let (coordinator, endpoint) = try Self.startCoordinator(in: dir)
+        // An allowed worker key sends a well-formed cancel to the worker socket: it is dropped unanswered.
+        let credentials = AdminClient.Credentials(
+            keyPair: try CurveKeyFiles.loadSecret(dir.path("keys/workers/a.key")),
+            serverKey: try CurveKeyFiles.loadPublic(dir.path("keys/coordinator.pub")))
+        for command in [AdminRequest.Command.cancel, .retry, .drain] {
+            #expect(throws: AdminError.self) {
+                try AdminClient.send(
+                    AdminRequest(command: command, sweep: "curve", worker: "any"), endpoint: endpoint, credentials: credentials,
+                    timeout: .seconds(2))
+            }
+        }
+        // A worker whose --server-key is not the coordinator's never gets in, and says what to check.
+        var arguments = ["worker", "--connect", endpoint, "--id", "misled", "--idle-exit", "12"]
+        arguments += ["--key", dir.path("keys/workers/a.key"), "--server-key", dir.path("keys/stranger.pub")]
+        let misled = try MnemoProcess(arguments, in: dir, label: "misled")
+        #expect(misled.wait(timeout: 60) == 2, "\(misled.standardError)")
+        #expect(misled.standardError.contains("with --server-key its public key"), "\(misled.standardError)")
+        #expect(coordinator.standardError.contains("the server key is wrong"), "\(coordinator.standardError)")
+        let status = try AdminCommandTests.status(dir.path("curve.sqlite"), in: dir)
+        #expect(AdminCommandTests.tasks(status, sweep: "curve")["pending"] == 40, "nothing cancelled, nothing taken: \(status)")
+        coordinator.kill(SIGTERM)
+        #expect(coordinator.wait(timeout: 60) != nil)
     }
 
     @Test func sighupReadsTheAllowlistAgain() throws {

@@ -50,6 +50,11 @@ import FoundationNetworking
         #expect(Self.value(of: "mnemo_results_total", in: after) == 40, "\(after)")
         #expect(Self.value(of: #"mnemo_workers{state="active"}"#, in: after) == 1, "\(after)")
         #expect(Self.value(of: "mnemo_ingest_latency_seconds_count", in: after).map { $0 > 0 } == true, "\(after)")
+        #expect(Self.value(of: "mnemo_commit_entries_count", in: after).map { $0 > 0 } == true, "\(after)")
+        // Nothing went wrong: the failure counters are there, at zero.
+        for counter in ["mnemo_lease_expiries_total", "mnemo_workers_lost_total", "mnemo_malformed_messages_total", "mnemo_task_failures_total"] {
+            #expect(Self.value(of: counter, in: after) == 0, "\(counter): \(after)")
+        }
         // Stopped after its sweep is done, a --serve coordinator interrupted nothing: exit 0.
         coordinator.kill(SIGTERM)
         #expect(coordinator.wait(timeout: 30) == 0, "\(coordinator.standardOutput)")
