@@ -89,8 +89,9 @@ struct LocalRunTests {
         #expect(run.stdout.contains("examples/s · peak memory"))
         // A 784-32-10 MLP fits 300 examples to the 0.99 target within 40 epochs.
         #expect(run.stdout.contains("(reached the target 0.99)"), "\(run.stdout)")
-        // One progress line per epoch on standard error, numbered from 1, as many as the epochs reported.
-        let lines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("epoch ") }
+        // One progress line per epoch logged on standard error, numbered from 1, as many as the epochs reported.
+        let lines = run.stderr.split(separator: "\n").compactMap { line in line.range(of: "] epoch ").map { line[$0.upperBound...] } }
+            .map { "epoch " + $0 }
         #expect(lines.first?.hasPrefix("epoch 1/40 · lr ") == true, "\(run.stderr)")
         #expect(lines.allSatisfy { $0.contains("examples/s") && $0.contains("left") })
         #expect(run.stdout.contains("  \(lines.count) epochs in "), "\(run.stdout)")
