@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import MnemoCluster
 import MnemoCore
 import MnemoData
@@ -67,8 +68,9 @@ extension Mnemo {
                 print("CPU-hours: add --calibrate to train trial 0 once and estimate them")
                 return
             }
+            let logger = logging.makeLogger("mnemo.plan")
             let run = try CalibrationRun.execute(spec: spec, sweepFile: sweepFile, trialIndex: 0) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                logger.info("\(line)")
             }
             let perRun = run.seconds * spec.estimator.ratio
             let total = perRun * Double(tasks)
@@ -90,8 +92,8 @@ extension Mnemo {
                 if let missing = error as? DatasetError, missing.reason.hasPrefix("no such file"),
                     let spec = try? SweepParser.parse(contentsOf: sweepFile), FormatSizes.of(spec.dataset) != nil
                 {
-                    FileHandle.standardError.write(
-                        Data("plan: warning: \(missing.file): no such file; sizes taken from the \(spec.dataset.name) format (`mnemo validate` and `run` need the files)\n".utf8))
+                    logging.makeLogger("mnemo.plan").warning(
+                        "\(missing.file): no such file; sizes taken from the \(spec.dataset.name) format (`mnemo validate` and `run` need the files)")
                     return (spec, nil)
                 }
                 throw ValidateCommand.refusal(error)
