@@ -90,6 +90,9 @@ public struct TrialAggregate: Sendable {
 
     public var snapshot: Snapshot { Snapshot(state: accumulator.state, totals: totals) }
 
+    /// The bytes this aggregate holds (its same-class influence sums and per-example counts).
+    public var memoryBytes: Int { InfluenceAccumulator.memoryBytes(partition: accumulator.partition) }
+
     /// The bytes an aggregate of `dataset` holds (its same-class influence sums and per-example counts).
     public static func memoryBytes(dataset: DatasetSummary) -> Int {
         guard let partition = try? ClassPartition(

@@ -38,9 +38,15 @@ public struct TrialAnalysis: Sendable {
     /// - Throws: ``AnalysisError`` when the sweep, trial or dataset summary is missing, or a stored
     ///   result does not fit the dataset.
     public static func load(store: Store, sweepName: String? = nil, trialIndex: Int) throws -> TrialAnalysis {
-        let stored = try StoredTrial.load(store: store, sweepName: sweepName, trialIndex: trialIndex)
+        try load(StoredTrial.load(store: store, sweepName: sweepName, trialIndex: trialIndex), store: store)
+    }
+
+    /// The estimates of `stored` from every result `store` holds of it.
+    ///
+    /// - Throws: ``AnalysisError`` when a stored result does not fit the dataset or there is none yet.
+    public static func load(_ stored: StoredTrial, store: Store) throws -> TrialAnalysis {
         var aggregate = try TrialAggregate(sweep: stored.sweep, trialName: stored.trial.name, dataset: stored.dataset)
-        try aggregate.load(store: store, sweepID: stored.record.id, trialIndex: trialIndex)
+        try aggregate.load(store: store, sweepID: stored.record.id, trialIndex: stored.trial.trialIndex)
         return try TrialAnalysis(stored, aggregate)
     }
 

@@ -40,7 +40,7 @@ public enum LiveScores {
             why = "\(error)"
         }
         return Estimates(
-            analysis: try TrialAnalysis.load(store: store, sweepName: stored.record.id, trialIndex: trialIndex),
+            analysis: try TrialAnalysis.load(stored, store: store),
             source: "estimates aggregated from the results stored in \(databasePath) (\(why))")
     }
 }

@@ -124,9 +124,10 @@ extension Coordinator {
         }
     }
 
-    /// Answers the clients whose submissions are still being registered when the loop ends (stopped,
-    /// or no eligible worker): they would otherwise wait out their ten-minute timeout.
-    func answerAbandonedSubmissions() {
+    /// Answers the clients still waiting when the loop ends (stopped, or no eligible worker): those
+    /// whose submissions are being registered, who would otherwise wait out their ten-minute timeout,
+    /// and those whose live aggregate is being copied.
+    func answerAbandonedClients() {
         for (client, file) in submissions.abandon() {
             let reply = AdminReply(
                 ok: false,

@@ -247,7 +247,7 @@ public final class Coordinator {
         -> CoordinatorExit
     {
         try bindIfNeeded()
-        defer { answerAbandonedSubmissions() }
+        defer { answerAbandonedClients() }
         var nextTick = Date()
         let optional = [adminSocket, zap?.socket, monitor?.socket, remoteAdminSocket]
         let polled = [socket, pipeline.wakeSocket] + optional.compactMap { $0 }

@@ -65,16 +65,16 @@ final class LiveAggregates: @unchecked Sendable {
     /// run), each rebuilt from the results stored so far.
     func track(_ plan: SweepPlan, finished: Set<String>) {
         queue.async { [self] in
+            let bytes = TrialAggregate.memoryBytes(dataset: plan.dataset)
             for trial in plan.trials.sorted(by: { $0.index < $1.index }) {
                 let key = Key(sweep: plan.sweepID, trial: trial.index)
                 // One not held before (no room, dropped, a rebuild that failed) is tried again: its
                 // sweep is served again (a retry revived it), and room may have been made since.
                 guard held[key] == nil else { continue }
                 notHeld[key] = nil
-                let bytes = TrialAggregate.memoryBytes(dataset: plan.dataset)
                 for old in held.keys.filter({ finished.contains($0.sweep) }).sorted(by: { ($0.sweep, $0.trial) < ($1.sweep, $1.trial) })
                 where used + bytes > budget {
-                    used -= TrialAggregate.memoryBytes(dataset: held.removeValue(forKey: old)!.dataset)
+                    used -= held.removeValue(forKey: old)!.memoryBytes
                     notHeld[old] = "its sweep had finished, and its live aggregate made room for a running sweep's"
                 }
                 guard used + bytes <= budget else {
@@ -116,7 +116,7 @@ final class LiveAggregates: @unchecked Sendable {
                 } catch {
                     // The coordinator checked these results before committing them: this is a defect.
                     logger.error("sweep \(key.sweep) trial \(key.trial): live aggregate dropped, \(error)")
-                    used -= TrialAggregate.memoryBytes(dataset: aggregate.dataset)
+                    used -= aggregate.memoryBytes
                     notHeld[key] = "its live aggregate was dropped: \(error)"
                 }
             }

@@ -104,7 +104,7 @@ extension SweepReport {
             title: "Confidence variance on non-members", xLabel: "trial", yLabel: "variance of true-class confidence",
             series: [
                 Chart.Series("mean over runs, 95% interval", .intervals, variances.map { row, value in
-                    Chart.Point(x: Double(row.index), y: value.mean, low: value.low, high: value.high, label: TrialLabel.short(row.name))
+                    Chart.Point(x: Double(row.index), y: value.mean, low: value.low, high: value.high, label: TrialLabel.of(row))
                 })
             ])
         spread.xTicks = variances.map { (Double($0.0.index), "\($0.0.index)") }

@@ -130,12 +130,13 @@ extension SweepReport {
             }
         }
         let ticks = (1...ReferenceBuckets.bucketCount).map { (Double($0), "\($0)") }
+        let labels = Dictionary(trials.map { ($0.index, TrialLabel.of($0)) }, uniquingKeysWith: { first, _ in first })
         for scheme in ReferenceBuckets.Scheme.allCases {
             guard let buckets = table.schemes[scheme] else { continue }
             var chart = Chart(
                 title: "Test accuracy per bucket (\(scheme.rawValue))", xLabel: "\(scheme.rawValue) influence-entropy bucket", yLabel: "test accuracy",
                 series: buckets.trials.map { row in
-                    Chart.Series("trial \(row.index): \(TrialLabel.short(row.name))", .intervals, row.accuracy.enumerated().map { bucket, value in
+                    Chart.Series("trial \(row.index): \(labels[row.index] ?? row.name)", .intervals, row.accuracy.enumerated().map { bucket, value in
                         Chart.Point(x: Double(bucket + 1), y: value.mean, low: value.low, high: value.high)
                     })
                 })

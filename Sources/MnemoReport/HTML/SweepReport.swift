@@ -63,12 +63,12 @@ public enum SweepReport {
         for row in withRuns {
             progress("trial \(row.index) (\(row.name)): scores")
             let (scores, summary) = try TrialSummary.load(store: store, sweepName: record.name, trialIndex: row.index)
-            page.heading("Trial \(row.index): \(TrialLabel.short(row.name))", id: "trial-\(row.index)")
+            page.heading("Trial \(row.index): \(TrialLabel.of(row))", id: "trial-\(row.index)")
             page.paragraph(summary.headline.replacingOccurrences(of: "\n", with: " · "))
             for warning in summary.warnings { page.paragraph("! \(warning)", className: "missing") }
             memorizationHistogram(scores, trial: row.index, into: &page, files: &files)
             try topExamples(scores, trial: row.index, examples: examples, gallery: gallery, into: &page, files: &files)
-            convergence.append((TrialLabel.short(row.name), try TrialConvergence.load(store: store, sweepName: record.name, trialIndex: row.index)))
+            convergence.append((TrialLabel.of(row), try TrialConvergence.load(store: store, sweepName: record.name, trialIndex: row.index)))
             progress("trial \(row.index): membership audit (run 0 as target, the other runs as reference)")
             audits.append(audit(store: store, sweep: record.name, row: row, into: &page, files: &files))
         }
@@ -116,7 +116,7 @@ public enum SweepReport {
             header: ["trial", "name", "runs", "test accuracy", "train-subset accuracy", "runs that fit", "mislabeled AUC", "s/run"],
             rows: rows.map { row in
                 [
-                    "\(row.index)\(row.index == comparison.best ? " ★" : "")", TrialLabel.short(row.name),
+                    "\(row.index)\(row.index == comparison.best ? " ★" : "")", TrialLabel.of(row),
                     "\(row.runs) of \(row.runsTotal)\(row.stopped.map { " (stopped: \($0))" } ?? "")",
                     stat(row, "test_accuracy"), stat(row, "train_subset_accuracy"), row.runsFit.map(String.init) ?? "–",
                     row.mislabeledAUC.map { String(format: "%.3f", $0) } ?? "–",
